@@ -1,0 +1,3 @@
+from genglossary_gui.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""Composition root of the desktop application: QApplication + qasync, store, RunManager, window."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+APP_NAME = "GenGlossary"
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="genglossary-gui", description="GenGlossary Desktop")
+    parser.add_argument("--data-dir", metavar="DIR", help="data folder to use")
+    args, _qt_args = parser.parse_known_args(list(argv))
+    return args
+
+
+async def _run_until_quit(app: QApplication) -> None:
+    quit_requested: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_quit() -> None:
+        if not quit_requested.done():
+            quit_requested.set_result(None)
+
+    app.aboutToQuit.connect(on_quit)
+    await quit_requested
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import qasync
+
+    from genglossary_gui.runs.manager import RunManager
+    from genglossary_gui.store.database import DatabaseError
+    from genglossary_gui.store.folder import open_data_folder
+    from genglossary_gui.ui.main_window import MainWindow
+
+    argv = list(sys.argv if argv is None else argv)
+    args = _parse(argv[1:])
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    try:
+        open_data_folder(args.data_dir)
+    except DatabaseError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    manager = RunManager()
+    window = MainWindow(manager)
+    window.show()
+    try:
+        qasync.run(_run_until_quit(app))
+    finally:
+        if manager.active_run_ids():
+            manager.shutdown(0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,422 @@
+"""The ``genglossary`` command line: the same store and pipeline as the window, headless."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from genglossary_gui import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+_LANGS = ("auto", "ja", "en")
+
+
+class CliError(Exception):
+    """A problem to report in one line, exiting with ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser() -> argparse.ArgumentParser:
+    from genglossary_gui.pipeline.steps import SCOPES
+
+    p = argparse.ArgumentParser(
+        prog="genglossary",
+        description="Turn a folder of documents into a glossary (command-line companion of "
+        "genglossary-gui; both share one data folder).",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder (default: $GENGLOSSARY_DATA_DIR, else the per-user data folder)",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    project = sub.add_parser("project", help="create and list projects")
+    psub = project.add_subparsers(dest="project_command", required=True, metavar="ACTION")
+    create = psub.add_parser("create", help="create a project, importing a folder of documents")
+    create.add_argument("name")
+    create.add_argument("--docs", metavar="DIR", help="folder of .md/.txt documents to import")
+    create.add_argument("--lang", choices=_LANGS, default="auto", help="document language")
+    psub.add_parser("list", help="list projects")
+
+    run = sub.add_parser("run", help="start a run of a project's pipeline")
+    run.add_argument("project")
+    run.add_argument("--scope", choices=list(SCOPES), default="full")
+    run.add_argument(
+        "--wait",
+        action="store_true",
+        help="run in this terminal with live progress (Ctrl+C cancels); otherwise the run "
+        "goes on in the background and its id is printed",
+    )
+    run.add_argument("--top", type=int, default=50, metavar="N", help="terms to print (--wait)")
+    run.add_argument("--quiet", action="store_true", help="no progress output")
+    # Internal: the background child reports its run id on stdout, then goes silent.
+    run.add_argument("--report-run-id", action="store_true", help=argparse.SUPPRESS)
+
+    cancel = sub.add_parser("cancel", help="cancel a run (from any terminal or process)")
+    cancel.add_argument("run_id", type=int)
+    cancel.add_argument("--no-wait", action="store_true", help="do not wait for the run to stop")
+
+    runs = sub.add_parser("runs", help="show the run history of a project")
+    runs.add_argument("project", nargs="?", help="project name (all projects if omitted)")
+    runs.add_argument("--limit", type=int, default=30, metavar="N")
+
+    logp = sub.add_parser("log", help="print a run's log")
+    logp.add_argument("run_id", type=int)
+
+    terms = sub.add_parser(
+        "terms", help="print ranked terms of a folder (no project needed) or of a project"
+    )
+    src = terms.add_mutually_exclusive_group(required=True)
+    src.add_argument("--input", metavar="DIR", help="folder of .md/.txt documents")
+    src.add_argument("--project", metavar="NAME", help="a project's extracted terms")
+    terms.add_argument("--lang", choices=_LANGS, default="auto")
+    terms.add_argument("--top", type=int, default=0, metavar="N", help="best N only (0 = all)")
+    return p
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> Path:
+    from genglossary_gui.store.database import DatabaseError
+    from genglossary_gui.store.folder import open_data_folder
+
+    try:
+        data_dir, interrupted = open_data_folder(args.data_dir)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+    for run_id in interrupted:
+        print(f"note: run {run_id} was interrupted (its process is gone); marked failed",
+              file=sys.stderr)
+    return data_dir
+
+
+def _project(name: str):  # noqa: ANN202 - returns a peewee model
+    from genglossary_gui.store import repositories as repo
+
+    try:
+        return repo.project_by_name(name)
+    except repo.UnknownProject as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _fmt_time(t: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) if t else "-"
+
+
+def _fmt_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+class _Progress:
+    """Progress on stderr: one rewritten line on a terminal, a line per step/10% otherwise."""
+
+    def __init__(self, stream: TextIO, quiet: bool) -> None:
+        self._stream = stream
+        self._quiet = quiet
+        self._tty = stream.isatty()
+        self._last: tuple[str, int] = ("", -1)
+        self._line_open = False
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        if self._quiet:
+            return
+        pct = int(done * 100 / total) if total else 0
+        if self._tty:
+            self._stream.write(f"\r{step:<8} {pct:3d}%  {done:,}/{total:,}\x1b[K")
+            self._line_open = True
+        elif (step, pct // 10) != self._last:
+            self._last = (step, pct // 10)
+            self._stream.write(f"{step:<8} {pct:3d}%  {done:,}/{total:,}\n")
+        self._stream.flush()
+
+    def log(self, level: str, message: str) -> None:
+        if self._quiet and level == "info":
+            return
+        self.end_line()
+        prefix = "" if level == "info" else f"{level}: "
+        self._stream.write(f"{prefix}{message}\n")
+        self._stream.flush()
+
+    def end_line(self) -> None:
+        if self._line_open:
+            self._stream.write("\n")
+            self._line_open = False
+
+
+def _print_terms(terms: Sequence[object], out: TextIO) -> None:
+    for t in terms:
+        score = getattr(t, "score")  # noqa: B009 - RankedTerm or Term
+        out.write(f"{getattr(t, 'text')}\t{score:.4f}\t{getattr(t, 'frequency')}\n")  # noqa: B009
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
+    """Start a run in this process and drive it to its end with live progress."""
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from genglossary_gui.runs.manager import RunManager
+    from genglossary_gui.store import repositories as repo
+    from genglossary_gui.store.transitions import RunAlreadyActive
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    manager = RunManager(max_threads=1)
+    progress = _Progress(sys.stderr, args.quiet)
+    try:
+        run_id = manager.start_run(project_id, scope, triggered_by="cli")
+    except RunAlreadyActive as exc:
+        manager.shutdown(0)
+        raise CliError(str(exc)) from exc
+    if args.report_run_id:
+        print(run_id, flush=True)
+        # The parent stops reading now; nothing more may go to its pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, sys.stderr.fileno())
+    elif not args.quiet:
+        print(f"Run {run_id} started ({scope}); Ctrl+C cancels it.", file=sys.stderr)
+
+    interrupts = 0
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        nonlocal interrupts
+        interrupts += 1
+        if interrupts == 1:
+            progress.log("info", f"Cancelling run {run_id}… (Ctrl+C again to stop waiting)")
+            manager.cancel_run(run_id)
+        else:
+            app.exit(EXIT_CANCELLED)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    # Python runs signal handlers only between bytecodes: wake it up regularly.
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(50)
+    manager.run_progress.connect(lambda _r, step, done, total: progress.progress(step, done, total))
+    manager.run_log.connect(lambda _r, level, _step, msg: progress.log(level, msg))
+    manager.run_finished.connect(lambda rid: app.exit(0) if rid == run_id else None)
+    try:
+        if run_id in manager.active_run_ids():
+            app.exec()
+    finally:
+        ticker.stop()
+        signal.signal(signal.SIGINT, previous)
+        manager.shutdown(10_000)
+        progress.end_line()
+    run = repo.get_run(run_id)
+    status = run.status if run else "unknown"
+    if status == "completed":
+        if not args.quiet:
+            print(f"Run {run_id} completed: {run.summary}", file=sys.stderr)  # type: ignore[union-attr]
+        if scope in ("extract", "full"):
+            _print_terms(repo.ranked_terms(project_id, args.top or None), sys.stdout)
+        return EXIT_OK
+    if status == "cancelled":
+        print(f"Run {run_id} cancelled.", file=sys.stderr)
+        return EXIT_CANCELLED
+    error = run.error if run else ""
+    print(f"Run {run_id} {status}: {error}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _start_in_background(args: argparse.Namespace, data_dir: Path) -> int:
+    cmd = [sys.executable, "-m", "genglossary_gui.cli", "--data-dir", str(data_dir), "run",
+           args.project, "--scope", args.scope, "--wait", "--quiet", "--report-run-id"]
+    child = subprocess.Popen(
+        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True, text=True,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    first = child.stdout.readline().strip()
+    if not first.isdigit():
+        child.wait(30)
+        message = child.stderr.read().strip() or "the background run could not start"
+        raise CliError(message.removeprefix("error: "))
+    print(first)
+    print(f"Run {first} is running in the background (process {child.pid}). "
+          f"Follow it with `genglossary runs {args.project}`; stop it with "
+          f"`genglossary cancel {first}`.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    from genglossary_gui.store import repositories as repo
+
+    _open(args)
+    if args.project_command == "list":
+        for project in repo.list_projects():
+            docs = project.documents.count()
+            print(f"{project.name}\t{docs} documents\t{project.source_dir or '-'}")
+        return EXIT_OK
+    source = ""
+    if args.docs:
+        folder = Path(args.docs).expanduser().resolve()
+        if not folder.is_dir():
+            raise CliError(f"{args.docs!r} is not a folder.")
+        source = str(folder)
+    try:
+        project_id = repo.create_project(args.name, source, args.lang)
+    except (repo.ProjectExists, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    print(f"Created project {args.name!r}.", file=sys.stderr)
+    if not source:
+        return EXIT_OK
+    args.quiet = False
+    args.report_run_id = False
+    args.top = 0
+    return _wait_for_run(project_id, "import", args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    data_dir = _open(args)
+    project = _project(args.project)
+    if not args.wait:
+        return _start_in_background(args, data_dir)
+    return _wait_for_run(project.id, args.scope, args)
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from genglossary_gui.store import repositories as repo
+    from genglossary_gui.store.transitions import CancelResult, cancel_run_row
+
+    _open(args)
+    result = cancel_run_row(args.run_id)
+    if result is CancelResult.NOT_FOUND:
+        raise CliError(f"There is no run {args.run_id}.")
+    if result is CancelResult.TOO_LATE:
+        run = repo.get_run(args.run_id)
+        print(f"Run {args.run_id} had already finished ({run.status if run else '?'}).")
+        return EXIT_OK
+    print(f"Run {args.run_id}: {result.value}.")
+    if args.no_wait or result is CancelResult.CANCELLED:
+        return EXIT_OK
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        run = repo.get_run(args.run_id)
+        if run is not None and run.status not in ("pending", "running"):
+            print(f"Run {args.run_id} {run.status}.")
+            return EXIT_OK
+        time.sleep(0.05)
+    print(f"Run {args.run_id} has not stopped yet; its process may be busy.", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from genglossary_gui.store import repositories as repo
+    from genglossary_gui.store.models import Project
+
+    _open(args)
+    project_id = _project(args.project).id if args.project else None
+    rows = repo.runs_of(project_id, args.limit)
+    names = {p.id: p.name for p in Project.select(Project.id, Project.name)}
+    header = ["id", "project", "scope", "status", "started", "duration", "error"]
+    table = [header]
+    now = time.time()
+    for r in rows:
+        start = r.started_at
+        end = r.finished_at or (now if r.status == "running" else None)
+        duration = end - start if start and end else None
+        table.append([str(r.id), names.get(r.project_id, "?"), r.scope, r.status,
+                      _fmt_time(r.started_at or r.created_at), _fmt_duration(duration),
+                      r.error or ""])
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        cells = [row[i].ljust(widths[i]) for i in range(len(widths))]
+        print("  ".join([*cells, row[-1]]).rstrip())
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from genglossary_gui.store import repositories as repo
+
+    _open(args)
+    if repo.get_run(args.run_id) is None:
+        raise CliError(f"There is no run {args.run_id}.")
+    for entry in repo.read_log(args.run_id):
+        level = "" if entry.level == "info" else f"{entry.level.upper()} "
+        step = f"[{entry.step}] " if entry.step else ""
+        print(f"{_fmt_time(entry.created_at)} {level}{step}{entry.message}")
+    return EXIT_OK
+
+
+def cmd_terms(args: argparse.Namespace) -> int:
+    if args.project:
+        from genglossary_gui.store import repositories as repo
+
+        _open(args)
+        _print_terms(repo.ranked_terms(_project(args.project).id, args.top or None), sys.stdout)
+        return EXIT_OK
+    from genglossary_gui.pipeline.documents import SkipFile, iter_document_files, load_file
+    from genglossary_gui.pipeline.extract import TermExtractor
+
+    folder = Path(args.input).expanduser()
+    if not folder.is_dir():
+        raise CliError(f"{args.input!r} is not a folder.")
+    extractor = TermExtractor()
+    count = 0
+    for path in iter_document_files(folder):
+        rel = path.relative_to(folder).as_posix()
+        try:
+            loaded = load_file(path)
+        except SkipFile as skip:
+            print(f"skipped {rel}: {skip.reason}", file=sys.stderr)
+            continue
+        extractor.add(loaded.text, args.lang)
+        count += 1
+    if not count:
+        raise CliError(f"No readable .md or .txt documents in {args.input!r}.")
+    _print_terms(extractor.ranked(top=args.top or None), sys.stdout)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "project": cmd_project,
+    "run": cmd_run,
+    "cancel": cmd_cancel,
+    "runs": cmd_runs,
+    "log": cmd_log,
+    "terms": cmd_terms,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_CANCELLED
+    except BrokenPipeError:
+        # `genglossary terms ... | head`: the reader left; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

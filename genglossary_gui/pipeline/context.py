@@ -1,0 +1,87 @@
+"""What a pipeline step gets from whoever runs it: a cancel token and a place to report to."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+
+class Cancelled(Exception):  # noqa: N818 - reads naturally: ``raise Cancelled``
+    """Raised at a check point when the run's token is cancelled."""
+
+
+class CancelToken:
+    """A one-way flag shared by the canceller (any thread) and the pipeline (its worker).
+
+    It lives here, below ``runs/``, so that the Qt-free pipeline can check it.
+    """
+
+    __slots__ = ("_callbacks", "_event", "_lock")
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], None]] = []
+
+    def cancel(self) -> bool:
+        """Set the flag. Returns True the first time only. Safe from any thread."""
+        with self._lock:
+            if self._event.is_set():
+                return False
+            self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:  # outside the lock: a callback may touch the token
+            callback()
+        return True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        """A check point: raise :class:`Cancelled` if cancellation was requested."""
+        if self._event.is_set():
+            raise Cancelled
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._event.wait(timeout)
+
+    def on_cancel(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (from the cancelling thread) when cancelled; at once if already."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+                return
+        callback()
+
+
+class Reporter(Protocol):
+    def progress(self, step: str, done: int, total: int) -> None: ...
+
+    def log(self, message: str, *, level: str = "info", step: str = "") -> None: ...
+
+
+class NullReporter:
+    def progress(self, step: str, done: int, total: int) -> None:
+        pass
+
+    def log(self, message: str, *, level: str = "info", step: str = "") -> None:
+        pass
+
+
+class RunContext:
+    """Token + reporter, passed to every step."""
+
+    def __init__(self, token: CancelToken | None = None, reporter: Reporter | None = None) -> None:
+        self.token = token or CancelToken()
+        self.reporter: Reporter = reporter or NullReporter()
+
+    def check(self) -> None:
+        self.token.check()
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        self.reporter.progress(step, done, total)
+
+    def log(self, message: str, *, level: str = "info", step: str = "") -> None:
+        self.reporter.log(message, level=level, step=step)

@@ -1,0 +1,139 @@
+"""Built-in term extraction: candidates per language, ranked by C-value and frequency."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from genglossary_gui.pipeline.documents import detect_language, split_chunks
+from genglossary_gui.pipeline.extract import cvalue, english, japanese
+from genglossary_gui.pipeline.extract.cvalue import Units
+
+LANGUAGES = ("ja", "en")
+#: English chunks only bound the time between two cancel checks.
+_EN_CHUNK_CHARS = 32_000
+#: A candidate seen once is almost never a domain term (and mostly a verb phrase in English).
+DEFAULT_MIN_FREQ = 2
+
+
+@dataclass(frozen=True, slots=True)
+class RankedTerm:
+    text: str
+    language: str
+    score: float
+    frequency: int
+    document_count: int
+
+
+def _module(language: str) -> ModuleType:
+    return japanese if language == "ja" else english
+
+
+class TermExtractor:
+    """Accumulates candidates document by document, then ranks them.
+
+    ``check`` is called between chunks (a cancel check point); it may raise.
+    """
+
+    def __init__(self, check: Callable[[], None] | None = None) -> None:
+        self._check = check or (lambda: None)
+        self._maximal: dict[str, Counter[Units]] = {lang: Counter() for lang in LANGUAGES}
+        # English display casing: lower-case word -> surfaces seen.
+        self._casing: dict[str, Counter[str]] = {}
+        # Per document and language, the distinct maximal sequences (for document counts).
+        self._doc_keys: list[tuple[str, set[Units]]] = []
+        self.chars = 0
+
+    def add(self, text: str, language: str = "auto",
+            on_progress: Callable[[int], None] | None = None) -> str:
+        """Add one document; returns the language used. ``on_progress(chars)`` per chunk."""
+        lang = detect_language(text) if language == "auto" else language
+        module = _module(lang)
+        size = japanese.CHUNK_CHARS if lang == "ja" else _EN_CHUNK_CHARS
+        counter = self._maximal[lang]
+        keys: set[Units] = set()
+        for chunk in split_chunks(text, size):
+            self._check()
+            for units, surface in module.candidate_sequences(chunk):
+                counter[units] += 1
+                keys.add(units)
+                if lang == "en":
+                    for word in surface.split(" "):
+                        self._casing.setdefault(word.lower(), Counter())[word] += 1
+            self.chars += len(chunk)
+            if on_progress is not None:
+                on_progress(len(chunk))
+        self._doc_keys.append((lang, keys))
+        return lang
+
+    def _display(self, lang: str, units: Units) -> str:
+        if lang == "ja":
+            return japanese.display(units)
+        return " ".join(_casing_of(self._casing.get(key.lower()), key) for key in units)
+
+    def ranked(self, *, min_freq: int = DEFAULT_MIN_FREQ, top: int | None = None
+               ) -> list[RankedTerm]:
+        scored: list[tuple[str, cvalue.Scored]] = []
+        for lang in LANGUAGES:
+            module = _module(lang)
+            for s in cvalue.score_candidates(
+                self._maximal[lang],
+                max_len=module.MAX_UNITS,
+                min_freq=min_freq,
+                valid=module.valid_candidate,
+                check=self._check,
+            ):
+                scored.append((lang, s))
+        scored.sort(key=lambda item: (-item[1].score, -item[1].frequency, item[1].units))
+        if top:
+            scored = scored[:top]
+        doc_counts = self._document_counts({(lang, s.units) for lang, s in scored})
+        merged: dict[str, RankedTerm] = {}
+        for lang, s in scored:
+            text = self._display(lang, s.units)
+            if text in merged:  # two keys with the same display form: keep the better one
+                continue
+            merged[text] = RankedTerm(
+                text, lang, round(s.score, 4), s.frequency, doc_counts.get((lang, s.units), 0)
+            )
+        return list(merged.values())
+
+    def _document_counts(self, wanted: set[tuple[str, Units]]) -> Counter[tuple[str, Units]]:
+        counts: Counter[tuple[str, Units]] = Counter()
+        for lang, keys in self._doc_keys:
+            self._check()
+            module = _module(lang)
+            seen: set[Units] = set()
+            for key in keys:
+                seen.update(cvalue.sub_sequences(key, module.MAX_UNITS))
+            for units in seen:
+                if (lang, units) in wanted:
+                    counts[(lang, units)] += 1
+        return counts
+
+
+def _casing_of(seen: Counter[str] | None, key: str) -> str:
+    """Display form of a word: an acronym stays upper case; a word also written in lower case
+    (so capitalised only at sentence starts and in headings) is shown in lower case."""
+    if not seen:
+        return key
+    total = sum(seen.values())
+    upper = sum(n for w, n in seen.items() if len(w) > 1 and w.isupper())
+    if upper * 2 >= total:
+        return max((w for w in seen if w.isupper()), key=lambda w: seen[w])
+    lower = key.lower()
+    if lower in seen:
+        return lower
+    return seen.most_common(1)[0][0]
+
+
+def extract_from_texts(
+    texts: Iterator[str] | list[str], language: str = "auto", top: int | None = None,
+    check: Callable[[], None] | None = None,
+) -> list[RankedTerm]:
+    extractor = TermExtractor(check)
+    for text in texts:
+        extractor.add(text, language)
+    return extractor.ranked(top=top)

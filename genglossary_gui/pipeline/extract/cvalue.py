@@ -1,0 +1,79 @@
+"""C-value termhood over candidate unit sequences (Frantzi, Ananiadou & Mima, 2000).
+
+Candidates are the maximal noun sequences found in the text plus their contiguous
+sub-sequences. For a candidate ``a`` of ``|a|`` units with frequency ``f(a)`` (counted
+wherever it occurs, alone or inside a longer candidate) and ``T_a`` the longer candidates
+containing it::
+
+    C-value(a) = log2(|a| + 1) * (f(a) - sum(f(b) for b in T_a) / |T_a|)
+
+The ``+ 1`` is the usual adjustment that lets single-unit terms score at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+Units = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    units: Units
+    score: float
+    frequency: int
+
+
+def sub_sequences(
+    units: Units, max_len: int, valid: Callable[[Units], bool] | None = None
+) -> Iterable[Units]:
+    """Every contiguous sub-sequence of ``units`` of at most ``max_len`` units."""
+    n = len(units)
+    for i in range(n):
+        for j in range(i + 1, min(n, i + max_len) + 1):
+            sub = units[i:j]
+            if valid is None or valid(sub):
+                yield sub
+
+
+def score_candidates(
+    maximal: Counter[Units],
+    *,
+    max_len: int,
+    min_freq: int,
+    valid: Callable[[Units], bool] | None = None,
+    check: Callable[[], None] | None = None,
+) -> list[Scored]:
+    """Score every candidate nested in the maximal sequences ``maximal`` (sequence -> count)."""
+    freq: Counter[Units] = Counter()
+    for i, (seq, count) in enumerate(maximal.items()):
+        if check is not None and i % 4096 == 0:
+            check()
+        for sub in set(sub_sequences(seq, max_len, valid)):
+            # A maximal sequence longer than max_len contributes each distinct window once per
+            # occurrence; repeated windows inside one sequence are rare enough to ignore.
+            freq[sub] += count
+    # Nested statistics only over candidates that pass the frequency threshold.
+    nested_sum: Counter[Units] = Counter()
+    nested_n: Counter[Units] = Counter()
+    for i, (cand, f) in enumerate(freq.items()):
+        if check is not None and i % 4096 == 0:
+            check()
+        if f < min_freq or len(cand) < 2:
+            continue
+        for sub in set(sub_sequences(cand, len(cand) - 1, valid)):
+            nested_sum[sub] += f
+            nested_n[sub] += 1
+    scored: list[Scored] = []
+    for cand, f in freq.items():
+        if f < min_freq:
+            continue
+        penalty = nested_sum[cand] / nested_n[cand] if nested_n[cand] else 0.0
+        value = math.log2(len(cand) + 1) * (f - penalty)
+        if value > 0:
+            scored.append(Scored(cand, value, f))
+    scored.sort(key=lambda s: (-s.score, -s.frequency, s.units))
+    return scored

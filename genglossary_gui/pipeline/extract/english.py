@@ -1,0 +1,99 @@
+"""English candidates: runs of words between stop words, punctuation and numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from genglossary_gui.pipeline.extract.cvalue import Units
+
+MAX_UNITS = 4
+
+# Function words plus very common verbs, adverbs and vague adjectives: a term never starts,
+# ends or spans across one of these.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also although always am among an and another any
+    are aren't around as at be became because been before being below between both but by
+    can cannot could did do does doing done down during each either else even ever every
+    few for from further get gets getting given gives go goes had has have having he her here
+    hers herself him himself his how however i if in into is isn't it it's its itself just
+    last least less let like likely made make makes making many may me might more most much
+    must my myself need needs neither never new next no nor not now of off often on once one
+    only onto or other others otherwise our ours ourselves out over own per perhaps rather
+    really same see seen several shall she should since so some such than that that's the
+    their theirs them themselves then there these they this those though through thus to
+    too toward towards under until up upon us use used uses using usually very via was
+    wasn't we well were what when where whether which while who whom whose why will with
+    within without would yet you your yours yourself yourselves
+    able across already always etc e.g i.e eg ie first second third new old good bad large
+    small high low various different important main many much specific similar certain
+    possible following provide provides provided include includes included including
+    allow allows allowed contain contains contained describe describes described show shows
+    shown call called calls take takes taken keep keeps kept give given run runs ran set sets
+    example examples way ways thing things lot lots part parts kind kinds case cases
+    """.split()
+)
+
+# A word: letters first, then letters, digits, inner hyphens or apostrophes.
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
+# A phrase run: words separated only by spaces or tabs (punctuation and line ends break runs).
+_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*(?:[ \t]+[A-Za-z][A-Za-z0-9'’-]*)*")
+
+
+def _normalise(word: str) -> str:
+    """Key of a word: lower case (acronyms kept), with a plural last word made singular."""
+    if len(word) > 1 and word.isupper():
+        return word
+    return word.lower()
+
+
+def singular(word: str) -> str:
+    if len(word) <= 3 or word.isupper():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
+        return word[:-1]
+    return word
+
+
+def candidate_sequences(text: str) -> Iterator[tuple[Units, str]]:
+    """Yield ``(key units, surface)`` for each maximal candidate in ``text``."""
+    for run in _RUN.finditer(text):
+        words = _WORD.findall(run.group())
+        current: list[str] = []
+        for word in words:
+            lower = word.lower()
+            if lower in STOP_WORDS or (len(word) < 2 and not word.isupper()):
+                if current:
+                    yield from _emit(current)
+                    current = []
+            else:
+                current.append(word)
+        if current:
+            yield from _emit(current)
+
+
+def _emit(words: list[str]) -> Iterator[tuple[Units, str]]:
+    # Very long runs are headings or lists rather than terms; keep them as windows anyway.
+    keys = [_normalise(w) for w in words]
+    keys[-1] = singular(keys[-1])
+    yield tuple(keys), " ".join(words)
+
+
+def valid_candidate(units: Units) -> bool:
+    # A phrase ending in a past participle is a clause fragment ("data cleaned"), not a term.
+    last = units[-1]
+    if len(last) > 4 and last.endswith("ed") and not last.isupper():
+        return False
+    if len(units) == 1:
+        word = units[0]
+        return len(word) >= 3 or word.isupper()
+    return True
+
+
+def display(units: Units) -> str:
+    return " ".join(units)

@@ -1,0 +1,196 @@
+"""Project-level steps run by a RunWorker (or the CLI): import documents, extract terms.
+
+Each step reads the previous step's committed output and writes its own in short
+transactions; none holds a transaction across long work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee
+
+from genglossary_gui.pipeline.context import RunContext
+from genglossary_gui.pipeline.documents import (
+    DEFAULT_MAX_BYTES,
+    SkipFile,
+    decode_bytes,
+    detect_language,
+    iter_document_files,
+    read_document,
+)
+from genglossary_gui.pipeline.extract import TermExtractor
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.store.models import Document, Project
+
+#: Scopes a run can have, and the steps each one runs in order.
+SCOPES: dict[str, tuple[str, ...]] = {
+    "full": ("extract", "generate", "review", "refine"),
+    "import": ("import",),
+    "extract": ("extract",),
+    "generate": ("generate",),
+    "review": ("review",),
+    "refine": ("refine",),
+}
+#: Imported documents are written in batches of about this many bytes of text.
+_IMPORT_BATCH_BYTES = 16 * 1024 * 1024
+
+
+class StepError(RuntimeError):
+    """A step cannot go on; the message is shown to the user as the run's error."""
+
+
+class StepUnavailable(StepError):
+    def __init__(self, step: str) -> None:
+        super().__init__(f"step {step} is not available yet")
+
+
+@dataclass
+class ImportSummary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+
+    def __str__(self) -> str:
+        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.unchanged} unchanged"]
+        if self.removed:
+            parts.append(f"{self.removed} removed")
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        return "Documents: " + ", ".join(parts)
+
+
+def import_documents(
+    project_id: int, folder: Path, ctx: RunContext, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ImportSummary:
+    """Import ``.md``/``.txt`` files under ``folder`` into the project, skipping bad ones."""
+    step = "import"
+    if not folder.is_dir():
+        raise StepError(f"The document folder {folder.name!r} does not exist or is not a folder.")
+    ctx.log(f"Scanning {folder.name!r} for .md and .txt files", step=step)
+    files = list(iter_document_files(folder))
+    ctx.progress(step, 0, len(files))
+    existing = repo.existing_hashes(project_id)
+    summary = ImportSummary()
+    seen: set[str] = set()
+    batch: list[repo.DocumentRecord] = []
+    batch_bytes = 0
+    for i, path in enumerate(files):
+        ctx.check()
+        rel = path.relative_to(folder).as_posix()
+        seen.add(rel)
+        try:
+            raw, digest = read_document(path, max_bytes=max_bytes)
+            if existing.get(rel) == digest:
+                summary.unchanged += 1
+            else:
+                text, encoding = decode_bytes(raw)
+                batch.append(
+                    repo.DocumentRecord(
+                        rel, text, digest, encoding, detect_language(text), len(raw)
+                    )
+                )
+                batch_bytes += len(raw)
+                if rel in existing:
+                    summary.updated += 1
+                else:
+                    summary.added += 1
+        except SkipFile as skip:
+            summary.skipped += 1
+            ctx.log(f"Skipped {rel}: {skip.reason}", level="warning", step=step)
+        if batch_bytes >= _IMPORT_BATCH_BYTES:
+            repo.save_documents(project_id, batch)
+            batch, batch_bytes = [], 0
+        ctx.progress(step, i + 1, len(files))
+    ctx.check()
+    removed = sorted(set(existing) - seen)
+    repo.save_documents(project_id, batch, removed)
+    summary.removed = len(removed)
+    for rel in removed:
+        ctx.log(f"Removed {rel}: the file is no longer in the folder", step=step)
+    ctx.log(str(summary), step=step)
+    return summary
+
+
+def extract_terms(project_id: int, ctx: RunContext) -> str:
+    """Rank the candidate terms of the project's documents and store them as its terms."""
+    step = "extract"
+    ids = repo.document_ids(project_id)
+    if not ids:
+        raise StepError("The project has no documents to extract terms from. Import some first.")
+    total = int(
+        Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text)))
+        .where(Document.project == project_id)
+        .scalar()
+        or 0
+    )
+    ctx.log(f"Extracting terms from {len(ids)} documents ({total:,} characters)", step=step)
+    started = time.monotonic()
+    extractor = TermExtractor(ctx.check)
+    done = 0
+
+    def advance(chars: int) -> None:
+        nonlocal done
+        done += chars
+        ctx.progress(step, done, total)
+
+    ctx.progress(step, 0, total)
+    language = Project.get_by_id(project_id).language
+    for doc_id in ids:
+        ctx.check()
+        doc = repo.load_document(doc_id)
+        lang = doc.language if language == "auto" else language
+        extractor.add(doc.text, lang, advance)
+        del doc
+    ctx.log("Ranking candidates", step=step)
+    ranked = extractor.ranked()
+    ctx.check()  # last check point: past here the run completes even if Cancel comes now
+    repo.replace_candidate_terms(
+        project_id,
+        [
+            repo.TermRecord(t.text, t.language, t.score, t.frequency, t.document_count)
+            for t in ranked
+        ],
+    )
+    top = ", ".join(t.text for t in ranked[:5])
+    elapsed = time.monotonic() - started
+    message = f"Found {len(ranked)} terms in {elapsed:.1f} s" + (f" (top: {top})" if top else "")
+    ctx.log(message, step=step)
+    return f"{len(ranked)} terms"
+
+
+StepFunction = Callable[[int, RunContext], str]
+
+
+def _import_step(project_id: int, ctx: RunContext) -> str:
+    project = Project.get_by_id(project_id)
+    if not project.source_dir:
+        raise StepError("The project has no document folder to import from.")
+    return str(import_documents(project_id, Path(project.source_dir), ctx))
+
+
+STEPS: dict[str, StepFunction] = {"import": _import_step, "extract": extract_terms}
+
+
+def run_scope(project_id: int, scope: str, ctx: RunContext) -> str:
+    """Run every step of ``scope`` in order; returns the run's summary.
+
+    Raises :class:`~genglossary_gui.pipeline.context.Cancelled` when it stopped on a cancel.
+    """
+    if scope not in SCOPES:
+        raise StepError(f"Unknown scope {scope!r}; choose one of {', '.join(SCOPES)}.")
+    steps = SCOPES[scope]
+    # Fail at once rather than do part of the work and then stop at a missing step.
+    for step in steps:
+        if step not in STEPS:
+            raise StepUnavailable(step)
+    summaries = []
+    for step in steps:
+        ctx.check()
+        summaries.append(STEPS[step](project_id, ctx))
+    return "; ".join(summaries)

@@ -1,0 +1,1 @@
+"""Run execution on a QThreadPool, per-run cancel tokens, and store changes bridged to Qt."""

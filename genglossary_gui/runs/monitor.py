@@ -1,0 +1,80 @@
+"""A small background thread per process that keeps shared runs honest.
+
+Every tick it acts on cancels recorded on our runs' rows by other processes, and notices
+commits made elsewhere (``PRAGMA data_version``). Every few seconds it refreshes our runs'
+heartbeats and marks runs of dead owners as interrupted. No Qt: it talks through callbacks
+and the store's notification hook.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import peewee
+
+from genglossary_gui.store import notify, transitions
+from genglossary_gui.store.database import db
+from genglossary_gui.store.owner import Owner
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.05
+HEARTBEAT_EVERY_S = 2.0
+RECOVERY_EVERY_S = 5.0
+
+
+class OwnerMonitor:
+    def __init__(
+        self,
+        owner: Owner,
+        owned_runs: Callable[[], list[int]],
+        on_cancel_requested: Callable[[int], None],
+        *,
+        tick_s: float = TICK_S,
+    ) -> None:
+        self._owner = owner
+        self._owned_runs = owned_runs
+        self._on_cancel_requested = on_cancel_requested
+        self._tick_s = tick_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="run-monitor", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 2.0) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+
+    def _loop(self) -> None:
+        last_version: int | None = None
+        next_heartbeat = time.monotonic() + HEARTBEAT_EVERY_S
+        next_recovery = time.monotonic() + RECOVERY_EVERY_S
+        try:
+            while not self._stop.wait(self._tick_s):
+                try:
+                    db.connect(reuse_if_open=True)
+                    owned = self._owned_runs()
+                    for run_id in transitions.cancel_requested_among(owned):
+                        self._on_cancel_requested(run_id)
+                    version = int(db.execute_sql("PRAGMA data_version").fetchone()[0])
+                    if last_version is not None and version != last_version:
+                        notify.publish(notify.EXTERNAL)
+                    last_version = version
+                    now = time.monotonic()
+                    if now >= next_heartbeat:
+                        next_heartbeat = now + HEARTBEAT_EVERY_S
+                        transitions.refresh_heartbeats(owned)
+                    if now >= next_recovery:
+                        next_recovery = now + RECOVERY_EVERY_S
+                        transitions.mark_interrupted_runs(self._owner)
+                except peewee.PeeweeException as exc:
+                    # Busy or briefly unavailable: try again next tick on a fresh connection.
+                    log.debug("run monitor: %s", exc)
+                    db.close()
+        finally:
+            db.close()

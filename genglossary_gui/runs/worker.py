@@ -1,0 +1,142 @@
+"""RunWorker: executes one run's pipeline on a pool thread and records its outcome."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+
+import peewee
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
+from genglossary_gui.pipeline.steps import StepError
+from genglossary_gui.runs.reporter import RunReporter
+from genglossary_gui.store import transitions
+from genglossary_gui.store.database import db
+from genglossary_gui.store.models import RunStatus
+from genglossary_gui.store.transitions import FinalizeError, Outcome
+
+log = logging.getLogger(__name__)
+
+#: ``pipeline(project_id, scope, ctx) -> summary``; raises Cancelled when it stopped on cancel.
+Pipeline = Callable[[int, str, RunContext], str]
+
+
+class WorkerSignals(QObject):
+    """Created on the GUI thread and kept by the RunManager until the worker has finished."""
+
+    progress = Signal(int, str, int, int)  # run id, step, done, total
+    log = Signal(int, str, str, str)  # run id, level, step, message
+    finished = Signal(int)  # run id; always emitted, last
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short, human message for an unexpected exception (the traceback goes to the log)."""
+    if isinstance(exc, StepError):
+        return str(exc)
+    if isinstance(exc, peewee.OperationalError):
+        return f"Database problem: {exc}"
+    if isinstance(exc, MemoryError):
+        return "Ran out of memory."
+    if isinstance(exc, OSError):
+        return f"File or system error: {exc.strerror or exc}"
+    text = str(exc)
+    return f"Unexpected error ({type(exc).__name__}){': ' + text if text else ''}"
+
+
+class RunWorker(QRunnable):
+    def __init__(
+        self,
+        run_id: int,
+        project_id: int,
+        scope: str,
+        token: CancelToken,
+        signals: WorkerSignals,
+        pipeline: Pipeline,
+    ) -> None:
+        super().__init__()
+        # The manager holds the only reference and drops it after ``finished``.
+        self.setAutoDelete(False)
+        self.run_id = run_id
+        self.project_id = project_id
+        self.scope = scope
+        self.token = token
+        self.signals = signals
+        self._pipeline = pipeline
+        self._reporter = RunReporter(run_id, signals)
+
+    def run(self) -> None:
+        try:
+            outcome = self._execute()
+            if outcome is not None:
+                self._finalize(outcome)
+        except BaseException:  # never let an exception escape into Qt's thread
+            log.exception("run %s: worker crashed", self.run_id)
+        finally:
+            db.close()
+            self.signals.finished.emit(self.run_id)
+
+    def _execute(self) -> Outcome | None:
+        """Run the pipeline; returns the outcome to record, or None if it never started."""
+        reporter = self._reporter
+        try:
+            with db.connection_context():
+                if self.token.cancelled:
+                    # Cancelled while queued: the pipeline never begins.
+                    transitions.cancel_pending(self.run_id)
+                    return None
+                started = transitions.mark_running(self.run_id)
+                if not started:
+                    # Someone else ended it first (a cancel from another process, recovery).
+                    log.info("run %s: not started (%s)", self.run_id, started.value)
+                    return None
+                reporter.log(f"Run {self.run_id} started: scope {self.scope}", step="run")
+                ctx = RunContext(self.token, reporter)
+                try:
+                    summary = self._pipeline(self.project_id, self.scope, ctx)
+                except Cancelled:
+                    # The pipeline really stopped early because of the cancel.
+                    reporter.log("Cancelled; stopped at the next check point", step="run")
+                    outcome = Outcome(RunStatus.CANCELLED, summary="Cancelled by the user.")
+                except StepError as exc:  # expected: its message says it all
+                    reporter.log(str(exc), level="error", step="run")
+                    outcome = Outcome(RunStatus.FAILED, error=describe_failure(exc))
+                except Exception as exc:
+                    reporter.log(traceback.format_exc(), level="error", step="run")
+                    outcome = Outcome(RunStatus.FAILED, error=describe_failure(exc))
+                else:
+                    # Completion wins a late cancel: the pipeline ran to its end.
+                    if self.token.cancelled:
+                        reporter.log("Cancel came after the work was done; results kept",
+                                     step="run")
+                    reporter.log(f"Completed: {summary}", step="run")
+                    outcome = Outcome(RunStatus.COMPLETED, summary=summary)
+                reporter.flush()
+                return outcome
+        except peewee.PeeweeException as exc:
+            # The database refused the start or a step's write: record a failure if we can.
+            reporter.log(traceback.format_exc(), level="error", step="run")
+            return Outcome(RunStatus.FAILED, error=describe_failure(exc))
+
+    def _finalize(self, outcome: Outcome) -> None:
+        try:
+            # Fresh connections per attempt; the pipeline's connection is closed by now.
+            result = transitions.finalize_run(self.run_id, outcome)
+        except FinalizeError as exc:
+            # Left active in the database; recovery marks it interrupted once we are gone.
+            log.error("%s", exc)
+            return
+        if result.attempts > 1:
+            self._reporter.log(
+                f"Recording the final status took {result.attempts} attempts "
+                f"(the database was busy: {result.last_error})",
+                level="warning", step="run",
+            )
+        if not result.result:
+            log.info("run %s: final write was a no-op (%s)", self.run_id, result.result.value)
+        try:
+            with db.connection_context():
+                self._reporter.flush()
+        except peewee.PeeweeException as exc:
+            log.warning("run %s: last log lines not saved: %s", self.run_id, exc)

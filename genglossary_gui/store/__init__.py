@@ -1,0 +1,1 @@
+"""Persistence on SQLite through peewee. No Qt here: usable from the CLI and plain tests."""

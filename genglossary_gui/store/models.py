@@ -1,0 +1,121 @@
+"""Tables. Times are UTC epoch seconds (floats) so every process compares them the same way."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+
+import peewee
+
+from genglossary_gui.store.database import db
+
+
+def now() -> float:
+    return time.time()
+
+
+class RunStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATUSES
+
+
+ACTIVE_STATUSES = (RunStatus.PENDING, RunStatus.RUNNING)
+TERMINAL_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)
+
+
+class TermStatus(StrEnum):
+    CANDIDATE = "candidate"
+    REQUIRED = "required"
+    EXCLUDED = "excluded"
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Project(BaseModel):
+    name = peewee.CharField(unique=True)
+    #: Folder the documents were imported from (absolute, local to this machine); may be empty.
+    source_dir = peewee.TextField(default="")
+    #: "auto", "ja" or "en".
+    language = peewee.CharField(default="auto")
+    engine = peewee.CharField(default="builtin")
+    created_at = peewee.FloatField(default=now)
+
+
+class Document(BaseModel):
+    project = peewee.ForeignKeyField(Project, backref="documents", on_delete="CASCADE")
+    rel_path = peewee.TextField()
+    text = peewee.TextField()
+    content_hash = peewee.CharField()
+    encoding = peewee.CharField()
+    language = peewee.CharField()
+    size_bytes = peewee.IntegerField()
+    imported_at = peewee.FloatField(default=now)
+
+    class Meta:
+        indexes = ((("project", "rel_path"), True),)
+
+
+class Term(BaseModel):
+    project = peewee.ForeignKeyField(Project, backref="terms", on_delete="CASCADE")
+    text = peewee.TextField()
+    language = peewee.CharField(default="")
+    category = peewee.CharField(default="")
+    status = peewee.CharField(default=TermStatus.CANDIDATE.value)
+    user_notes = peewee.TextField(default="")
+    score = peewee.FloatField(default=0.0)
+    frequency = peewee.IntegerField(default=0)
+    document_count = peewee.IntegerField(default=0)
+    #: Rank in the last extraction (1 = best); 0 for terms the user added by hand.
+    rank = peewee.IntegerField(default=0)
+    synonym_group = peewee.IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("project", "text"), True),)
+
+
+class Run(BaseModel):
+    project = peewee.ForeignKeyField(Project, backref="runs", on_delete="CASCADE")
+    scope = peewee.CharField()
+    status = peewee.CharField(default=RunStatus.PENDING.value, index=True)
+    triggered_by = peewee.CharField(default="user")
+    created_at = peewee.FloatField(default=now)
+    started_at = peewee.FloatField(null=True)
+    finished_at = peewee.FloatField(null=True)
+    #: Short, human, free of absolute paths and secrets. Tracebacks go to the run log.
+    error = peewee.TextField(default="")
+    summary = peewee.TextField(default="")
+    step = peewee.CharField(default="")
+    progress_done = peewee.IntegerField(default=0)
+    progress_total = peewee.IntegerField(default=0)
+    # Owner: the process executing (or about to execute) the run.
+    owner_host = peewee.CharField(default="")
+    owner_pid = peewee.IntegerField(default=0)
+    owner_started = peewee.FloatField(default=0.0)
+    heartbeat_at = peewee.FloatField(null=True)
+    #: Set by any process to ask the owner to cancel; the owner polls for it.
+    cancel_requested_at = peewee.FloatField(null=True)
+
+
+class RunLog(BaseModel):
+    run = peewee.ForeignKeyField(Run, backref="logs", on_delete="CASCADE")
+    created_at = peewee.FloatField(default=now)
+    level = peewee.CharField(default="info")
+    step = peewee.CharField(default="")
+    message = peewee.TextField()
+
+    class Meta:
+        indexes = ((("run", "id"), False),)
+
+
+ALL_MODELS: list[type[BaseModel]] = [Project, Document, Term, Run, RunLog]

@@ -1,0 +1,239 @@
+"""Reads and short writes for projects, documents, terms and run logs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import peewee
+
+from genglossary_gui.store import notify
+from genglossary_gui.store.database import db
+from genglossary_gui.store.models import (
+    Document,
+    Project,
+    Run,
+    RunLog,
+    Term,
+    TermStatus,
+    now,
+)
+
+
+class ProjectExists(ValueError):
+    pass
+
+
+class UnknownProject(LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"There is no project named {name!r}.")
+
+
+# -- projects ---------------------------------------------------------------------------------
+
+
+def create_project(name: str, source_dir: str = "", language: str = "auto") -> int:
+    name = name.strip()
+    if not name:
+        raise ValueError("A project needs a name.")
+    try:
+        project = Project.create(name=name, source_dir=source_dir, language=language)
+    except peewee.IntegrityError as exc:
+        raise ProjectExists(f"A project named {name!r} already exists.") from exc
+    notify.publish("project", project.id)
+    return int(project.id)
+
+
+def project_by_name(name: str) -> Project:
+    project = Project.get_or_none(Project.name == name)
+    if project is None:
+        raise UnknownProject(name)
+    return project
+
+
+def list_projects() -> list[Project]:
+    return list(Project.select().order_by(Project.name))
+
+
+# -- documents --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    rel_path: str
+    text: str
+    content_hash: str
+    encoding: str
+    language: str
+    size_bytes: int
+
+
+def existing_hashes(project_id: int) -> dict[str, str]:
+    query = Document.select(Document.rel_path, Document.content_hash).where(
+        Document.project == project_id
+    )
+    return {d.rel_path: d.content_hash for d in query}
+
+
+def save_documents(
+    project_id: int, upserts: Sequence[DocumentRecord], removed: Iterable[str] = ()
+) -> None:
+    """Insert or replace documents and remove the ones whose files are gone, in one transaction."""
+    removed = list(removed)
+    if not upserts and not removed:
+        return
+    with db.atomic("IMMEDIATE"):
+        for rec in upserts:
+            Document.insert(
+                project=project_id,
+                rel_path=rec.rel_path,
+                text=rec.text,
+                content_hash=rec.content_hash,
+                encoding=rec.encoding,
+                language=rec.language,
+                size_bytes=rec.size_bytes,
+                imported_at=now(),
+            ).on_conflict(
+                conflict_target=[Document.project, Document.rel_path],
+                preserve=[
+                    Document.text,
+                    Document.content_hash,
+                    Document.encoding,
+                    Document.language,
+                    Document.size_bytes,
+                    Document.imported_at,
+                ],
+            ).execute()
+        if removed:
+            Document.delete().where(
+                (Document.project == project_id) & Document.rel_path.in_(removed)
+            ).execute()
+    notify.publish("document")
+
+
+def document_ids(project_id: int) -> list[int]:
+    query = Document.select(Document.id).where(Document.project == project_id).order_by(
+        Document.rel_path
+    )
+    return [d.id for d in query]
+
+
+def load_document(document_id: int) -> Document:
+    return Document.get_by_id(document_id)
+
+
+# -- terms ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TermRecord:
+    text: str
+    language: str
+    score: float
+    frequency: int
+    document_count: int
+
+
+def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> None:
+    """Store a fresh extraction. User curation (required/excluded terms, notes) is kept."""
+    with db.atomic("IMMEDIATE"):
+        curated = {
+            t.text: t
+            for t in Term.select().where(
+                (Term.project == project_id)
+                & ((Term.status != TermStatus.CANDIDATE.value) | (Term.user_notes != ""))
+            )
+        }
+        Term.delete().where(
+            (Term.project == project_id) & Term.text.not_in(list(curated) or [""])
+        ).execute()
+        rows = []
+        for rank, rec in enumerate(ranked, start=1):
+            kept = curated.pop(rec.text, None)
+            if kept is not None:
+                Term.update(
+                    score=rec.score,
+                    frequency=rec.frequency,
+                    document_count=rec.document_count,
+                    rank=rank,
+                    language=rec.language,
+                ).where(Term.id == kept.id).execute()
+                continue
+            rows.append(
+                {
+                    "project": project_id,
+                    "text": rec.text,
+                    "language": rec.language,
+                    "score": rec.score,
+                    "frequency": rec.frequency,
+                    "document_count": rec.document_count,
+                    "rank": rank,
+                }
+            )
+        # Curated terms no longer found keep their place but lose their stale counts.
+        for leftover in curated.values():
+            Term.update(score=0.0, frequency=0, document_count=0, rank=0).where(
+                Term.id == leftover.id
+            ).execute()
+        for start in range(0, len(rows), 500):
+            Term.insert_many(rows[start : start + 500]).execute()
+    notify.publish("term")
+
+
+def ranked_terms(project_id: int, limit: int | None = None) -> list[Term]:
+    query = (
+        Term.select()
+        .where((Term.project == project_id) & (Term.status != TermStatus.EXCLUDED.value))
+        .order_by(Term.rank == 0, Term.rank, Term.text)
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(query)
+
+
+# -- runs and their logs ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    level: str
+    step: str
+    message: str
+    created_at: float
+
+
+def append_logs(run_id: int, entries: Sequence[LogEntry]) -> None:
+    if not entries:
+        return
+    with db.atomic():
+        RunLog.insert_many(
+            [
+                {
+                    "run": run_id,
+                    "level": e.level,
+                    "step": e.step,
+                    "message": e.message,
+                    "created_at": e.created_at,
+                }
+                for e in entries
+            ]
+        ).execute()
+    notify.publish("run_log", run_id)
+
+
+def read_log(run_id: int) -> list[LogEntry]:
+    query = RunLog.select().where(RunLog.run == run_id).order_by(RunLog.id)
+    return [LogEntry(r.level, r.step, r.message, r.created_at) for r in query]
+
+
+def runs_of(project_id: int | None = None, limit: int | None = None) -> list[Run]:
+    query = Run.select().order_by(Run.id.desc())
+    if project_id is not None:
+        query = query.where(Run.project == project_id)
+    if limit:
+        query = query.limit(limit)
+    return list(query)
+
+
+def get_run(run_id: int) -> Run | None:
+    return Run.get_or_none(Run.id == run_id)

@@ -1,0 +1,343 @@
+"""Run state transitions: each one conditional UPDATE whose row count says what happened.
+
+States: pending -> running -> completed | failed | cancelled (the last three are terminal).
+
+=================  ===================  ============================================
+transition         from                 made by
+=================  ===================  ============================================
+create_run         (new row) pending    RunManager.start_run (owner process)
+mark_running       pending              the run's worker, as it begins
+cancel_pending     pending              any process (RunManager.cancel_run, CLI)
+mark_completed     running              the run's worker: pipeline returned
+mark_cancelled     running              the run's worker: pipeline stopped on cancel
+mark_failed        pending, running     the run's worker, or start-up failure
+mark_interrupted   pending, running     any process, when the owner is gone
+=================  ===================  ============================================
+
+A terminal status is never overwritten. Notifications are published after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+import peewee
+
+from genglossary_gui.store import notify
+from genglossary_gui.store.database import db, is_locked_error
+from genglossary_gui.store.models import ACTIVE_STATUSES, Project, Run, RunStatus, now
+from genglossary_gui.store.owner import Owner, owner_alive
+
+log = logging.getLogger(__name__)
+
+#: A run owned by another host is presumed dead when its heartbeat is older than this.
+STALE_HEARTBEAT_S = 60.0
+INTERRUPTED = "Interrupted: the process running it stopped before it finished."
+
+
+class TransitionResult(Enum):
+    UPDATED = "updated"
+    NOT_FOUND = "not found"
+    WRONG_STATE = "not in the expected state"
+
+    def __bool__(self) -> bool:
+        return self is TransitionResult.UPDATED
+
+
+class RunAlreadyActive(RuntimeError):
+    def __init__(self, project_id: int, run_id: int | None) -> None:
+        self.project_id = project_id
+        self.run_id = run_id
+        which = f" (run {run_id})" if run_id else ""
+        super().__init__(f"This project already has an active run{which}.")
+
+
+class ProjectNotFound(LookupError):
+    pass
+
+
+def _classify(run_id: int, rows: int) -> TransitionResult:
+    if rows:
+        notify.publish("run", run_id)
+        return TransitionResult.UPDATED
+    if Run.select(Run.id).where(Run.id == run_id).exists():
+        return TransitionResult.WRONG_STATE
+    return TransitionResult.NOT_FOUND
+
+
+def _transition(run_id: int, expected: Iterable[RunStatus], **fields: object) -> TransitionResult:
+    rows = (
+        Run.update(**fields)  # type: ignore[arg-type]
+        .where((Run.id == run_id) & (Run.status.in_([s.value for s in expected])))
+        .execute()
+    )
+    return _classify(run_id, rows)
+
+
+def create_run(project_id: int, scope: str, owner: Owner, triggered_by: str = "user") -> int:
+    """Insert a pending run owned by ``owner``. Raises RunAlreadyActive / ProjectNotFound."""
+    t = now()
+    try:
+        run = Run.create(
+            project=project_id,
+            scope=scope,
+            triggered_by=triggered_by,
+            created_at=t,
+            owner_host=owner.host,
+            owner_pid=owner.pid,
+            owner_started=owner.started,
+            heartbeat_at=t,
+        )
+    except peewee.IntegrityError as exc:
+        if not Project.select(Project.id).where(Project.id == project_id).exists():
+            raise ProjectNotFound(f"Project {project_id} does not exist.") from exc
+        active = (
+            Run.select(Run.id)
+            .where((Run.project == project_id) & (Run.status.in_(list(ACTIVE_STATUSES))))
+            .scalar()
+        )
+        raise RunAlreadyActive(project_id, active) from exc
+    notify.publish("run", run.id)
+    return int(run.id)
+
+
+def mark_running(run_id: int) -> TransitionResult:
+    t = now()
+    return _transition(
+        run_id, [RunStatus.PENDING], status=RunStatus.RUNNING.value, started_at=t, heartbeat_at=t
+    )
+
+
+def cancel_pending(run_id: int) -> TransitionResult:
+    t = now()
+    return _transition(
+        run_id,
+        [RunStatus.PENDING],
+        status=RunStatus.CANCELLED.value,
+        finished_at=t,
+        # Also tells the owner (maybe another process) to drop its queued worker.
+        cancel_requested_at=t,
+        summary="Cancelled before it started.",
+    )
+
+
+def mark_completed(run_id: int, summary: str = "") -> TransitionResult:
+    return _transition(
+        run_id,
+        [RunStatus.RUNNING],
+        status=RunStatus.COMPLETED.value,
+        finished_at=now(),
+        summary=summary,
+    )
+
+
+def mark_cancelled(run_id: int, summary: str = "") -> TransitionResult:
+    return _transition(
+        run_id,
+        [RunStatus.RUNNING],
+        status=RunStatus.CANCELLED.value,
+        finished_at=now(),
+        summary=summary,
+    )
+
+
+# An absolute POSIX path or Windows path; shortened to its last component in stored errors.
+_ABS_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\'\"]+[/\\])+([^\s/\\'\"]*)")
+_MAX_ERROR_CHARS = 300
+
+
+def clean_error(text: str) -> str:
+    """A stored error: one line, short, no absolute paths (they can reveal user names)."""
+    text = " ".join(text.split())
+    text = _ABS_PATH.sub(lambda m: m.group(1) or "…", text)
+    if len(text) > _MAX_ERROR_CHARS:
+        text = text[: _MAX_ERROR_CHARS - 1] + "…"
+    return text
+
+
+def mark_failed(run_id: int, error: str) -> TransitionResult:
+    return _transition(
+        run_id,
+        ACTIVE_STATUSES,
+        status=RunStatus.FAILED.value,
+        finished_at=now(),
+        error=clean_error(error) or "Failed.",
+    )
+
+
+def request_cancel(run_id: int) -> TransitionResult:
+    """Record on the row that someone asked to cancel; the owner acts on it."""
+    return _transition(
+        run_id, ACTIVE_STATUSES, cancel_requested_at=peewee.fn.COALESCE(Run.cancel_requested_at, now())
+    )
+
+
+class CancelResult(Enum):
+    CANCELLED = "cancelled before it started"
+    REQUESTED = "cancel requested; the run stops at its next check point"
+    TOO_LATE = "the run had already finished"
+    NOT_FOUND = "no such run"
+
+    def __bool__(self) -> bool:
+        return self in (CancelResult.CANCELLED, CancelResult.REQUESTED)
+
+
+def cancel_run_row(run_id: int) -> CancelResult:
+    """Cancel through the database alone: a pending run at once, a running one by request.
+
+    Works for a run owned by any process; its owner acts on the request within a tick.
+    """
+    result = cancel_pending(run_id)
+    if result is TransitionResult.UPDATED:
+        return CancelResult.CANCELLED
+    if result is TransitionResult.NOT_FOUND:
+        return CancelResult.NOT_FOUND
+    requested = request_cancel(run_id)
+    if requested is TransitionResult.UPDATED:
+        return CancelResult.REQUESTED
+    if requested is TransitionResult.NOT_FOUND:
+        return CancelResult.NOT_FOUND
+    return CancelResult.TOO_LATE
+
+
+def update_progress(run_id: int, step: str, done: int, total: int) -> None:
+    rows = (
+        Run.update(step=step, progress_done=done, progress_total=total)
+        .where((Run.id == run_id) & (Run.status == RunStatus.RUNNING.value))
+        .execute()
+    )
+    if rows:
+        notify.publish("run", run_id)
+
+
+def refresh_heartbeats(run_ids: Iterable[int]) -> int:
+    ids = list(run_ids)
+    if not ids:
+        return 0
+    return (
+        Run.update(heartbeat_at=now())
+        .where(Run.id.in_(ids) & Run.status.in_(list(ACTIVE_STATUSES)))
+        .execute()
+    )
+
+
+def cancel_requested_among(run_ids: Iterable[int]) -> list[int]:
+    ids = list(run_ids)
+    if not ids:
+        return []
+    query = Run.select(Run.id).where(Run.id.in_(ids) & Run.cancel_requested_at.is_null(False))
+    return [r.id for r in query]
+
+
+def mark_interrupted_runs(me: Owner, stale_after_s: float = STALE_HEARTBEAT_S) -> list[int]:
+    """Mark failed every active run whose owner is gone. Never touches a live owner's run."""
+    marked: list[int] = []
+    query = Run.select(
+        Run.id, Run.owner_host, Run.owner_pid, Run.owner_started, Run.heartbeat_at
+    ).where(Run.status.in_(list(ACTIVE_STATUSES)))
+    for run in list(query):
+        owner = Owner(run.owner_host, run.owner_pid, run.owner_started)
+        if owner == me:
+            continue
+        alive = owner_alive(owner)
+        if alive is None:  # another host: only the heartbeat can tell
+            alive = run.heartbeat_at is not None and now() - run.heartbeat_at < stale_after_s
+        if alive:
+            continue
+        rows = (
+            Run.update(status=RunStatus.FAILED.value, finished_at=now(), error=INTERRUPTED)
+            .where(
+                (Run.id == run.id)
+                & Run.status.in_(list(ACTIVE_STATUSES))
+                # The owner must not have changed since we looked.
+                & (Run.owner_pid == owner.pid)
+                & (Run.owner_host == owner.host)
+            )
+            .execute()
+        )
+        if rows:
+            marked.append(run.id)
+            notify.publish("run", run.id)
+    return marked
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the pipeline's end means for its run, decided before anything is written."""
+
+    status: RunStatus
+    error: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FinalizeResult:
+    result: TransitionResult
+    attempts: int
+    last_error: str = ""
+
+
+def _write_outcome(run_id: int, outcome: Outcome) -> TransitionResult:
+    if outcome.status is RunStatus.COMPLETED:
+        return mark_completed(run_id, outcome.summary)
+    if outcome.status is RunStatus.CANCELLED:
+        return mark_cancelled(run_id, outcome.summary)
+    if outcome.status is RunStatus.FAILED:
+        return mark_failed(run_id, outcome.error)
+    raise ValueError(f"not a final status: {outcome.status}")
+
+
+def finalize_run(
+    run_id: int,
+    outcome: Outcome,
+    *,
+    attempts: int = 8,
+    first_delay_s: float = 0.05,
+    max_delay_s: float = 2.0,
+) -> FinalizeResult:
+    """Write ``outcome``, retrying on a fresh connection when the database refuses the write.
+
+    A no-op (the run was already terminal, or is gone) is an answer, not a failure: it is not
+    retried. The outcome itself never changes: a failed write does not turn success into failure.
+    """
+    delay = first_delay_s
+    last_error = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            db.connect(reuse_if_open=True)
+            result = _write_outcome(run_id, outcome)
+            return FinalizeResult(result, attempt, last_error)
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            last_error = str(exc)
+            log.warning(
+                "run %s: final status write failed (attempt %d/%d): %s%s",
+                run_id,
+                attempt,
+                attempts,
+                exc,
+                "" if is_locked_error(exc) else " (not a lock)",
+            )
+            # Drop this thread's connection: a broken or wedged one must not be reused.
+            try:
+                db.close()
+            except peewee.PeeweeException:
+                pass
+            if attempt < attempts:
+                time.sleep(delay)
+                delay = min(delay * 2, max_delay_s)
+    raise FinalizeError(run_id, outcome, attempts, last_error)
+
+
+class FinalizeError(RuntimeError):
+    def __init__(self, run_id: int, outcome: Outcome, attempts: int, last_error: str) -> None:
+        self.run_id = run_id
+        self.outcome = outcome
+        super().__init__(
+            f"Could not record run {run_id} as {outcome.status.value} after {attempts} attempts: "
+            f"{last_error}"
+        )

@@ -1,0 +1,1 @@
+"""Qt widgets: the main window, pages, item models and dialogs."""
