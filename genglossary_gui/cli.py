@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -99,12 +99,14 @@ def _open(args: argparse.Namespace) -> Path:
     except DatabaseError as exc:
         raise CliError(str(exc)) from exc
     for run_id in interrupted:
-        print(f"note: run {run_id} was interrupted (its process is gone); marked failed",
-              file=sys.stderr)
+        print(
+            f"note: run {run_id} was interrupted (its process is gone); marked failed",
+            file=sys.stderr,
+        )
     return data_dir
 
 
-def _project(name: str):  # noqa: ANN202 - returns a peewee model
+def _project(name: str):
     from genglossary_gui.store import repositories as repo
 
     try:
@@ -163,10 +165,16 @@ class _Progress:
             self._line_open = False
 
 
-def _print_terms(terms: Sequence[object], out: TextIO) -> None:
-    for t in terms:
-        score = getattr(t, "score")  # noqa: B009 - RankedTerm or Term
-        out.write(f"{getattr(t, 'text')}\t{score:.4f}\t{getattr(t, 'frequency')}\n")  # noqa: B009
+def _print_terms(rows: Iterable[tuple[str, float, int]], out: TextIO) -> None:
+    """One term per line: ``term<TAB>score<TAB>frequency``, in the order given (best first)."""
+    for text, score, frequency in rows:
+        out.write(f"{text}\t{score:.4f}\t{frequency}\n")
+
+
+def _project_terms(project_id: int, top: int | None) -> list[tuple[str, float, int]]:
+    from genglossary_gui.store import repositories as repo
+
+    return [(t.text, t.score, t.frequency) for t in repo.ranked_terms(project_id, top)]
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -177,7 +185,6 @@ def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from genglossary_gui.runs.manager import RunManager
-    from genglossary_gui.store import repositories as repo
     from genglossary_gui.store.transitions import RunAlreadyActive
 
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -224,49 +231,86 @@ def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, previous)
         manager.shutdown(10_000)
         progress.end_line()
+    return _report_outcome(run_id, project_id, scope, args)
+
+
+def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Namespace) -> int:
+    from genglossary_gui.store import repositories as repo
+
     run = repo.get_run(run_id)
-    status = run.status if run else "unknown"
-    if status == "completed":
+    if run is None:
+        raise CliError(f"Run {run_id} disappeared (was its project deleted?).")
+    if run.status == "completed":
         if not args.quiet:
-            print(f"Run {run_id} completed: {run.summary}", file=sys.stderr)  # type: ignore[union-attr]
+            print(f"Run {run_id} completed: {run.summary}", file=sys.stderr)
         if scope in ("extract", "full"):
-            _print_terms(repo.ranked_terms(project_id, args.top or None), sys.stdout)
+            _print_terms(_project_terms(project_id, args.top or None), sys.stdout)
         return EXIT_OK
-    if status == "cancelled":
+    if run.status == "cancelled":
         print(f"Run {run_id} cancelled.", file=sys.stderr)
         return EXIT_CANCELLED
-    error = run.error if run else ""
-    print(f"Run {run_id} {status}: {error}", file=sys.stderr)
+    print(f"Run {run_id} {run.status}: {run.error}", file=sys.stderr)
     return EXIT_FAILED
 
 
 def _start_in_background(args: argparse.Namespace, data_dir: Path) -> int:
-    cmd = [sys.executable, "-m", "genglossary_gui.cli", "--data-dir", str(data_dir), "run",
-           args.project, "--scope", args.scope, "--wait", "--quiet", "--report-run-id"]
-    child = subprocess.Popen(
-        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True, text=True,
+    cmd = [
+        sys.executable,
+        "-m",
+        "genglossary_gui.cli",
+        "--data-dir",
+        str(data_dir),
+        "run",
+        args.project,
+        "--scope",
+        args.scope,
+        "--wait",
+        "--quiet",
+        "--report-run-id",
+    ]
+    detach: dict[str, object] = (
+        {"start_new_session": True}
+        if os.name == "posix"
+        else {
+            "creationflags": getattr(subprocess, "DETACHED_PROCESS", 0)
+            | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+        }
     )
-    assert child.stdout is not None and child.stderr is not None
-    first = child.stdout.readline().strip()
+    child = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        **detach,  # type: ignore[call-overload]
+    )
+    assert child.stdout is not None
+    with child.stdout:
+        # The child answers with its run id, or with its error, on one line.
+        first = child.stdout.readline().strip()
     if not first.isdigit():
         child.wait(30)
-        message = child.stderr.read().strip() or "the background run could not start"
-        raise CliError(message.removeprefix("error: "))
+        raise CliError(first.removeprefix("error: ") or "the background run could not start")
+    # Deliberately not waited for: it outlives us. Mark it so Python does not warn about it.
+    child.returncode = 0
     print(first)
-    print(f"Run {first} is running in the background (process {child.pid}). "
-          f"Follow it with `genglossary runs {args.project}`; stop it with "
-          f"`genglossary cancel {first}`.", file=sys.stderr)
+    print(
+        f"Run {first} is running in the background (process {child.pid}). "
+        f"Follow it with `genglossary runs {args.project}`; stop it with "
+        f"`genglossary cancel {first}`.",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
 def cmd_project(args: argparse.Namespace) -> int:
     from genglossary_gui.store import repositories as repo
+    from genglossary_gui.store.models import Document
 
     _open(args)
     if args.project_command == "list":
         for project in repo.list_projects():
-            docs = project.documents.count()
+            docs = Document.select().where(Document.project == project.id).count()
             print(f"{project.name}\t{docs} documents\t{project.source_dir or '-'}")
         return EXIT_OK
     source = ""
@@ -324,12 +368,10 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 def cmd_runs(args: argparse.Namespace) -> int:
     from genglossary_gui.store import repositories as repo
-    from genglossary_gui.store.models import Project
 
     _open(args)
     project_id = _project(args.project).id if args.project else None
     rows = repo.runs_of(project_id, args.limit)
-    names = {p.id: p.name for p in Project.select(Project.id, Project.name)}
     header = ["id", "project", "scope", "status", "started", "duration", "error"]
     table = [header]
     now = time.time()
@@ -337,9 +379,17 @@ def cmd_runs(args: argparse.Namespace) -> int:
         start = r.started_at
         end = r.finished_at or (now if r.status == "running" else None)
         duration = end - start if start and end else None
-        table.append([str(r.id), names.get(r.project_id, "?"), r.scope, r.status,
-                      _fmt_time(r.started_at or r.created_at), _fmt_duration(duration),
-                      r.error or ""])
+        table.append(
+            [
+                str(r.id),
+                r.project.name,
+                r.scope,
+                r.status,
+                _fmt_time(r.started_at or r.created_at),
+                _fmt_duration(duration),
+                r.error or "",
+            ]
+        )
     widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
     for row in table:
         cells = [row[i].ljust(widths[i]) for i in range(len(widths))]
@@ -362,10 +412,9 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def cmd_terms(args: argparse.Namespace) -> int:
     if args.project:
-        from genglossary_gui.store import repositories as repo
 
         _open(args)
-        _print_terms(repo.ranked_terms(_project(args.project).id, args.top or None), sys.stdout)
+        _print_terms(_project_terms(_project(args.project).id, args.top or None), sys.stdout)
         return EXIT_OK
     from genglossary_gui.pipeline.documents import SkipFile, iter_document_files, load_file
     from genglossary_gui.pipeline.extract import TermExtractor
@@ -386,7 +435,8 @@ def cmd_terms(args: argparse.Namespace) -> int:
         count += 1
     if not count:
         raise CliError(f"No readable .md or .txt documents in {args.input!r}.")
-    _print_terms(extractor.ranked(top=args.top or None), sys.stdout)
+    ranked = extractor.ranked(top=args.top or None)
+    _print_terms(((t.text, t.score, t.frequency) for t in ranked), sys.stdout)
     return EXIT_OK
 
 
@@ -406,7 +456,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # A background child's parent reads its stdout only.
+        stream = sys.stdout if getattr(args, "report_run_id", False) else sys.stderr
+        print(f"error: {exc}", file=stream, flush=True)
         return exc.code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 
-class Cancelled(Exception):  # noqa: N818 - reads naturally: ``raise Cancelled``
+class Cancelled(Exception):
     """Raised at a check point when the run's token is cancelled."""
 
 

@@ -15,7 +15,7 @@ SUPPORTED_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
-class SkipFile(Exception):  # noqa: N818 - it names the decision, not an error
+class SkipFile(Exception):
     """A file that cannot be imported; ``reason`` is shown to the user."""
 
     def __init__(self, reason: str) -> None:
@@ -51,9 +51,8 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[by
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise SkipFile(
-                f"too large ({size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB)"
-            )
+            mb, limit = size / 1_048_576, max_bytes / 1_048_576
+            raise SkipFile(f"too large ({mb:.1f} MB; the limit is {limit:.0f} MB)")
         raw = path.read_bytes()
     except PermissionError as exc:
         raise SkipFile("cannot be read: permission denied") from exc
@@ -119,7 +118,9 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
     utf16 = _guess_utf16_without_bom(raw)
     if utf16:
         try:
-            return _finish(raw.decode(utf16), utf16.upper().replace("-LE", "LE").replace("-BE", "BE"))
+            return _finish(
+                raw.decode(utf16), utf16.upper().replace("-LE", "LE").replace("-BE", "BE")
+            )
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw[:65536]:

@@ -140,15 +140,19 @@ class RunManager(QObject):
         """Cancel one run, whoever owns it. Never touches any other run."""
         with self._lock:
             entry = self._active.get(run_id)
-        if entry is not None:
+        if entry is not None and self._pool.tryTake(entry.worker):
+            # Still queued: it never started and now never will; nobody else cleans it up.
             entry.token.cancel()
-            taken = self._pool.tryTake(entry.worker)
-            if taken:
-                # It never started and now never will: nobody else will clean it up.
-                self._forget(run_id)
-        # The row decides: pending -> cancelled now; running -> request recorded on the row,
-        # which our token already honours and another owner's monitor picks up.
-        return transitions.cancel_run_row(run_id)
+            self._forget(run_id)
+        # The row decides: pending -> cancelled now (a worker that is just starting then finds
+        # it cancelled and never runs its pipeline); running -> the request is recorded on the
+        # row, where an owner in another process picks it up.
+        result = transitions.cancel_run_row(run_id)
+        if entry is not None:
+            # After the row: the answer reflects the moment of the click, not a pipeline that
+            # ends because of the token before the request is written.
+            entry.token.cancel()
+        return result
 
     def _cancel_from_row(self, run_id: int) -> None:
         """Monitor thread: a cancel for one of our runs was recorded on its row."""

@@ -108,8 +108,9 @@ class RunWorker(QRunnable):
                 else:
                     # Completion wins a late cancel: the pipeline ran to its end.
                     if self.token.cancelled:
-                        reporter.log("Cancel came after the work was done; results kept",
-                                     step="run")
+                        reporter.log(
+                            "Cancel came after the work was done; results kept", step="run"
+                        )
                     reporter.log(f"Completed: {summary}", step="run")
                     outcome = Outcome(RunStatus.COMPLETED, summary=summary)
                 reporter.flush()
@@ -131,7 +132,8 @@ class RunWorker(QRunnable):
             self._reporter.log(
                 f"Recording the final status took {result.attempts} attempts "
                 f"(the database was busy: {result.last_error})",
-                level="warning", step="run",
+                level="warning",
+                step="run",
             )
         if not result.result:
             log.info("run %s: final write was a no-op (%s)", self.run_id, result.result.value)

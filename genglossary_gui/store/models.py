@@ -37,6 +37,8 @@ class TermStatus(StrEnum):
 
 
 class BaseModel(peewee.Model):
+    id = peewee.AutoField()
+
     class Meta:
         database = db
         legacy_table_names = False

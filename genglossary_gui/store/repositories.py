@@ -112,8 +112,10 @@ def save_documents(
 
 
 def document_ids(project_id: int) -> list[int]:
-    query = Document.select(Document.id).where(Document.project == project_id).order_by(
-        Document.rel_path
+    query = (
+        Document.select(Document.id)
+        .where(Document.project == project_id)
+        .order_by(Document.rel_path)
     )
     return [d.id for d in query]
 
@@ -227,7 +229,8 @@ def read_log(run_id: int) -> list[LogEntry]:
 
 
 def runs_of(project_id: int | None = None, limit: int | None = None) -> list[Run]:
-    query = Run.select().order_by(Run.id.desc())
+    """Newest first, each with its project loaded (``run.project.name`` costs no query)."""
+    query = Run.select(Run, Project).join(Project).order_by(Run.id.desc())
     if project_id is not None:
         query = query.where(Run.project == project_id)
     if limit:

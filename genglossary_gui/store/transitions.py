@@ -19,6 +19,7 @@ A terminal status is never overwritten. Notifications are published after the co
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
@@ -173,7 +174,9 @@ def mark_failed(run_id: int, error: str) -> TransitionResult:
 def request_cancel(run_id: int) -> TransitionResult:
     """Record on the row that someone asked to cancel; the owner acts on it."""
     return _transition(
-        run_id, ACTIVE_STATUSES, cancel_requested_at=peewee.fn.COALESCE(Run.cancel_requested_at, now())
+        run_id,
+        ACTIVE_STATUSES,
+        cancel_requested_at=peewee.fn.COALESCE(Run.cancel_requested_at, now()),
     )
 
 
@@ -323,10 +326,8 @@ def finalize_run(
                 "" if is_locked_error(exc) else " (not a lock)",
             )
             # Drop this thread's connection: a broken or wedged one must not be reused.
-            try:
+            with contextlib.suppress(peewee.PeeweeException):
                 db.close()
-            except peewee.PeeweeException:
-                pass
             if attempt < attempts:
                 time.sleep(delay)
                 delay = min(delay * 2, max_delay_s)

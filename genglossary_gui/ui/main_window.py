@@ -45,7 +45,8 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         QMessageBox.about(
-            self, "About GenGlossary",
+            self,
+            "About GenGlossary",
             f"GenGlossary Desktop {__version__}\n\nTurns a folder of documents into a reviewed "
             "glossary.",
         )

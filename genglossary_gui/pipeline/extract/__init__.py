@@ -46,8 +46,9 @@ class TermExtractor:
         self._doc_keys: list[tuple[str, set[Units]]] = []
         self.chars = 0
 
-    def add(self, text: str, language: str = "auto",
-            on_progress: Callable[[int], None] | None = None) -> str:
+    def add(
+        self, text: str, language: str = "auto", on_progress: Callable[[int], None] | None = None
+    ) -> str:
         """Add one document; returns the language used. ``on_progress(chars)`` per chunk."""
         lang = detect_language(text) if language == "auto" else language
         module = _module(lang)
@@ -73,8 +74,9 @@ class TermExtractor:
             return japanese.display(units)
         return " ".join(_casing_of(self._casing.get(key.lower()), key) for key in units)
 
-    def ranked(self, *, min_freq: int = DEFAULT_MIN_FREQ, top: int | None = None
-               ) -> list[RankedTerm]:
+    def ranked(
+        self, *, min_freq: int = DEFAULT_MIN_FREQ, top: int | None = None
+    ) -> list[RankedTerm]:
         scored: list[tuple[str, cvalue.Scored]] = []
         for lang in LANGUAGES:
             module = _module(lang)
@@ -130,7 +132,9 @@ def _casing_of(seen: Counter[str] | None, key: str) -> str:
 
 
 def extract_from_texts(
-    texts: Iterator[str] | list[str], language: str = "auto", top: int | None = None,
+    texts: Iterator[str] | list[str],
+    language: str = "auto",
+    top: int | None = None,
     check: Callable[[], None] | None = None,
 ) -> list[RankedTerm]:
     extractor = TermExtractor(check)

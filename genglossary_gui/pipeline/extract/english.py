@@ -13,38 +13,42 @@ MAX_UNITS = 4
 # ends or spans across one of these.
 STOP_WORDS = frozenset(
     """
-    a about above after again against all also although always am among an and another any
-    are aren't around as at be became because been before being below between both but by
-    can cannot could did do does doing done down during each either else even ever every
-    few for from further get gets getting given gives go goes had has have having he her here
-    hers herself him himself his how however i if in into is isn't it it's its itself just
-    last least less let like likely made make makes making many may me might more most much
-    must my myself need needs neither never new next no nor not now of off often on once one
-    only onto or other others otherwise our ours ourselves out over own per perhaps rather
-    really same see seen several shall she should since so some such than that that's the
-    their theirs them themselves then there these they this those though through thus to
-    too toward towards under until up upon us use used uses using usually very via was
-    wasn't we well were what when where whether which while who whom whose why will with
-    within without would yet you your yours yourself yourselves
-    able across already always etc e.g i.e eg ie first second third new old good bad large
-    small high low various different important main many much specific similar certain
-    possible following provide provides provided include includes included including
-    allow allows allowed contain contains contained describe describes described show shows
-    shown call called calls take takes taken keep keeps kept give given run runs ran set sets
-    example examples way ways thing things lot lots part parts kind kinds case cases
+    a about above after again against all also although always am among an and another
+    any are aren't around as at be became because been before being below between both
+    but by can cannot could did do does doing done down during each either else even
+    ever every few for from further get gets getting given gives go goes had has have
+    having he her here hers herself him himself his how however i if in into is isn't it
+    it's its itself just last least less let like likely made make makes making many may
+    me might more most much must my myself need needs neither never new next no nor not
+    now of off often on once one only onto or other others otherwise our ours ourselves
+    out over own per perhaps rather really same see seen several shall she should since
+    so some such than that that's the their theirs them themselves then there these they
+    this those though through thus to too toward towards under until up upon us use used
+    uses using usually very via was wasn't we well were what when where whether which
+    while who whom whose why will with within without would yet you your yours yourself
+    yourselves able across already always etc e.g i.e eg ie first second third new old
+    good bad large small high low various different important main many much specific
+    similar certain possible following provide provides provided include includes
+    included including allow allows allowed contain contains contained describe
+    describes described show shows shown call called calls take takes taken keep keeps
+    kept give given run runs ran set sets example examples way ways thing things lot
+    lots part parts kind kinds case cases
     """.split()
 )
 
 # A word: letters first, then letters, digits, inner hyphens or apostrophes.
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
-# A phrase run: words separated only by spaces or tabs (punctuation and line ends break runs).
-_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*(?:[ \t]+[A-Za-z][A-Za-z0-9'’-]*)*")
+# A phrase run: words separated only by spaces, tabs or a single line break (a soft wrap
+# inside a paragraph); punctuation and blank lines break runs.
+_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*(?:(?:[ \t]+|[ \t]*\n[ \t]*)[A-Za-z][A-Za-z0-9'’-]*)*")
 
 
 def _normalise(word: str) -> str:
     """Key of a word: lower case (acronyms kept), with a plural last word made singular."""
     if len(word) > 1 and word.isupper():
         return word
+    if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
+        return word[:-1]  # an acronym's plural: APIs -> API
     return word.lower()
 
 

@@ -1,0 +1,169 @@
+"""Reading, decoding and importing documents."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pytest
+
+from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
+from genglossary_gui.pipeline.documents import (
+    SkipFile,
+    decode_bytes,
+    detect_language,
+    iter_document_files,
+    load_file,
+    split_chunks,
+)
+from genglossary_gui.pipeline.steps import StepError, import_documents
+from genglossary_gui.store.models import Document
+from tests.helpers import new_project
+
+JA = "形態素解析器は文を形態素に分割する。自然言語処理とは、人間の言語を計算機で扱う技術である。"
+EN = "A glossary is a list of terms with their definitions.\n"
+
+
+class RecordingReporter:
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+        self.progress_calls: list[tuple[str, int, int]] = []
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        self.progress_calls.append((step, done, total))
+
+    def log(self, message: str, *, level: str = "info", step: str = "") -> None:
+        self.lines.append((level, message))
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [
+        (JA.encode("utf-8"), "UTF-8"),
+        (codecs.BOM_UTF8 + JA.encode("utf-8"), "UTF-8 (BOM)"),
+        (codecs.BOM_UTF16_LE + JA.encode("utf-16-le"), "UTF-16LE"),
+        (codecs.BOM_UTF16_BE + JA.encode("utf-16-be"), "UTF-16BE"),
+        (EN.encode("utf-16-le"), "UTF-16LE"),  # no BOM
+        (JA.encode("cp932"), "Shift_JIS"),
+        (JA.encode("euc_jp"), "EUC-JP"),
+    ],
+)
+def test_decodes_japanese_and_unicode_encodings(raw: bytes, label: str) -> None:
+    text, encoding = decode_bytes(raw)
+    assert encoding == label
+    assert text.strip() in (JA, EN.strip())
+
+
+def test_windows_line_endings_are_normalised() -> None:
+    text, _ = decode_bytes(b"one\r\ntwo\rthree\n")
+    assert text == "one\ntwo\nthree\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        (bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_binary_is_refused(raw: bytes, reason: str) -> None:
+    with pytest.raises(SkipFile, match=reason):
+        decode_bytes(raw)
+
+
+def test_skip_reasons_for_bad_files(tmp_path: Path) -> None:
+    (tmp_path / "empty.md").write_bytes(b"")
+    (tmp_path / "blank.txt").write_bytes(b" \n\t\n")
+    (tmp_path / "big.md").write_bytes(b"x" * 2048)
+    os.symlink(tmp_path / "missing-target", tmp_path / "dangling.md")
+    with pytest.raises(SkipFile, match="empty"):
+        load_file(tmp_path / "empty.md")
+    with pytest.raises(SkipFile, match="empty"):
+        load_file(tmp_path / "blank.txt")
+    with pytest.raises(SkipFile, match=r"too large \(0.0 MB"):
+        load_file(tmp_path / "big.md", max_bytes=1024)
+    with pytest.raises(SkipFile, match="cannot be read"):
+        load_file(tmp_path / "dangling.md")
+
+
+def test_finds_supported_files_recursively_skipping_hidden(tmp_path: Path) -> None:
+    for rel in [
+        "a.md",
+        "b.TXT",
+        "sub/c.markdown",
+        "sub/deeper/d.md",
+        ".hidden/e.md",
+        ".f.md",
+        "g.pdf",
+        "h.docx",
+    ]:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    found = [p.relative_to(tmp_path).as_posix() for p in iter_document_files(tmp_path)]
+    assert found == ["a.md", "b.TXT", "sub/c.markdown", "sub/deeper/d.md"]
+
+
+def test_language_detection() -> None:
+    assert detect_language(JA) == "ja"
+    assert detect_language(EN * 3) == "en"
+    # A Japanese document with some English terms stays Japanese.
+    assert detect_language(JA + " Kubernetes cluster API server ") == "ja"
+    assert detect_language("中文没有假名") == "en"  # no kana: not Japanese
+
+
+def test_split_chunks_respects_limit_and_sentence_ends() -> None:
+    text = "。".join(["あ" * 30] * 100) + "。"
+    chunks = list(split_chunks(text, 100))
+    assert "".join(chunks) == text
+    assert all(len(c) <= 100 for c in chunks)
+    assert all(c.endswith("。") for c in chunks[:-1])
+    hard = list(split_chunks("x" * 250, 100))
+    assert [len(c) for c in hard] == [100, 100, 50]
+
+
+def test_import_stores_documents_and_reports_skips(data_dir: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "ja").mkdir(parents=True)
+    (docs / "en.md").write_text(EN * 3, encoding="utf-8")
+    (docs / "ja" / "sjis.txt").write_bytes(JA.encode("cp932"))
+    (docs / "bin.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (docs / "empty.md").write_bytes(b"")
+    project = new_project()
+    reporter = RecordingReporter()
+    summary = import_documents(project, docs, RunContext(reporter=reporter))
+    assert (summary.added, summary.skipped) == (2, 2)
+    stored = {d.rel_path: d for d in Document.select().where(Document.project == project)}
+    assert set(stored) == {"en.md", "ja/sjis.txt"}
+    assert stored["ja/sjis.txt"].encoding == "Shift_JIS"
+    assert stored["ja/sjis.txt"].language == "ja"
+    assert stored["ja/sjis.txt"].text == JA
+    assert stored["en.md"].language == "en"
+    assert len(stored["en.md"].content_hash) == 64
+    warnings = [m for level, m in reporter.lines if level == "warning"]
+    assert "Skipped bin.txt: binary file (not text)" in warnings
+    assert "Skipped empty.md: empty" in warnings
+    assert reporter.progress_calls[-1] == ("import", 4, 4)
+
+    # Re-import: unchanged files are not rewritten, changed ones are, removed ones go.
+    (docs / "en.md").write_text(EN * 4, encoding="utf-8")
+    (docs / "ja" / "sjis.txt").unlink()
+    again = import_documents(project, docs, RunContext())
+    assert (again.added, again.updated, again.removed) == (0, 1, 1)
+    assert [d.rel_path for d in Document.select()] == ["en.md"]
+
+
+def test_import_of_missing_folder_fails_with_plain_message(data_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(StepError, match="'gone' does not exist"):
+        import_documents(new_project(), tmp_path / "gone", RunContext())
+
+
+def test_import_stops_at_cancel(data_dir: Path, tmp_path: Path) -> None:
+    for i in range(5):
+        (tmp_path / f"{i}.md").write_text(EN)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        import_documents(new_project(), tmp_path, RunContext(token))
+    assert Document.select().count() == 0

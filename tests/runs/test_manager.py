@@ -1,0 +1,284 @@
+"""RunManager with real threads, a real SQLite file and the Qt event loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QThread
+from pytestqt.qtbot import QtBot
+
+from genglossary_gui.pipeline.context import RunContext
+from genglossary_gui.runs.manager import RunManager, RunStartError
+from genglossary_gui.store.models import Run
+from genglossary_gui.store.transitions import CancelResult, RunAlreadyActive
+from tests.helpers import GatedPipeline, new_project, raw_status, status_of
+from tests.runs.conftest import ManagerFactory
+
+
+def _wait_finished(qtbot: QtBot, manager: RunManager, run_id: int) -> None:
+    qtbot.waitUntil(lambda: run_id not in manager.active_run_ids(), timeout=10_000)
+
+
+def test_run_completes_and_state_is_released(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    manager = make_manager(gated)
+    project = new_project()
+    run_id = manager.start_run(project, "extract")
+    assert run_id in manager.active_run_ids()
+    qtbot.waitUntil(lambda: gated.started == [project])
+    with qtbot.waitSignal(manager.run_finished, check_params_cb=lambda r: r == run_id):
+        gated.release(project)
+    assert raw_status(data_dir, run_id) == "completed"
+    assert manager.active_run_ids() == []
+    assert manager.token(run_id) is None
+
+
+def test_cancel_one_project_while_another_completes(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    manager = make_manager(gated)
+    a, b = new_project("a"), new_project("b")
+    run_a = manager.start_run(a, "extract")
+    run_b = manager.start_run(b, "extract")
+    qtbot.waitUntil(lambda: sorted(gated.started) == sorted([a, b]))
+    with qtbot.waitSignal(manager.run_finished, check_params_cb=lambda r: r == run_a):
+        assert manager.cancel_run(run_a) is CancelResult.REQUESTED
+    assert raw_status(data_dir, run_a) == "cancelled"
+    assert raw_status(data_dir, run_b) == "running"
+    token_b = manager.token(run_b)
+    assert token_b is not None and not token_b.cancelled
+    with qtbot.waitSignal(manager.run_finished, check_params_cb=lambda r: r == run_b):
+        gated.release(b)
+    assert raw_status(data_dir, run_b) == "completed"
+
+
+def test_cancel_aimed_at_finished_run_changes_nothing(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    manager = make_manager(gated)
+    project = new_project()
+    run_id = manager.start_run(project, "extract")
+    with qtbot.waitSignal(manager.run_finished):
+        gated.release(project)
+    before = Run.get_by_id(run_id)
+    assert manager.cancel_run(run_id) is CancelResult.TOO_LATE
+    after = Run.get_by_id(run_id)
+    assert (after.status, after.finished_at, after.cancel_requested_at) == (
+        "completed",
+        before.finished_at,
+        None,
+    )
+    assert manager.cancel_run(99_999) is CancelResult.NOT_FOUND
+
+
+def test_run_cancelled_while_pending_never_starts(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    manager = make_manager(gated, max_threads=1)
+    a, b = new_project("a"), new_project("b")
+    busy = manager.start_run(a, "extract")
+    qtbot.waitUntil(lambda: gated.started == [a])
+    queued = manager.start_run(b, "extract")  # waits for the only thread
+    assert status_of(queued) == "pending"
+    assert manager.cancel_run(queued) is CancelResult.CANCELLED
+    assert raw_status(data_dir, queued) == "cancelled"
+    assert queued not in manager.active_run_ids()
+    with qtbot.waitSignal(manager.run_finished, check_params_cb=lambda r: r == busy):
+        gated.release(a)
+    # The thread is free now; the cancelled run's pipeline still never began.
+    manager.pool.waitForDone(5000)
+    assert gated.started == [a]
+    assert raw_status(data_dir, queued) == "cancelled"
+
+
+def test_cancelled_token_before_worker_runs_skips_pipeline(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    manager = make_manager(gated, max_threads=1)
+    a, b = new_project("a"), new_project("b")
+    manager.start_run(a, "extract")
+    qtbot.waitUntil(lambda: gated.started == [a])
+    queued = manager.start_run(b, "extract")
+    token = manager.token(queued)
+    assert token is not None
+    token.cancel()  # as if the cancel raced the worker being picked up
+    with qtbot.waitSignal(manager.run_finished, check_params_cb=lambda r: r == queued):
+        gated.release(a)
+    assert raw_status(data_dir, queued) == "cancelled"
+    assert gated.started == [a]
+
+
+def test_second_run_of_same_project_is_refused(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline
+) -> None:
+    manager = make_manager(gated)
+    project = new_project()
+    first = manager.start_run(project, "extract")
+    with pytest.raises(RunAlreadyActive):
+        manager.start_run(project, "extract")
+    assert manager.active_run_ids() == [first]
+    with qtbot.waitSignal(manager.run_finished):
+        gated.release(project)
+
+
+def test_start_failure_marks_row_failed_and_leaves_nothing_registered(
+    make_manager: ManagerFactory,
+    gated: GatedPipeline,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    manager = make_manager(gated)
+
+    def refuse(worker: object) -> None:
+        raise RuntimeError("thread pool refused the worker")
+
+    monkeypatch.setattr(manager, "_queue", refuse)
+    project = new_project()
+    with pytest.raises(RunStartError) as info:
+        manager.start_run(project, "extract")
+    run = Run.get_by_id(info.value.run_id)
+    assert run.status == "failed"
+    assert "thread pool refused the worker" in run.error
+    assert manager.active_run_ids() == []
+    assert manager.token(run.id) is None
+    assert gated.calls == 0
+    monkeypatch.undo()
+    # The project is not blocked by the failed start.
+    assert manager.start_run(project, "extract")
+    gated.release(project)
+
+
+def test_unknown_scope_is_refused_before_any_row(make_manager: ManagerFactory) -> None:
+    manager = make_manager()
+    with pytest.raises(ValueError, match="Unknown scope"):
+        manager.start_run(new_project(), "everything")
+    assert Run.select().count() == 0
+
+
+def test_unavailable_step_fails_at_once_with_clear_message(
+    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path
+) -> None:
+    manager = make_manager()  # the real pipeline
+    run_id = manager.start_run(new_project(), "generate")
+    _wait_finished(qtbot, manager, run_id)
+    run = Run.get_by_id(run_id)
+    assert (run.status, run.error) == ("failed", "step generate is not available yet")
+
+
+def test_pipeline_exception_fails_run_with_short_error_and_logged_traceback(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    from genglossary_gui.store.repositories import read_log
+
+    manager = make_manager(gated)
+    project = new_project()
+    run_id = manager.start_run(project, "extract")
+    with qtbot.waitSignal(manager.run_finished):
+        gated.release(project, "raise")
+    run = Run.get_by_id(run_id)
+    assert run.status == "failed"
+    assert run.error == "Unexpected error (RuntimeError): the pipeline broke"
+    assert any("Traceback" in e.message for e in read_log(run_id))
+
+
+def test_late_cancel_keeps_completed_result(
+    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path
+) -> None:
+    def past_last_check_point(project_id: int, scope: str, ctx: RunContext) -> str:
+        ctx.token.wait(10)  # the cancel arrives after the last check point...
+        return "finished anyway"  # ...and the work is complete
+
+    manager = make_manager(past_last_check_point)
+    run_id = manager.start_run(new_project(), "extract")
+    qtbot.waitUntil(lambda: status_of(run_id) == "running")
+    assert manager.cancel_run(run_id) is CancelResult.REQUESTED
+    _wait_finished(qtbot, manager, run_id)
+    run = Run.get_by_id(run_id)
+    assert (run.status, run.summary) == ("completed", "finished anyway")
+
+
+def test_run_changed_is_emitted_on_gui_thread_after_commit_for_every_transition(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    manager = make_manager(gated, max_threads=1)
+    gui_thread = QCoreApplication.instance().thread()  # type: ignore[union-attr]
+    seen: list[tuple[int, str, bool]] = []
+
+    def on_changed(run_id: int) -> None:
+        seen.append((run_id, raw_status(data_dir, run_id), QThread.currentThread() is gui_thread))
+
+    manager.run_changed.connect(on_changed)
+    a, b, c = new_project("a"), new_project("b"), new_project("c")
+    done = manager.start_run(a, "extract")
+    qtbot.waitUntil(lambda: gated.started == [a])
+    pending = manager.start_run(b, "extract")
+    manager.cancel_run(pending)
+    with qtbot.waitSignal(manager.run_finished, check_params_cb=lambda r: r == done):
+        gated.release(a)
+    cancelled = manager.start_run(c, "extract")
+    qtbot.waitUntil(lambda: c in gated.started)
+    manager.cancel_run(cancelled)
+    _wait_finished(qtbot, manager, cancelled)
+    qtbot.waitUntil(lambda: (cancelled, "cancelled", True) in seen)
+    assert all(on_gui for _, _, on_gui in seen)
+    statuses = {run: [s for r, s, _ in seen if r == run] for run in (done, pending, cancelled)}
+    # Every transition was announced, and each announcement saw its committed state.
+    assert {"pending", "running", "completed"} <= set(statuses[done])
+    assert statuses[done][-1] == "completed"
+    assert statuses[pending][-1] == "cancelled"
+    assert {"running", "cancelled"} <= set(statuses[cancelled])
+
+
+def test_cancel_recorded_by_another_process_is_acted_on(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    from genglossary_gui.store.transitions import request_cancel
+
+    manager = make_manager(gated)
+    project = new_project()
+    run_id = manager.start_run(project, "extract")
+    qtbot.waitUntil(lambda: gated.started == [project])
+    request_cancel(run_id)  # what `genglossary cancel` does from another process
+    _wait_finished(qtbot, manager, run_id)
+    assert raw_status(data_dir, run_id) == "cancelled"
+
+
+def test_shutdown_cancels_active_runs_and_drains_pool(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    manager = make_manager(gated, max_threads=1)
+    a, b = new_project("a"), new_project("b")
+    running = manager.start_run(a, "extract")
+    qtbot.waitUntil(lambda: gated.started == [a])
+    queued = manager.start_run(b, "extract")
+    assert manager.shutdown(5000) is True
+    assert raw_status(data_dir, running) == "cancelled"
+    assert raw_status(data_dir, queued) == "cancelled"
+    assert manager.active_run_ids() == []
+    assert manager.pool.activeThreadCount() == 0
+    with pytest.raises(RuntimeError, match="shutting down"):
+        manager.start_run(a, "extract")
+
+
+def test_shutdown_marks_stuck_runs_interrupted(
+    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path
+) -> None:
+    import threading
+
+    release = threading.Event()
+
+    def stubborn(project_id: int, scope: str, ctx: object) -> str:
+        release.wait(10)  # ignores its token: a step stuck in a long call
+        return "late"
+
+    manager = make_manager(stubborn)
+    run_id = manager.start_run(new_project(), "extract")
+    qtbot.waitUntil(lambda: status_of(run_id) == "running")
+    assert manager.shutdown(100) is False
+    run = Run.get_by_id(run_id)
+    assert (run.status, run.error.startswith("Interrupted")) == ("failed", True)
+    release.set()
+    manager.pool.waitForDone(5000)
+    assert raw_status(data_dir, run_id) == "failed"  # the late completion is a no-op

@@ -1,0 +1,269 @@
+"""Run transitions against a real SQLite file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import peewee
+import pytest
+
+from genglossary_gui.store import notify, transitions
+from genglossary_gui.store.database import db, init_db, integrity_ok, schema_version
+from genglossary_gui.store.models import Run, RunStatus
+from genglossary_gui.store.owner import Owner, current_owner
+from genglossary_gui.store.transitions import (
+    CancelResult,
+    Outcome,
+    RunAlreadyActive,
+    TransitionResult,
+)
+from tests.helpers import new_project, raw_status, status_of, write_lock
+
+ME = current_owner()
+
+
+def _run(project_id: int, running: bool = False) -> int:
+    run_id = transitions.create_run(project_id, "extract", ME)
+    if running:
+        assert transitions.mark_running(run_id) is TransitionResult.UPDATED
+    return run_id
+
+
+def test_schema_is_migrated_and_reopening_is_harmless(data_dir: Path) -> None:
+    assert schema_version() == 1
+    init_db(data_dir)
+    assert schema_version() == 1
+    assert integrity_ok()
+
+
+def test_happy_path_pending_running_completed(data_dir: Path) -> None:
+    run_id = _run(new_project())
+    assert status_of(run_id) == "pending"
+    assert transitions.mark_running(run_id) is TransitionResult.UPDATED
+    assert transitions.mark_completed(run_id, "3 terms") is TransitionResult.UPDATED
+    run = Run.get_by_id(run_id)
+    assert (run.status, run.summary) == ("completed", "3 terms")
+    assert run.started_at is not None and run.finished_at is not None
+    assert run.finished_at >= run.started_at
+
+
+def test_results_distinguish_not_found_and_wrong_state(data_dir: Path) -> None:
+    run_id = _run(new_project())
+    assert transitions.mark_completed(run_id) is TransitionResult.WRONG_STATE  # still pending
+    assert transitions.mark_running(9999) is TransitionResult.NOT_FOUND
+    assert transitions.mark_failed(9999, "x") is TransitionResult.NOT_FOUND
+
+
+@pytest.mark.parametrize("final", ["completed", "cancelled", "failed"])
+def test_terminal_status_is_never_overwritten(data_dir: Path, final: str) -> None:
+    run_id = _run(new_project(), running=True)
+    outcome = Outcome(RunStatus(final), error="boom" if final == "failed" else "")
+    assert transitions.finalize_run(run_id, outcome).result is TransitionResult.UPDATED
+    for attempt in (
+        lambda: transitions.mark_running(run_id),
+        lambda: transitions.mark_completed(run_id),
+        lambda: transitions.mark_cancelled(run_id),
+        lambda: transitions.mark_failed(run_id, "late failure"),
+        lambda: transitions.cancel_pending(run_id),
+    ):
+        assert attempt() is TransitionResult.WRONG_STATE
+    assert status_of(run_id) == final
+
+
+def test_failed_never_replaces_completed_or_cancelled(data_dir: Path) -> None:
+    done = _run(new_project("a"), running=True)
+    stopped = _run(new_project("b"), running=True)
+    transitions.mark_completed(done)
+    transitions.mark_cancelled(stopped)
+    assert transitions.mark_failed(done, "x") is TransitionResult.WRONG_STATE
+    assert transitions.mark_failed(stopped, "x") is TransitionResult.WRONG_STATE
+    assert (status_of(done), status_of(stopped)) == ("completed", "cancelled")
+    assert Run.get_by_id(done).error == ""
+
+
+def test_late_cancel_after_pipeline_finished_keeps_completed(data_dir: Path) -> None:
+    run_id = _run(new_project(), running=True)
+    # The pipeline returned; the user's cancel is recorded a moment later...
+    assert transitions.request_cancel(run_id) is TransitionResult.UPDATED
+    # ...and the outcome decided from the pipeline's return still wins.
+    result = transitions.finalize_run(run_id, Outcome(RunStatus.COMPLETED, summary="ok"))
+    assert result.result is TransitionResult.UPDATED
+    assert status_of(run_id) == "completed"
+    # A cancel aimed at the finished run changes nothing and says so.
+    assert transitions.cancel_run_row(run_id) is CancelResult.TOO_LATE
+    assert status_of(run_id) == "completed"
+
+
+def test_pipeline_stopped_on_cancel_ends_cancelled(data_dir: Path) -> None:
+    run_id = _run(new_project(), running=True)
+    assert transitions.cancel_run_row(run_id) is CancelResult.REQUESTED
+    assert status_of(run_id) == "running"  # a request only; the owner decides
+    transitions.finalize_run(run_id, Outcome(RunStatus.CANCELLED))
+    assert status_of(run_id) == "cancelled"
+
+
+def test_pending_cancel_is_immediate_and_blocks_start(data_dir: Path) -> None:
+    run_id = _run(new_project())
+    assert transitions.cancel_run_row(run_id) is CancelResult.CANCELLED
+    assert transitions.mark_running(run_id) is TransitionResult.WRONG_STATE
+    assert status_of(run_id) == "cancelled"
+    assert transitions.cancel_run_row(12345) is CancelResult.NOT_FOUND
+
+
+def test_one_active_run_per_project(data_dir: Path) -> None:
+    a, b = new_project("a"), new_project("b")
+    first = _run(a)
+    with pytest.raises(RunAlreadyActive) as info:
+        _run(a)
+    assert info.value.run_id == first
+    other = _run(b)  # other projects are independent
+    transitions.mark_running(first)
+    with pytest.raises(RunAlreadyActive):
+        _run(a)
+    transitions.mark_completed(first)
+    assert _run(a) > other  # free again once terminal
+
+
+def test_second_process_cannot_start_a_second_active_run(data_dir: Path) -> None:
+    project = new_project()
+    _run(project)
+    code = (
+        "import sys\n"
+        "from genglossary_gui.store.folder import open_data_folder\n"
+        "from genglossary_gui.store import transitions\n"
+        "from genglossary_gui.store.owner import current_owner\n"
+        "open_data_folder(sys.argv[1])\n"
+        "try:\n"
+        f"    transitions.create_run({project}, 'extract', current_owner())\n"
+        "except transitions.RunAlreadyActive:\n"
+        "    sys.exit(3)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert Run.select().count() == 1
+
+
+def test_final_write_blocked_by_lock_is_retried_on_fresh_connection(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    init_db(data, busy_timeout_ms=50)
+    run_id = _run(new_project(), running=True)
+    connections: list[object] = []
+    released = threading.Event()
+
+    def note_connection(change: notify.Change) -> None:
+        connections.append(db.connection())
+
+    unsubscribe = notify.subscribe(note_connection)
+    try:
+        first = db.connection()
+        with write_lock(data):
+            # Release the lock from another thread after a few failed attempts.
+            timer = threading.Timer(0.4, released.set)
+            timer.start()
+            outcome = Outcome(RunStatus.COMPLETED, summary="done")
+
+            def finalize() -> transitions.FinalizeResult:
+                return transitions.finalize_run(
+                    run_id, outcome, attempts=50, first_delay_s=0.02, max_delay_s=0.05
+                )
+
+            results: list[transitions.FinalizeResult] = []
+            worker = threading.Thread(target=lambda: results.append(finalize()))
+            worker.start()
+            released.wait(5)
+        worker.join(10)
+        timer.cancel()
+    finally:
+        unsubscribe()
+    (result,) = results
+    assert result.result is TransitionResult.UPDATED
+    assert result.attempts > 1
+    assert "locked" in result.last_error
+    assert raw_status(data, run_id) == "completed"
+    assert connections and connections[0] is not first
+
+
+def test_noop_final_write_is_not_retried(data_dir: Path) -> None:
+    run_id = _run(new_project(), running=True)
+    transitions.mark_cancelled(run_id)
+    result = transitions.finalize_run(run_id, Outcome(RunStatus.COMPLETED))
+    assert (result.result, result.attempts) == (TransitionResult.WRONG_STATE, 1)
+    missing = transitions.finalize_run(4242, Outcome(RunStatus.FAILED, error="x"))
+    assert (missing.result, missing.attempts) == (TransitionResult.NOT_FOUND, 1)
+
+
+def test_failed_write_never_changes_the_outcome(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    init_db(data, busy_timeout_ms=20)
+    run_id = _run(new_project(), running=True)
+    with write_lock(data), pytest.raises(transitions.FinalizeError):
+        transitions.finalize_run(
+            run_id, Outcome(RunStatus.COMPLETED), attempts=3, first_delay_s=0.01
+        )
+    # Never recorded as failed because a write failed: still running, to be retried/recovered.
+    assert raw_status(data, run_id) == "running"
+
+
+def test_stored_errors_are_short_and_free_of_absolute_paths(data_dir: Path) -> None:
+    run_id = _run(new_project())
+    transitions.mark_failed(run_id, "Cannot read /home/alice/secret/plan.md:\n" + "x" * 1000)
+    error = Run.get_by_id(run_id).error
+    assert "/home/alice" not in error and "plan.md" in error
+    assert "\n" not in error and len(error) <= 300
+
+
+def test_interrupted_runs_of_dead_owners_are_failed(data_dir: Path) -> None:
+    p1, p2, p3 = new_project("a"), new_project("b"), new_project("c")
+    dead = Owner(ME.host, 2**22 + 7, 1.0)  # no such process
+    recycled = Owner(ME.host, ME.pid, ME.started - 1000)  # our pid, but another start time
+    remote_stale = Owner("another-host", 42, 1.0)
+    runs = {
+        "dead": transitions.create_run(p1, "extract", dead),
+        "recycled": transitions.create_run(p2, "extract", recycled),
+        "remote": transitions.create_run(p3, "extract", remote_stale),
+    }
+    Run.update(heartbeat_at=time.time() - 3600).where(Run.id == runs["remote"]).execute()
+    mine = transitions.create_run(new_project("d"), "extract", ME)
+    marked = transitions.mark_interrupted_runs(Owner("checker", 1, 1.0))
+    assert sorted(marked) == sorted(runs.values())
+    for run_id in runs.values():
+        run = Run.get_by_id(run_id)
+        assert run.status == "failed" and run.error.startswith("Interrupted")
+    assert status_of(mine) == "pending"  # a live owner's run is never touched
+
+
+def test_remote_owner_with_fresh_heartbeat_is_left_alone(data_dir: Path) -> None:
+    run_id = transitions.create_run(new_project(), "extract", Owner("another-host", 42, 1.0))
+    assert transitions.mark_interrupted_runs(ME) == []
+    assert status_of(run_id) == "pending"
+
+
+def test_notifications_come_after_commit(data_dir: Path) -> None:
+    seen: list[tuple[str, str]] = []
+    run_id = _run(new_project())
+
+    def listener(change: notify.Change) -> None:
+        if change.table == "run":
+            seen.append((change.table, raw_status(data_dir, change.ids[0])))
+
+    unsubscribe = notify.subscribe(listener)
+    try:
+        transitions.mark_running(run_id)
+        transitions.mark_completed(run_id)
+        transitions.mark_failed(run_id, "no-op")  # no change, no notification
+    finally:
+        unsubscribe()
+    assert seen == [("run", "running"), ("run", "completed")]
+
+
+def test_locked_error_is_recognised() -> None:
+    from genglossary_gui.store.database import is_locked_error
+
+    assert is_locked_error(peewee.OperationalError("database is locked"))
+    assert not is_locked_error(peewee.OperationalError("no such table: run"))

@@ -1,0 +1,152 @@
+"""The `genglossary` command line, in-process where possible."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from genglossary_gui import cli
+from genglossary_gui.store.database import db
+from genglossary_gui.store.models import Run
+from tests.pipeline.test_extract import EN_DOC, JA_DOC
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    (folder / "ja").mkdir(parents=True)
+    (folder / "ml.md").write_text(EN_DOC, encoding="utf-8")
+    (folder / "ja" / "nlp.txt").write_bytes(JA_DOC.encode("euc_jp"))
+    (folder / "image.txt").write_bytes(b"\x00\x01binary\x00")
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path: Path):
+    folder = tmp_path / "data"
+    yield folder
+    db.close()
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("project", "run", "cancel", "runs", "log", "terms"):
+        assert command in out
+
+
+def test_terms_of_a_folder(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "terms", "--input", str(docs), "--top", "10")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 10
+    rows = [line.split("\t") for line in lines]
+    assert all(len(r) == 3 for r in rows)
+    scores = [float(r[1]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert all(int(r[2]) >= 2 for r in rows)
+    terms = [r[0] for r in rows]
+    assert "machine learning" in terms and "形態素解析器" in terms
+    assert "skipped image.txt: binary file (not text)" in err
+
+
+def test_terms_language_option(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "terms", "--input", str(docs), "--lang", "en")
+    assert code == 0
+    assert "形態素解析器" not in out  # Japanese text read as English yields no Japanese terms
+
+
+def test_terms_of_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "terms", "--input", str(tmp_path / "nope"))
+    assert code == 1
+    assert "is not a folder" in err
+
+
+def test_project_run_history_and_log(
+    qapp: object, docs: Path, data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(
+        capsys, "--data-dir", str(data), "project", "create", "Demo", "--docs", str(docs)
+    )
+    assert code == 0, err
+    assert "Skipped image.txt: binary file (not text)" in err
+    assert "2 added" in err
+
+    code, out, err = run_cli(
+        capsys, "--data-dir", str(data), "run", "Demo", "--scope", "extract", "--wait", "--top", "5"
+    )
+    assert code == 0, err
+    assert "extract  100%" in err
+    assert len(out.splitlines()) == 5 and all(line.count("\t") == 2 for line in out.splitlines())
+
+    code, out, err = run_cli(
+        capsys, "--data-dir", str(data), "run", "Demo", "--scope", "full", "--wait"
+    )
+    assert code == 1
+    assert "step generate is not available yet" in err
+
+    code, out, _ = run_cli(capsys, "--data-dir", str(data), "runs", "Demo")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "project", "scope", "status", "started", "duration", "error"]
+    assert lines[1].split()[:4] == ["3", "Demo", "full", "failed"]
+    assert lines[1].endswith("step generate is not available yet")
+    assert lines[2].split()[:4] == ["2", "Demo", "extract", "completed"]
+    assert lines[3].split()[:4] == ["1", "Demo", "import", "completed"]
+    db.close()
+
+    # The log persists: a new process reads it.
+    proc = subprocess.run(
+        [sys.executable, "-m", "genglossary_gui.cli", "--data-dir", str(data), "log", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "[extract] Extracting terms from 2 documents" in proc.stdout
+    assert "[run] Completed:" in proc.stdout
+
+
+def test_errors_are_one_clear_line(
+    qapp: object, docs: Path, data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(capsys, "--data-dir", str(data), "run", "Nope", "--wait")
+    assert (code, err.strip()) == (1, "error: There is no project named 'Nope'.")
+    run_cli(capsys, "--data-dir", str(data), "project", "create", "Demo")
+    code, _, err = run_cli(capsys, "--data-dir", str(data), "project", "create", "Demo")
+    assert (code, err.strip()) == (1, "error: A project named 'Demo' already exists.")
+    code, _, err = run_cli(capsys, "--data-dir", str(data), "cancel", "77")
+    assert (code, err.strip()) == (1, "error: There is no run 77.")
+    code, _, err = run_cli(
+        capsys, "--data-dir", str(data), "run", "Demo", "--scope", "import", "--wait"
+    )
+    assert code == 1
+    assert "no document folder" in err
+
+
+def test_run_in_background_prints_id_and_finishes(
+    docs: Path, data: Path, capsys: pytest.CaptureFixture[str], qapp: object
+) -> None:
+    run_cli(capsys, "--data-dir", str(data), "project", "create", "Demo", "--docs", str(docs))
+    code, out, err = run_cli(capsys, "--data-dir", str(data), "run", "Demo", "--scope", "extract")
+    assert code == 0, err
+    run_id = int(out.strip())
+    assert f"genglossary cancel {run_id}" in err
+    deadline = time.monotonic() + 60
+    while Run.get_by_id(run_id).status in ("pending", "running"):
+        assert time.monotonic() < deadline, "background run did not finish"
+        time.sleep(0.05)
+    assert Run.get_by_id(run_id).status == "completed"
+    assert Run.get_by_id(run_id).triggered_by == "cli"
