@@ -412,7 +412,6 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def cmd_terms(args: argparse.Namespace) -> int:
     if args.project:
-
         _open(args)
         _print_terms(_project_terms(_project(args.project).id, args.top or None), sys.stdout)
         return EXIT_OK

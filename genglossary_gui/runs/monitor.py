@@ -40,18 +40,30 @@ class OwnerMonitor:
         self._on_cancel_requested = on_cancel_requested
         self._tick_s = tick_s
         self._stop = threading.Event()
+        self._ready = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="run-monitor", daemon=True)
 
     def start(self) -> None:
+        """Start the thread and wait (briefly) for its first reading, so that any commit made
+        after this returns is noticed."""
         self._thread.start()
+        self._ready.wait(2.0)
 
     def stop(self, timeout_s: float = 2.0) -> None:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout_s)
 
+    def _data_version(self) -> int | None:
+        try:
+            db.connect(reuse_if_open=True)
+            return int(db.execute_sql("PRAGMA data_version").fetchone()[0])
+        except peewee.PeeweeException:
+            return None
+
     def _loop(self) -> None:
-        last_version: int | None = None
+        last_version = self._data_version()
+        self._ready.set()
         next_heartbeat = time.monotonic() + HEARTBEAT_EVERY_S
         next_recovery = time.monotonic() + RECOVERY_EVERY_S
         try:
