@@ -47,7 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     psub = project.add_subparsers(dest="project_command", required=True, metavar="ACTION")
     create = psub.add_parser("create", help="create a project, importing a folder of documents")
     create.add_argument("name")
-    create.add_argument("--docs", metavar="DIR", help="folder of .md/.txt documents to import")
+    create.add_argument(
+        "--docs",
+        metavar="PATH",
+        action="append",
+        help="folder (or single file) of .md/.txt documents to import; repeatable",
+    )
     create.add_argument("--lang", choices=_LANGS, default="auto", help="document language")
     psub.add_parser("list", help="list projects")
 
@@ -311,20 +316,21 @@ def cmd_project(args: argparse.Namespace) -> int:
     if args.project_command == "list":
         for project in repo.list_projects():
             docs = Document.select().where(Document.project == project.id).count()
-            print(f"{project.name}\t{docs} documents\t{project.source_dir or '-'}")
+            sources = ", ".join(project.source_paths()) or "-"
+            print(f"{project.name}\t{docs} documents\t{sources}")
         return EXIT_OK
-    source = ""
-    if args.docs:
-        folder = Path(args.docs).expanduser().resolve()
-        if not folder.is_dir():
-            raise CliError(f"{args.docs!r} is not a folder.")
-        source = str(folder)
+    sources: list[str] = []
+    for given in args.docs or []:
+        path = Path(given).expanduser().resolve()
+        if not path.exists():
+            raise CliError(f"{given!r} does not exist.")
+        sources.append(str(path))
     try:
-        project_id = repo.create_project(args.name, source, args.lang)
+        project_id = repo.create_project(args.name, sources, args.lang)
     except (repo.ProjectExists, ValueError) as exc:
         raise CliError(str(exc)) from exc
     print(f"Created project {args.name!r}.", file=sys.stderr)
-    if not source:
+    if not sources:
         return EXIT_OK
     args.quiet = False
     args.report_run_id = False

@@ -46,7 +46,7 @@ def big_project(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     write_corpus(docs, files=3, chars_per_file=4_000_000)
     data = tmp_path / "data"
     open_data_folder(data)
-    project = repo.create_project("Big", str(docs))
+    project = repo.create_project("Big", [str(docs)])
     import_documents(project, docs, RunContext())
     db.close()
     yield data, project

@@ -7,7 +7,7 @@ transactions; none holds a transaction across long work.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,9 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "review": ("review",),
     "refine": ("refine",),
 }
+#: Terms kept per extraction, best first: beyond a few thousand the candidates are noise, and
+#: every later step and view works on this list.
+MAX_TERMS = 5000
 #: Imported documents are written in batches of about this many bytes of text.
 _IMPORT_BATCH_BYTES = 16 * 1024 * 1024
 
@@ -65,25 +68,65 @@ class ImportSummary:
         return "Documents: " + ", ".join(parts)
 
 
+def _collect_files(sources: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """``(relative path, file)`` for every supported file of the sources, and missing sources.
+
+    One folder: paths relative to it. Several sources: each folder's name prefixes its files,
+    and a file stands by its own name.
+    """
+    files: list[tuple[str, Path]] = []
+    missing: list[str] = []
+    taken: set[str] = set()
+    single_folder = len(sources) == 1 and sources[0].is_dir()
+    for source in sources:
+        if source.is_dir():
+            prefix = "" if single_folder else f"{source.name}/"
+            found = [
+                (prefix + p.relative_to(source).as_posix(), p) for p in iter_document_files(source)
+            ]
+        elif source.is_file():
+            found = [(source.name, source)]
+        else:
+            missing.append(source.name)
+            continue
+        for rel, path in found:
+            unique, n = rel, 2
+            while unique in taken:  # two sources with the same name
+                unique, n = f"{rel} ({n})", n + 1
+            taken.add(unique)
+            files.append((unique, path))
+    return files, missing
+
+
 def import_documents(
-    project_id: int, folder: Path, ctx: RunContext, *, max_bytes: int = DEFAULT_MAX_BYTES
+    project_id: int,
+    sources: Sequence[Path] | Path,
+    ctx: RunContext,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ImportSummary:
-    """Import ``.md``/``.txt`` files under ``folder`` into the project, skipping bad ones."""
+    """Import the ``.md``/``.txt`` files of ``sources`` (folders or files) into the project.
+
+    Files that cannot be imported are listed with their reason and skipped; the run goes on.
+    """
     step = "import"
-    if not folder.is_dir():
-        raise StepError(f"The document folder {folder.name!r} does not exist or is not a folder.")
-    ctx.log(f"Scanning {folder.name!r} for .md and .txt files", step=step)
-    files = list(iter_document_files(folder))
+    sources = [sources] if isinstance(sources, Path) else list(sources)
+    names = ", ".join(repr(s.name) for s in sources)
+    ctx.log(f"Scanning {names} for .md and .txt files", step=step)
+    files, missing = _collect_files(sources)
+    if missing and len(missing) == len(sources):
+        raise StepError(f"The document source {names} does not exist any more.")
+    for name in missing:
+        ctx.log(
+            f"{name!r} does not exist any more; its documents are kept", level="warning", step=step
+        )
     ctx.progress(step, 0, len(files))
     existing = repo.existing_hashes(project_id)
     summary = ImportSummary()
-    seen: set[str] = set()
     batch: list[repo.DocumentRecord] = []
     batch_bytes = 0
-    for i, path in enumerate(files):
+    for i, (rel, path) in enumerate(files):
         ctx.check()
-        rel = path.relative_to(folder).as_posix()
-        seen.add(rel)
         try:
             raw, digest = read_document(path, max_bytes=max_bytes)
             if existing.get(rel) == digest:
@@ -103,18 +146,28 @@ def import_documents(
         except SkipFile as skip:
             summary.skipped += 1
             ctx.log(f"Skipped {rel}: {skip.reason}", level="warning", step=step)
+            batch.append(repo.DocumentRecord(rel, "", "", "", "", _size_of(path), skip.reason))
         if batch_bytes >= _IMPORT_BATCH_BYTES:
             repo.save_documents(project_id, batch)
             batch, batch_bytes = [], 0
         ctx.progress(step, i + 1, len(files))
     ctx.check()
-    removed = sorted(set(existing) - seen)
+    # Documents of a missing source stay: the folder may be on an unplugged drive.
+    seen = {rel for rel, _ in files}
+    removed = [] if missing else sorted(set(existing) - seen)
     repo.save_documents(project_id, batch, removed)
     summary.removed = len(removed)
     for rel in removed:
-        ctx.log(f"Removed {rel}: the file is no longer in the folder", step=step)
+        ctx.log(f"Removed {rel}: the file is no longer there", step=step)
     ctx.log(str(summary), step=step)
     return summary
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def extract_terms(project_id: int, ctx: RunContext) -> str:
@@ -125,7 +178,7 @@ def extract_terms(project_id: int, ctx: RunContext) -> str:
         raise StepError("The project has no documents to extract terms from. Import some first.")
     total = int(
         Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text)))
-        .where(Document.project == project_id)
+        .where((Document.project == project_id) & (Document.problem == ""))
         .scalar()
         or 0
     )
@@ -148,7 +201,7 @@ def extract_terms(project_id: int, ctx: RunContext) -> str:
         extractor.add(doc.text, lang, advance)
         del doc
     ctx.log("Ranking candidates", step=step)
-    ranked = extractor.ranked()
+    ranked = extractor.ranked(top=MAX_TERMS)
     ctx.check()  # last check point: past here the run completes even if Cancel comes now
     repo.replace_candidate_terms(
         project_id,
@@ -168,10 +221,10 @@ StepFunction = Callable[[int, RunContext], str]
 
 
 def _import_step(project_id: int, ctx: RunContext) -> str:
-    project = Project.get_by_id(project_id)
-    if not project.source_dir:
+    sources = Project.get_by_id(project_id).source_paths()
+    if not sources:
         raise StepError("The project has no document folder to import from.")
-    return str(import_documents(project_id, Path(project.source_dir), ctx))
+    return str(import_documents(project_id, [Path(s) for s in sources], ctx))
 
 
 STEPS: dict[str, StepFunction] = {"import": _import_step, "extract": extract_terms}

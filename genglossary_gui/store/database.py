@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import peewee
@@ -64,24 +63,10 @@ def schema_version() -> int:
     return int(db.execute_sql("PRAGMA user_version").fetchone()[0])
 
 
-def _v1(conn: peewee.SqliteDatabase) -> None:
-    from genglossary_gui.store import models
-
-    conn.create_tables(models.ALL_MODELS)
-    # One active run per project, enforced by the database itself: two windows or processes
-    # racing to start a run cannot both succeed.
-    conn.execute_sql(
-        "CREATE UNIQUE INDEX IF NOT EXISTS run_one_active_per_project "
-        "ON run(project_id) WHERE status IN ('pending', 'running')"
-    )
-
-
-#: Forward migrations; index i migrates from version i to i + 1.
-MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [_v1]
-
-
 def migrate() -> int:
     """Apply outstanding migrations, each in its own IMMEDIATE transaction. Returns the version."""
+    from genglossary_gui.store.migrations import MIGRATIONS
+
     target = len(MIGRATIONS)
     while True:
         with db.atomic("IMMEDIATE"):

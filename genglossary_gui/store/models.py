@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from enum import StrEnum
 
@@ -36,6 +37,7 @@ class TermStatus(StrEnum):
     EXCLUDED = "excluded"
 
 
+# The schema itself is defined by store/migrations.py; these classes map onto it.
 class BaseModel(peewee.Model):
     id = peewee.AutoField()
 
@@ -46,12 +48,15 @@ class BaseModel(peewee.Model):
 
 class Project(BaseModel):
     name = peewee.CharField(unique=True)
-    #: Folder the documents were imported from (absolute, local to this machine); may be empty.
-    source_dir = peewee.TextField(default="")
+    #: JSON list of the folders and files documents are imported from (absolute, local).
+    sources = peewee.TextField(default="[]")
     #: "auto", "ja" or "en".
     language = peewee.CharField(default="auto")
     engine = peewee.CharField(default="builtin")
     created_at = peewee.FloatField(default=now)
+
+    def source_paths(self) -> list[str]:
+        return [str(p) for p in json.loads(self.sources or "[]")]
 
 
 class Document(BaseModel):
@@ -63,9 +68,8 @@ class Document(BaseModel):
     language = peewee.CharField()
     size_bytes = peewee.IntegerField()
     imported_at = peewee.FloatField(default=now)
-
-    class Meta:
-        indexes = ((("project", "rel_path"), True),)
+    #: Why the file could not be imported ("" for a readable document, which has text).
+    problem = peewee.TextField(default="")
 
 
 class Term(BaseModel):
@@ -81,9 +85,6 @@ class Term(BaseModel):
     #: Rank in the last extraction (1 = best); 0 for terms the user added by hand.
     rank = peewee.IntegerField(default=0)
     synonym_group = peewee.IntegerField(null=True)
-
-    class Meta:
-        indexes = ((("project", "text"), True),)
 
 
 class Run(BaseModel):
@@ -115,9 +116,6 @@ class RunLog(BaseModel):
     level = peewee.CharField(default="info")
     step = peewee.CharField(default="")
     message = peewee.TextField()
-
-    class Meta:
-        indexes = ((("run", "id"), False),)
 
 
 ALL_MODELS: list[type[BaseModel]] = [Project, Document, Term, Run, RunLog]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -32,12 +33,12 @@ class UnknownProject(LookupError):
 # -- projects ---------------------------------------------------------------------------------
 
 
-def create_project(name: str, source_dir: str = "", language: str = "auto") -> int:
+def create_project(name: str, sources: Sequence[str] = (), language: str = "auto") -> int:
     name = name.strip()
     if not name:
         raise ValueError("A project needs a name.")
     try:
-        project = Project.create(name=name, source_dir=source_dir, language=language)
+        project = Project.create(name=name, sources=json.dumps(list(sources)), language=language)
     except peewee.IntegrityError as exc:
         raise ProjectExists(f"A project named {name!r} already exists.") from exc
     notify.publish("project", project.id)
@@ -66,6 +67,7 @@ class DocumentRecord:
     encoding: str
     language: str
     size_bytes: int
+    problem: str = ""
 
 
 def existing_hashes(project_id: int) -> dict[str, str]:
@@ -92,6 +94,7 @@ def save_documents(
                 encoding=rec.encoding,
                 language=rec.language,
                 size_bytes=rec.size_bytes,
+                problem=rec.problem,
                 imported_at=now(),
             ).on_conflict(
                 conflict_target=[Document.project, Document.rel_path],
@@ -101,6 +104,7 @@ def save_documents(
                     Document.encoding,
                     Document.language,
                     Document.size_bytes,
+                    Document.problem,
                     Document.imported_at,
                 ],
             ).execute()
@@ -112,9 +116,10 @@ def save_documents(
 
 
 def document_ids(project_id: int) -> list[int]:
+    """Readable documents (with text) of the project, by path."""
     query = (
         Document.select(Document.id)
-        .where(Document.project == project_id)
+        .where((Document.project == project_id) & (Document.problem == ""))
         .order_by(Document.rel_path)
     )
     return [d.id for d in query]

@@ -135,7 +135,12 @@ def test_import_stores_documents_and_reports_skips(data_dir: Path, tmp_path: Pat
     summary = import_documents(project, docs, RunContext(reporter=reporter))
     assert (summary.added, summary.skipped) == (2, 2)
     stored = {d.rel_path: d for d in Document.select().where(Document.project == project)}
-    assert set(stored) == {"en.md", "ja/sjis.txt"}
+    assert set(stored) == {"en.md", "ja/sjis.txt", "bin.txt", "empty.md"}
+    # Files that could not be imported are listed with their reason and no text.
+    assert (stored["bin.txt"].problem, stored["bin.txt"].text) == ("binary file (not text)", "")
+    assert stored["bin.txt"].size_bytes == 400
+    assert stored["empty.md"].problem == "empty"
+    assert stored["en.md"].problem == ""
     assert stored["ja/sjis.txt"].encoding == "Shift_JIS"
     assert stored["ja/sjis.txt"].language == "ja"
     assert stored["ja/sjis.txt"].text == JA
@@ -149,13 +154,29 @@ def test_import_stores_documents_and_reports_skips(data_dir: Path, tmp_path: Pat
     # Re-import: unchanged files are not rewritten, changed ones are, removed ones go.
     (docs / "en.md").write_text(EN * 4, encoding="utf-8")
     (docs / "ja" / "sjis.txt").unlink()
+    (docs / "bin.txt").unlink()
     again = import_documents(project, docs, RunContext())
-    assert (again.added, again.updated, again.removed) == (0, 1, 1)
-    assert [d.rel_path for d in Document.select()] == ["en.md"]
+    assert (again.added, again.updated, again.removed) == (0, 1, 2)
+    assert sorted(d.rel_path for d in Document.select()) == ["empty.md", "en.md"]
+
+
+def test_import_from_several_sources(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "a").mkdir(parents=True)
+    (tmp_path / "a" / "x.md").write_text(EN)
+    (tmp_path / "b" / "a" / "x.md").write_text(EN + EN)
+    (tmp_path / "single.txt").write_text(EN)
+    project = new_project()
+    sources = [tmp_path / "a", tmp_path / "b" / "a", tmp_path / "single.txt", tmp_path / "gone"]
+    reporter = RecordingReporter()
+    summary = import_documents(project, sources, RunContext(reporter=reporter))
+    assert summary.added == 3
+    assert sorted(d.rel_path for d in Document.select()) == ["a/x.md", "a/x.md (2)", "single.txt"]
+    assert ("warning", "'gone' does not exist any more; its documents are kept") in reporter.lines
 
 
 def test_import_of_missing_folder_fails_with_plain_message(data_dir: Path, tmp_path: Path) -> None:
-    with pytest.raises(StepError, match="'gone' does not exist"):
+    with pytest.raises(StepError, match="'gone' does not exist any more"):
         import_documents(new_project(), tmp_path / "gone", RunContext())
 
 

@@ -34,9 +34,11 @@ def _run(project_id: int, running: bool = False) -> int:
 
 
 def test_schema_is_migrated_and_reopening_is_harmless(data_dir: Path) -> None:
-    assert schema_version() == 1
+    from genglossary_gui.store.migrations import MIGRATIONS
+
+    assert schema_version() == len(MIGRATIONS) == 2
     init_db(data_dir)
-    assert schema_version() == 1
+    assert schema_version() == 2
     assert integrity_ok()
 
 
@@ -267,3 +269,39 @@ def test_locked_error_is_recognised() -> None:
 
     assert is_locked_error(peewee.OperationalError("database is locked"))
     assert not is_locked_error(peewee.OperationalError("no such table: run"))
+
+
+def test_version_1_database_is_migrated_forward(tmp_path: Path) -> None:
+    import sqlite3
+
+    from genglossary_gui.store.migrations import MIGRATIONS
+    from genglossary_gui.store.models import Project
+
+    data = tmp_path / "data"
+    data.mkdir()
+    # A folder written by the first release: schema 1 with one project.
+    db.init(str(data / "genglossary.sqlite3"))
+    with db.connection_context():
+        MIGRATIONS[0](db)
+        db.execute_sql("PRAGMA user_version = 1")
+    conn = sqlite3.connect(data / "genglossary.sqlite3")
+    conn.execute(
+        "INSERT INTO project (name, source_dir, language, engine, created_at) "
+        "VALUES ('Old', '/home/u/docs', 'ja', 'builtin', 0)"
+    )
+    conn.commit()
+    conn.close()
+    init_db(data)
+    assert schema_version() == len(MIGRATIONS)
+    project = Project.get(Project.name == "Old")
+    assert project.source_paths() == ["/home/u/docs"]
+    assert project.language == "ja"
+    assert integrity_ok()
+
+
+def test_database_from_a_newer_version_is_refused(data_dir: Path) -> None:
+    from genglossary_gui.store.database import DatabaseError
+
+    db.execute_sql("PRAGMA user_version = 99")
+    with pytest.raises(DatabaseError, match="newer GenGlossary"):
+        init_db(data_dir)

@@ -1,0 +1,101 @@
+"""Forward migrations. Each is frozen once released: it creates or alters exactly the schema of
+its version, never "whatever the models say today"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee
+
+_V1 = [
+    """CREATE TABLE project (
+        id INTEGER NOT NULL PRIMARY KEY,
+        name VARCHAR(255) NOT NULL,
+        source_dir TEXT NOT NULL,
+        language VARCHAR(255) NOT NULL,
+        engine VARCHAR(255) NOT NULL,
+        created_at REAL NOT NULL)""",
+    "CREATE UNIQUE INDEX project_name ON project (name)",
+    """CREATE TABLE document (
+        id INTEGER NOT NULL PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        rel_path TEXT NOT NULL,
+        text TEXT NOT NULL,
+        content_hash VARCHAR(255) NOT NULL,
+        encoding VARCHAR(255) NOT NULL,
+        language VARCHAR(255) NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        imported_at REAL NOT NULL)""",
+    "CREATE INDEX document_project_id ON document (project_id)",
+    "CREATE UNIQUE INDEX document_project_id_rel_path ON document (project_id, rel_path)",
+    """CREATE TABLE term (
+        id INTEGER NOT NULL PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        language VARCHAR(255) NOT NULL,
+        category VARCHAR(255) NOT NULL,
+        status VARCHAR(255) NOT NULL,
+        user_notes TEXT NOT NULL,
+        score REAL NOT NULL,
+        frequency INTEGER NOT NULL,
+        document_count INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        synonym_group INTEGER)""",
+    "CREATE INDEX term_project_id ON term (project_id)",
+    "CREATE UNIQUE INDEX term_project_id_text ON term (project_id, text)",
+    """CREATE TABLE run (
+        id INTEGER NOT NULL PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        scope VARCHAR(255) NOT NULL,
+        status VARCHAR(255) NOT NULL,
+        triggered_by VARCHAR(255) NOT NULL,
+        created_at REAL NOT NULL,
+        started_at REAL,
+        finished_at REAL,
+        error TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        step VARCHAR(255) NOT NULL,
+        progress_done INTEGER NOT NULL,
+        progress_total INTEGER NOT NULL,
+        owner_host VARCHAR(255) NOT NULL,
+        owner_pid INTEGER NOT NULL,
+        owner_started REAL NOT NULL,
+        heartbeat_at REAL,
+        cancel_requested_at REAL)""",
+    # Ordered by id within a project too: the index's implicit rowid suffix serves the history.
+    "CREATE INDEX run_project_id ON run (project_id)",
+    "CREATE INDEX run_status ON run (status)",
+    # One active run per project, enforced by the database itself: two windows or processes
+    # racing to start a run cannot both succeed.
+    "CREATE UNIQUE INDEX run_one_active_per_project ON run (project_id) "
+    "WHERE status IN ('pending', 'running')",
+    """CREATE TABLE run_log (
+        id INTEGER NOT NULL PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        level VARCHAR(255) NOT NULL,
+        step VARCHAR(255) NOT NULL,
+        message TEXT NOT NULL)""",
+    "CREATE INDEX run_log_run_id_id ON run_log (run_id, id)",
+]
+
+_V2 = [
+    # A project imports from several sources (folders or single files), not one folder.
+    "ALTER TABLE project ADD COLUMN sources TEXT NOT NULL DEFAULT '[]'",
+    "UPDATE project SET sources = json_array(source_dir) WHERE source_dir != ''",
+    "ALTER TABLE project DROP COLUMN source_dir",
+    # Files that could not be imported are listed with the reason (and no text).
+    "ALTER TABLE document ADD COLUMN problem TEXT NOT NULL DEFAULT ''",
+]
+
+
+def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None]:
+    def apply(db: peewee.SqliteDatabase) -> None:
+        for sql in statements:
+            db.execute_sql(sql)
+
+    return apply
+
+
+#: Index i migrates from schema version i to i + 1.
+MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [_statements(_V1), _statements(_V2)]
