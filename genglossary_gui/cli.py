@@ -316,8 +316,8 @@ def cmd_project(args: argparse.Namespace) -> int:
     if args.project_command == "list":
         for project in repo.list_projects():
             docs = Document.select().where(Document.project == project.id).count()
-            sources = ", ".join(project.source_paths()) or "-"
-            print(f"{project.name}\t{docs} documents\t{sources}")
+            where = ", ".join(project.source_paths()) or "-"
+            print(f"{project.name}\t{docs} documents\t{where}")
         return EXIT_OK
     sources: list[str] = []
     for given in args.docs or []:
