@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 APP_NAME = "GenGlossary"
@@ -48,12 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     try:
-        open_data_folder(args.data_dir)
+        data_dir, _interrupted = open_data_folder(args.data_dir)
     except DatabaseError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
     manager = RunManager()
-    window = MainWindow(manager)
+    # Window state lives beside the data it shows, so another data folder has its own.
+    settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(manager, settings)
     window.show()
     try:
         qasync.run(_run_until_quit(app))

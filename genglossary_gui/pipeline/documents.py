@@ -77,7 +77,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def _guess_utf16_without_bom(raw: bytes) -> str | None:
-    if len(raw) < 4 or len(raw) % 2:
+    if len(raw) < 8 or len(raw) % 2:
         return None
     sample = raw[:4096]
     even_nuls = sample[0::2].count(0)
@@ -93,7 +93,8 @@ def _guess_utf16_without_bom(raw: bytes) -> str | None:
 
 def _looks_binary(text: str) -> bool:
     sample = text[:65536]
-    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
+    # Text has next to no control characters; more than 1 % means a binary file.
+    return len(_CONTROL.findall(sample)) * 100 > len(sample)
 
 
 def _japanese_share(text: str) -> float:

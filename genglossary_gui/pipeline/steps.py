@@ -230,6 +230,16 @@ def _import_step(project_id: int, ctx: RunContext) -> str:
 STEPS: dict[str, StepFunction] = {"import": _import_step, "extract": extract_terms}
 
 
+def scope_available(scope: str) -> bool:
+    """True when every step of ``scope`` exists in this version."""
+    return scope in SCOPES and all(step in STEPS for step in SCOPES[scope])
+
+
+def default_scope() -> str:
+    """The most complete scope this version can run (what F5 starts)."""
+    return next(s for s in ("full", "extract") if scope_available(s))
+
+
 def run_scope(project_id: int, scope: str, ctx: RunContext) -> str:
     """Run every step of ``scope`` in order; returns the run's summary.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import peewee
 
@@ -245,3 +246,196 @@ def runs_of(project_id: int | None = None, limit: int | None = None) -> list[Run
 
 def get_run(run_id: int) -> Run | None:
     return Run.get_or_none(Run.id == run_id)
+
+
+# -- rows for the views (plain data, no ORM objects) -----------------------------------------
+
+
+@dataclass(slots=True)
+class RunRow:
+    id: int
+    project_id: int
+    project_name: str
+    scope: str
+    status: str
+    triggered_by: str
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    error: str
+    summary: str
+    step: str
+    done: int
+    total: int
+    cancel_requested: bool
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("pending", "running")
+
+
+_RUN_ROW_FIELDS = (
+    Run.id,
+    Run.project,
+    Project.name,
+    Run.scope,
+    Run.status,
+    Run.triggered_by,
+    Run.created_at,
+    Run.started_at,
+    Run.finished_at,
+    Run.error,
+    Run.summary,
+    Run.step,
+    Run.progress_done,
+    Run.progress_total,
+    Run.cancel_requested_at,
+)
+
+
+def _tuples(query: peewee.ModelSelect[Any]) -> list[tuple[Any, ...]]:
+    return cast("list[tuple[Any, ...]]", list(query.tuples()))
+
+
+def _run_rows(query: peewee.ModelSelect[Run]) -> list[RunRow]:
+    return [
+        RunRow(*values[:14], cancel_requested=values[14] is not None) for values in _tuples(query)
+    ]
+
+
+def run_rows(
+    project_id: int | None = None,
+    *,
+    before_id: int | None = None,
+    after_id: int | None = None,
+    limit: int | None = None,
+) -> list[RunRow]:
+    """Runs newest first, optionally of one project, below ``before_id`` or above ``after_id``."""
+    query = Run.select(*_RUN_ROW_FIELDS).join(Project).order_by(Run.id.desc())
+    if project_id is not None:
+        query = query.where(Run.project == project_id)
+    if before_id is not None:
+        query = query.where(Run.id < before_id)
+    if after_id is not None:
+        query = query.where(Run.id > after_id)
+    if limit:
+        query = query.limit(limit)
+    return _run_rows(query)
+
+
+def run_rows_by_id(run_ids: Iterable[int]) -> list[RunRow]:
+    ids = list(run_ids)
+    if not ids:
+        return []
+    return _run_rows(Run.select(*_RUN_ROW_FIELDS).join(Project).where(Run.id.in_(ids)))
+
+
+def count_active_runs() -> int:
+    return Run.select().where(Run.status.in_(["pending", "running"])).count()
+
+
+def read_log_after(run_id: int, after_log_id: int) -> list[tuple[int, LogEntry]]:
+    query = (
+        RunLog.select()
+        .where((RunLog.run == run_id) & (RunLog.id > after_log_id))
+        .order_by(RunLog.id)
+    )
+    return [(r.id, LogEntry(r.level, r.step, r.message, r.created_at)) for r in query]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    rel_path: str
+    size_bytes: int
+    language: str
+    encoding: str
+    problem: str
+
+
+def document_rows(project_id: int) -> list[DocumentRow]:
+    query = (
+        Document.select(
+            Document.id,
+            Document.rel_path,
+            Document.size_bytes,
+            Document.language,
+            Document.encoding,
+            Document.problem,
+        )
+        .where(Document.project == project_id)
+        .order_by(Document.rel_path)
+    )
+    return [DocumentRow(*values) for values in _tuples(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class TermRow:
+    id: int
+    text: str
+    score: float
+    frequency: int
+    document_count: int
+    language: str
+    status: str
+
+
+def term_rows(project_id: int) -> list[TermRow]:
+    query = (
+        Term.select(
+            Term.id,
+            Term.text,
+            Term.score,
+            Term.frequency,
+            Term.document_count,
+            Term.language,
+            Term.status,
+        )
+        .where(Term.project == project_id)
+        .order_by(Term.rank == 0, Term.rank, Term.text)
+    )
+    return [TermRow(*values) for values in _tuples(query)]
+
+
+def table_fingerprint(table: str, project_id: int | None = None) -> tuple[object, ...]:
+    """A cheap summary that changes whenever the rows a view shows change (for commits made
+    by other processes, which arrive without saying what changed)."""
+    fn = peewee.fn
+    if table == "project":
+        query = Project.select(
+            fn.COUNT(Project.id), fn.MAX(Project.id), fn.GROUP_CONCAT(Project.name)
+        )
+    elif table == "document":
+        query = Document.select(
+            fn.COUNT(Document.id), fn.MAX(Document.id), fn.MAX(Document.imported_at)
+        ).where(Document.project == project_id)
+    elif table == "term":
+        query = Term.select(fn.COUNT(Term.id), fn.MAX(Term.id), fn.SUM(Term.score)).where(
+            Term.project == project_id
+        )
+    else:
+        raise ValueError(table)
+    return _tuples(query)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    id: int
+    name: str
+    language: str
+    sources: str
+
+
+def project_rows() -> list[ProjectRow]:
+    query = Project.select(Project.id, Project.name, Project.language, Project.sources).order_by(
+        Project.name
+    )
+    return [ProjectRow(*values) for values in _tuples(query)]
+
+
+def active_run_of(project_id: int) -> int | None:
+    return (
+        Run.select(Run.id)
+        .where((Run.project == project_id) & Run.status.in_(["pending", "running"]))
+        .scalar()
+    )

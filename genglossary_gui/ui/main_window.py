@@ -1,47 +1,207 @@
-"""The main window. Pages for projects, documents, terms and runs arrive with the window issue."""
+"""The main window: projects on the left, Documents / Terms / Runs pages on the right."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from genglossary_gui import __version__
-from genglossary_gui.runs.manager import RunManager
+from genglossary_gui.pipeline.steps import SCOPES, default_scope, scope_available
+from genglossary_gui.runs.manager import RunManager, RunStartError
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.store.transitions import CancelResult, RunAlreadyActive
+from genglossary_gui.ui.dialogs import NewProjectDialog
+from genglossary_gui.ui.models.rows_model import ID_ROLE
+from genglossary_gui.ui.models.tables import ProjectListModel
+from genglossary_gui.ui.notifications import NotificationBar
+from genglossary_gui.ui.pages.runs_page import RunsPage
+from genglossary_gui.ui.pages.tables_pages import DocumentsPage, TermsPage
+
+log = logging.getLogger(__name__)
 
 #: How long quitting waits for cancelled workers before marking their runs interrupted.
 QUIT_WAIT_MS = 5000
 
+SCOPE_LABELS = {
+    "full": "&Full (extract, generate, review, refine)",
+    "import": "Re-&import Documents",
+    "extract": "&Extract Terms",
+    "generate": "&Generate Definitions",
+    "review": "&Review",
+    "refine": "Re&fine",
+}
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, manager: RunManager, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._manager = manager
+        self._settings = settings
         self._shut_down = False
+        self._watched: set[int] = set()  # active runs we will report on when they fail
+        self._dialog: NewProjectDialog | None = None
         self.setWindowTitle("GenGlossary")
-        self.resize(1100, 720)
-        placeholder = QLabel(
-            "No projects yet.\n\nCreate one from the command line:\n"
-            "genglossary project create NAME --docs FOLDER",
-            self,
-        )
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setCentralWidget(placeholder)
-        self._build_menus()
-        self.statusBar().showMessage("Ready")
+        self.resize(1200, 760)
+        self.setAcceptDrops(True)
 
-    def _build_menus(self) -> None:
+        self.projects = ProjectListModel(self)
+        self.project_view = QListView()
+        self.project_view.setObjectName("projectList")
+        self.project_view.setModel(self.projects)
+        self.project_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.project_view.selectionModel().selectionChanged.connect(self._on_project_selected)
+        new_button = QPushButton("New Project…")
+        new_button.clicked.connect(self.open_new_project_dialog)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        title = QLabel("Projects")
+        title.setStyleSheet("font-weight: bold")
+        left_layout.addWidget(title)
+        left_layout.addWidget(self.project_view, 1)
+        left_layout.addWidget(new_button)
+
+        self.documents_page = DocumentsPage(manager)
+        self.terms_page = TermsPage(manager)
+        self.runs_page = RunsPage(manager)
+        self.runs_page.cancel_requested.connect(self.cancel_run)
+        self.runs_page.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.documents_page, "&Documents")
+        self.tabs.addTab(self.terms_page, "&Terms")
+        self.tabs.addTab(self.runs_page, "&Runs")
+        self.tabs.currentChanged.connect(self._update_actions)
+        self.empty_hint = QLabel(
+            "Create a project to start: File ▸ New Project… (Ctrl+N), or drop a folder of "
+            "documents on this window."
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.notifications = NotificationBar()
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.notifications)
+        right_layout.addWidget(self.empty_hint)
+        right_layout.addWidget(self.tabs, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([220, 980])
+        self.setCentralWidget(self.splitter)
+
+        self.active_label = QLabel()
+        self.statusBar().addPermanentWidget(self.active_label)
+        self._build_actions()
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(50)
+        self._refresh_timer.timeout.connect(self._refresh_runs_state)
+        manager.run_changed.connect(self._schedule_refresh)
+        manager.database_changed.connect(self._on_external_change)
+        manager.table_changed.connect(self._on_table_changed)
+
+        self.reload_projects()
+        self._restore_state()
+        self._refresh_runs_state()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        self.new_project_action = QAction("&New Project…", self)
+        self.new_project_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.new_project_action.triggered.connect(self.open_new_project_dialog)
+
+        self.run_action = QAction("&Run", self)
+        self.run_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.run_action.setToolTip(f"Run {default_scope()} on the selected project (F5)")
+        self.run_action.triggered.connect(lambda: self.start_run(default_scope()))
+        self.scope_actions: dict[str, QAction] = {}
+        run_menu = QMenu("&Run", self)
+        for scope in SCOPES:
+            action = QAction(SCOPE_LABELS.get(scope, scope), self)
+            action.setData(scope)
+            if not scope_available(scope):
+                action.setText(action.text() + " (not available yet)")
+            action.triggered.connect(lambda _=False, s=scope: self.start_run(s))
+            run_menu.addAction(action)
+            self.scope_actions[scope] = action
+        run_menu.addSeparator()
+
+        self.cancel_action = QAction("&Cancel Run", self)
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_action.setToolTip("Cancel the selected run, or the project's active run (Esc)")
+        self.cancel_action.triggered.connect(self.cancel_current)
+        run_menu.addAction(self.cancel_action)
+
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quit_action.triggered.connect(self.close)
+
         file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
-        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self.new_project_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        run_top = self.menuBar().addMenu("&Run")
+        run_top.addAction(self.run_action)
+        run_top.addSeparator()
+        for action in run_menu.actions():
+            run_top.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        for i, name in enumerate(("Documents", "Terms", "Runs")):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
+            view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About GenGlossary", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.new_project_action)
+        self.run_button = QToolButton()
+        self.run_button.setDefaultAction(self.run_action)
+        self.run_button.setMenu(run_menu)
+        self.run_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.run_button.setText("Run ▾")
+        toolbar.addWidget(self.run_button)
+        toolbar.addAction(self.cancel_action)
+        self.addActions(
+            [self.new_project_action, self.run_action, self.cancel_action, self.quit_action]
+        )
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -50,6 +210,226 @@ class MainWindow(QMainWindow):
             f"GenGlossary Desktop {__version__}\n\nTurns a folder of documents into a reviewed "
             "glossary.",
         )
+
+    @Slot()
+    def _update_actions(self) -> None:
+        has_project = self.current_project_id() is not None
+        self.run_action.setEnabled(has_project)
+        for scope, action in self.scope_actions.items():
+            action.setEnabled(has_project and scope_available(scope))
+        self.cancel_action.setEnabled(self._cancellable_run() is not None)
+
+    # -- projects -----------------------------------------------------------------------------
+
+    def current_project_id(self) -> int | None:
+        rows = self.project_view.selectionModel().selectedRows()
+        return rows[0].data(ID_ROLE) if rows else None
+
+    def reload_projects(self) -> None:
+        selected = self.current_project_id()
+        self.projects.set_rows(repo.project_rows())
+        if selected is not None:
+            self.select_project(selected)
+        elif self.projects.rowCount():
+            self.project_view.setCurrentIndex(self.projects.index(0, 0))
+        has_projects = self.projects.rowCount() > 0
+        self.empty_hint.setVisible(not has_projects)
+        self.tabs.setVisible(has_projects)
+        self._update_actions()
+
+    def select_project(self, project_id: int) -> bool:
+        row = self.projects.row_of_project(project_id)
+        if row is None:
+            return False
+        self.project_view.setCurrentIndex(self.projects.index(row, 0))
+        return True
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_project_selected(self, _selected: QItemSelection, _old: QItemSelection) -> None:
+        project_id = self.current_project_id()
+        self.documents_page.set_project(project_id)
+        self.terms_page.set_project(project_id)
+        self.runs_page.set_project(project_id)
+        name = next((p.name for p in self.projects.rows() if p.id == project_id), None)
+        self.setWindowTitle(f"{name} — GenGlossary" if name else "GenGlossary")
+        self._update_actions()
+
+    @Slot()
+    def open_new_project_dialog(self, sources: list[str] | None = None) -> NewProjectDialog:
+        if self._dialog is not None:
+            self._dialog.raise_()
+            return self._dialog
+        dialog = NewProjectDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if sources:
+            dialog.add_sources(sources)
+        dialog.create_requested.connect(self._on_create_requested)
+        dialog.finished.connect(self._on_dialog_finished)
+        self._dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(int)
+    def _on_dialog_finished(self, _result: int) -> None:
+        self._dialog = None
+
+    @Slot(str, list, str)
+    def _on_create_requested(self, name: str, sources: list, language: str) -> None:
+        dialog = self._dialog
+        try:
+            self.create_project(name, sources, language)
+        except (repo.ProjectExists, ValueError, RunAlreadyActive, RunStartError) as exc:
+            if dialog is not None:
+                dialog.show_error(str(exc))
+            return
+        if dialog is not None:
+            dialog.accept()
+
+    def create_project(self, name: str, sources: list[str], language: str = "auto") -> int:
+        """Create a project and start importing its documents; returns the import run id."""
+        project_id = repo.create_project(name, sources, language)
+        self.reload_projects()
+        self.select_project(project_id)
+        run_id = self._manager.start_run(project_id, "import")
+        self.tabs.setCurrentWidget(self.documents_page)
+        self.statusBar().showMessage(f"Importing documents into {name!r} (run {run_id})…", 5000)
+        return run_id
+
+    # -- drag and drop ------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(url.isLocalFile() for url in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        paths = [p for p in paths if Path(p).exists()]
+        if paths:
+            event.acceptProposedAction()
+            dialog = self.open_new_project_dialog()
+            dialog.add_sources(paths)
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, scope: str) -> int | None:
+        project_id = self.current_project_id()
+        if project_id is None:
+            return None
+        try:
+            run_id = self._manager.start_run(project_id, scope)
+        except RunAlreadyActive as exc:
+            self.notifications.notify(
+                f"{exc} Wait for it to finish or cancel it before starting another."
+            )
+            return None
+        except (RunStartError, ValueError) as exc:
+            self.notifications.notify(str(exc))
+            return None
+        self._watched.add(run_id)
+        self.tabs.setCurrentWidget(self.runs_page)
+        # Show it at once; its own notification is still on its way.
+        self.runs_page.model.refresh_run(run_id)
+        self.runs_page.select_run(run_id)
+        self.statusBar().showMessage(f"Run {run_id} started ({scope}).", 4000)
+        return run_id
+
+    @Slot(int)
+    def cancel_run(self, run_id: int) -> CancelResult:
+        result = self._manager.cancel_run(run_id)
+        messages = {
+            CancelResult.CANCELLED: f"Run {run_id} cancelled before it started.",
+            CancelResult.REQUESTED: f"Cancelling run {run_id}…",
+            CancelResult.TOO_LATE: f"Run {run_id} had already finished.",
+            CancelResult.NOT_FOUND: f"Run {run_id} no longer exists.",
+        }
+        self.statusBar().showMessage(messages[result], 4000)
+        return result
+
+    def _cancellable_run(self) -> int | None:
+        if self.tabs.currentWidget() is self.runs_page:
+            run_id = self.runs_page.selected_run_id()
+            if run_id is not None:
+                row = self.runs_page.model.run_at(self.runs_page.model.row_of_run(run_id) or 0)
+                return run_id if row is not None and row.active else None
+        project_id = self.current_project_id()
+        return repo.active_run_of(project_id) if project_id is not None else None
+
+    @Slot()
+    def cancel_current(self) -> None:
+        run_id = self._cancellable_run()
+        if run_id is not None:
+            self.cancel_run(run_id)
+
+    @Slot()
+    def _schedule_refresh(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    @Slot()
+    def _on_external_change(self) -> None:
+        fingerprint = repo.table_fingerprint("project")
+        if fingerprint != getattr(self, "_projects_fingerprint", None):
+            self._projects_fingerprint = fingerprint
+            self.reload_projects()
+        self._schedule_refresh()
+
+    @Slot(str)
+    def _on_table_changed(self, table: str) -> None:
+        if table == "project":
+            self.reload_projects()
+
+    @Slot()
+    def _refresh_runs_state(self) -> None:
+        """Active-run count in the status bar; a notification for every watched run that
+        failed; actions that depend on runs."""
+        active = repo.count_active_runs()
+        self.active_label.setText(
+            "No active runs" if active == 0 else f"{active} active run{'s' * (active != 1)}"
+        )
+        self._watched.update(self._manager.active_run_ids())
+        for row in repo.run_rows_by_id(self._watched):
+            if row.active:
+                continue
+            self._watched.discard(row.id)
+            if row.status == "failed":
+                details = "\n".join(
+                    e.message for e in repo.read_log(row.id)[-20:] if e.level != "info"
+                )
+                self.notifications.notify(
+                    f"Run {row.id} ({row.scope}, {row.project_name}) failed: {row.error}",
+                    details or row.error,
+                )
+        self._update_actions()
+
+    # -- state and closing --------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        if self._settings is None:
+            return
+        geometry = self._settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = self._settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        project = self._settings.value("window/project")
+        if project is not None:
+            self.select_project(int(project))  # type: ignore[arg-type]
+        tab = self._settings.value("window/tab")
+        if tab is not None:
+            self.tabs.setCurrentIndex(int(tab))  # type: ignore[arg-type]
+
+    def _save_state(self) -> None:
+        if self._settings is None:
+            return
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/splitter", self.splitter.saveState())
+        project = self.current_project_id()
+        if project is not None:
+            self._settings.setValue("window/project", project)
+        self._settings.setValue("window/tab", self.tabs.currentIndex())
+        self._settings.sync()
 
     def confirm_quit_with_active_runs(self, count: int) -> bool:
         """Ask before cancelling active runs. Tests replace this to answer without a dialog."""
@@ -71,6 +451,7 @@ class MainWindow(QMainWindow):
         if active and not self.confirm_quit_with_active_runs(active):
             event.ignore()
             return
+        self._save_state()
         self.statusBar().showMessage("Stopping runs…")
         self._manager.shutdown(QUIT_WAIT_MS)
         self._shut_down = True

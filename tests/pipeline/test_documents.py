@@ -65,6 +65,8 @@ def test_windows_line_endings_are_normalised() -> None:
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
         (bytes(range(256)) * 4, "binary"),
+        (b"\x00\x01\x02\x03", "binary"),  # too short to guess an encoding
+        (b"abc\x01\x02def", "binary"),
     ],
 )
 def test_binary_is_refused(raw: bytes, reason: str) -> None:

@@ -1,0 +1,1 @@
+"""Item models: one QAbstractItemModel subclass per table, fed by store notifications."""

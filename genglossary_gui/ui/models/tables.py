@@ -1,0 +1,81 @@
+"""The documents, terms and projects tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from genglossary_gui.store.repositories import DocumentRow, ProjectRow, TermRow
+from genglossary_gui.ui.formatting import LANGUAGE_NAMES, format_size
+from genglossary_gui.ui.models.rows_model import Column, Index, RowsTableModel
+
+PROBLEM_COLOR = QColor("#b3261e")
+
+
+class DocumentTableModel(RowsTableModel[DocumentRow]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column("Path", lambda d: d.rel_path, tooltip=lambda d: d.rel_path),
+                Column(
+                    "Size",
+                    lambda d: d.size_bytes,
+                    lambda d: format_size(d.size_bytes),
+                    numeric=True,
+                ),
+                Column(
+                    "Language",
+                    lambda d: d.language,
+                    lambda d: LANGUAGE_NAMES.get(d.language, d.language),
+                ),
+                Column("Encoding", lambda d: d.encoding),
+                Column("Import problem", lambda d: d.problem, tooltip=lambda d: d.problem or None),
+            ],
+            parent,
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            row = self.row_at(index.row())
+            if row is not None and row.problem:
+                return QBrush(PROBLEM_COLOR)
+            return None
+        return super().data(index, role)
+
+
+class TermTableModel(RowsTableModel[TermRow]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column("Term", lambda t: t.text, tooltip=lambda t: t.text),
+                Column("Score", lambda t: t.score, lambda t: f"{t.score:.2f}", numeric=True),
+                Column("Frequency", lambda t: t.frequency, numeric=True),
+                Column("Documents", lambda t: t.document_count, numeric=True),
+                Column(
+                    "Language",
+                    lambda t: t.language,
+                    lambda t: LANGUAGE_NAMES.get(t.language, t.language),
+                ),
+            ],
+            parent,
+        )
+
+
+class ProjectListModel(RowsTableModel[ProjectRow]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__([Column("Project", lambda p: p.name, tooltip=_project_tooltip)], parent)
+
+    def row_of_project(self, project_id: int) -> int | None:
+        for i, row in enumerate(self.rows()):
+            if row.id == project_id:
+                return i
+        return None
+
+
+def _project_tooltip(p: ProjectRow) -> str:
+    import json
+
+    sources = json.loads(p.sources or "[]")
+    return "\n".join([p.name, *sources])

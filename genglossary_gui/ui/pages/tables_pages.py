@@ -1,0 +1,142 @@
+"""Documents and Terms pages: whole tables of the selected project, sortable and filterable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from genglossary_gui.runs.manager import RunManager
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.ui.models.rows_model import SORT_ROLE, RowsTableModel
+from genglossary_gui.ui.models.tables import DocumentTableModel, TermTableModel
+
+
+class _TablePage(QWidget):
+    """A filter box, a count and a sortable table over a RowsTableModel that reloads itself
+    when its table changes, in this process or another."""
+
+    table_name = ""
+    noun = "rows"
+
+    def __init__(
+        self, manager: RunManager, model: RowsTableModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._project_id: int | None = None
+        self._fingerprint: tuple[object, ...] | None = None
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(0)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(f"Filter {self.noun}…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._on_filter)
+        self.count = QLabel()
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        manager.table_changed.connect(self._on_table_changed)
+        manager.database_changed.connect(self._on_external_change)
+        self._update_count()
+
+    def set_project(self, project_id: int | None) -> None:
+        self._project_id = project_id
+        self.reload()
+
+    def reload(self) -> None:
+        if self._project_id is None:
+            self.model.set_rows([])
+            self._fingerprint = None
+        else:
+            self._fingerprint = repo.table_fingerprint(self.table_name, self._project_id)
+            self.model.set_rows(self._load(self._project_id))
+        self._update_count()
+
+    def _load(self, project_id: int) -> list:
+        raise NotImplementedError
+
+    @Slot(str)
+    def _on_table_changed(self, table: str) -> None:
+        if table == self.table_name:
+            self.reload()
+
+    @Slot()
+    def _on_external_change(self) -> None:
+        if self._project_id is None:
+            return
+        if repo.table_fingerprint(self.table_name, self._project_id) != self._fingerprint:
+            self.reload()
+
+    @Slot(str)
+    def _on_filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        text = f"{total:,} {self.noun}" if shown == total else f"{shown:,} of {total:,} {self.noun}"
+        self.count.setText(text + self._extra_count())
+
+    def _extra_count(self) -> str:
+        return ""
+
+
+class DocumentsPage(_TablePage):
+    table_name = "document"
+    noun = "documents"
+
+    def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
+        super().__init__(manager, DocumentTableModel(), parent)
+        self.model.setParent(self)
+        self.table.setObjectName("documentsTable")
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        for column, width in ((1, 90), (2, 90), (3, 100), (4, 260)):
+            header.resizeSection(column, width)
+
+    def _load(self, project_id: int) -> list:
+        return repo.document_rows(project_id)
+
+    def _extra_count(self) -> str:
+        problems = sum(1 for row in self.model.rows() if row.problem)
+        return f" ({problems} could not be imported)" if problems else ""
+
+
+class TermsPage(_TablePage):
+    table_name = "term"
+    noun = "terms"
+
+    def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
+        super().__init__(manager, TermTableModel(), parent)
+        self.model.setParent(self)
+        self.table.setObjectName("termsTable")
+        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        header = self.table.horizontalHeader()
+        for column, width in ((1, 90), (2, 90), (3, 90), (4, 100)):
+            header.resizeSection(column, width)
+
+    def _load(self, project_id: int) -> list:
+        return repo.term_rows(project_id)
