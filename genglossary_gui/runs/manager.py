@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 from genglossary_gui.pipeline.context import CancelToken
-from genglossary_gui.pipeline.steps import SCOPES, run_scope
+from genglossary_gui.pipeline.isolated import run_scope_isolated
+from genglossary_gui.pipeline.steps import SCOPES
 from genglossary_gui.runs.monitor import OwnerMonitor
 from genglossary_gui.runs.worker import Pipeline, RunWorker, WorkerSignals
 from genglossary_gui.store import notify, transitions
@@ -66,7 +67,7 @@ class RunManager(QObject):
         parent: QObject | None = None,
         *,
         max_threads: int = 3,
-        pipeline: Pipeline = run_scope,
+        pipeline: Pipeline = run_scope_isolated,
         monitor: bool = True,
     ) -> None:
         super().__init__(parent)
@@ -205,6 +206,8 @@ class RunManager(QObject):
                 self.run_changed.emit(run_id)
         elif table == notify.EXTERNAL:
             self.database_changed.emit()
+        elif table == notify.PROGRESS:
+            pass  # live progress already arrived through run_progress
         else:
             self.table_changed.emit(table)
 

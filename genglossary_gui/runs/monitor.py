@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 TICK_S = 0.05
 HEARTBEAT_EVERY_S = 2.0
 RECOVERY_EVERY_S = 5.0
+#: Commits by other connections are announced at most this often.
+EXTERNAL_EVERY_S = 0.25
 
 
 class OwnerMonitor:
@@ -66,6 +68,7 @@ class OwnerMonitor:
         self._ready.set()
         next_heartbeat = time.monotonic() + HEARTBEAT_EVERY_S
         next_recovery = time.monotonic() + RECOVERY_EVERY_S
+        next_version_check = 0.0
         try:
             while not self._stop.wait(self._tick_s):
                 try:
@@ -73,11 +76,15 @@ class OwnerMonitor:
                     owned = self._owned_runs()
                     for run_id in transitions.cancel_requested_among(owned):
                         self._on_cancel_requested(run_id)
-                    version = int(db.execute_sql("PRAGMA data_version").fetchone()[0])
-                    if last_version is not None and version != last_version:
-                        notify.publish(notify.EXTERNAL)
-                    last_version = version
                     now = time.monotonic()
+                    if now >= next_version_check:
+                        # Throttled: while this process's own workers write, the counter
+                        # moves on every flush, and each announcement makes views re-read.
+                        next_version_check = now + EXTERNAL_EVERY_S
+                        version = int(db.execute_sql("PRAGMA data_version").fetchone()[0])
+                        if last_version is not None and version != last_version:
+                            notify.publish(notify.EXTERNAL)
+                        last_version = version
                     if now >= next_heartbeat:
                         next_heartbeat = now + HEARTBEAT_EVERY_S
                         transitions.refresh_heartbeats(owned)

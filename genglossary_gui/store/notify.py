@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 #: Table name used when another process (or connection) committed something unspecified.
 EXTERNAL = "*"
+#: A run's progress columns were written (not a status transition).
+PROGRESS = "run_progress"
 
 
 @dataclass(frozen=True, slots=True)

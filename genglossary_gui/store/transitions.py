@@ -215,7 +215,9 @@ def update_progress(run_id: int, step: str, done: int, total: int) -> None:
         .execute()
     )
     if rows:
-        notify.publish("run", run_id)
+        # Not a transition: this process shows live progress from its workers' signals, and
+        # other processes notice the commit through the database's change counter.
+        notify.publish(notify.PROGRESS, run_id)
 
 
 def refresh_heartbeats(run_ids: Iterable[int]) -> int:

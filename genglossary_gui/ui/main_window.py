@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(50)
+        self._refresh_timer.setInterval(200)
         self._refresh_timer.timeout.connect(self._refresh_runs_state)
         manager.run_changed.connect(self._schedule_refresh)
         manager.database_changed.connect(self._on_external_change)

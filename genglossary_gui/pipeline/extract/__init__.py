@@ -86,11 +86,10 @@ class TermExtractor:
                 min_freq=min_freq,
                 valid=module.valid_candidate,
                 check=self._check,
+                top=top,
             ):
                 scored.append((lang, s))
-        scored.sort(key=lambda item: (-item[1].score, -item[1].frequency, item[1].units))
-        if top:
-            scored = scored[:top]
+        scored = cvalue.best_first(scored, key=lambda item: item[1], top=top)
         doc_counts = self._document_counts({(lang, s.units) for lang, s in scored})
         merged: dict[str, RankedTerm] = {}
         for lang, s in scored:

@@ -12,12 +12,15 @@ The ``+ 1`` is the usual adjustment that lets single-unit terms score at all.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 Units = tuple[str, ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +49,10 @@ def score_candidates(
     min_freq: int,
     valid: Callable[[Units], bool] | None = None,
     check: Callable[[], None] | None = None,
+    top: int | None = None,
 ) -> list[Scored]:
-    """Score every candidate nested in the maximal sequences ``maximal`` (sequence -> count)."""
+    """Score every candidate nested in the maximal sequences ``maximal`` (sequence -> count);
+    best first, only the ``top`` best if given."""
     freq: Counter[Units] = Counter()
     for i, (seq, count) in enumerate(maximal.items()):
         if check is not None and i % 4096 == 0:
@@ -75,5 +80,16 @@ def score_candidates(
         value = math.log2(len(cand) + 1) * (f - penalty)
         if value > 0:
             scored.append(Scored(cand, value, f))
-    scored.sort(key=lambda s: (-s.score, -s.frequency, s.units))
-    return scored
+    return best_first(scored, key=lambda s: s, top=top)
+
+
+def best_first(items: list[T], key: Callable[[T], Scored], top: int | None = None) -> list[T]:
+    """Sort by score, then frequency (both descending), then units.
+
+    With ``top``, a heap picks the best ones first: sorting hundreds of thousands of
+    candidates in one C call would hold the GIL (and freeze the window) for a tenth of a
+    second, while the heap's key calls let other threads in.
+    """
+    if top is not None and len(items) > top:
+        items = heapq.nlargest(top, items, key=lambda i: (key(i).score, key(i).frequency))
+    return sorted(items, key=lambda i: (-key(i).score, -key(i).frequency, key(i).units))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
-from genglossary_gui.ui.models.rows_model import SORT_ROLE, RowsTableModel
+from genglossary_gui.ui.models.rows_model import FilterProxy, RowsTableModel
 from genglossary_gui.ui.models.tables import DocumentTableModel, TermTableModel
 
 
@@ -34,9 +34,8 @@ class _TablePage(QWidget):
         self.model = model
         self._project_id: int | None = None
         self._fingerprint: tuple[object, ...] | None = None
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(0)
         self.filter = QLineEdit()

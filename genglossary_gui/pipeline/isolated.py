@@ -1,0 +1,164 @@
+"""Run a scope's steps in a child process, so CPU-bound work does not compete with the
+window for Python's GIL (and uses another core).
+
+The parent (a RunWorker thread) starts ``python -m genglossary_gui.pipeline.isolated``,
+sends it nothing but "cancel" lines on stdin, and reads JSON lines from its stdout:
+``progress``, ``log``, then exactly one of ``done``, ``cancelled`` or ``error``. The child
+opens the same database and writes its step's results itself, in its own short
+transactions; the parent alone records the run's status. A child whose parent goes away
+(stdin closed) cancels itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import IO, Any
+
+from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
+from genglossary_gui.pipeline.steps import StepError, run_scope
+
+
+class _JsonReporter:
+    """The child's reporter: one JSON object per line on stdout."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+
+    def send(self, **message: Any) -> None:
+        line = json.dumps(message)  # ASCII: safe whatever the console encoding
+        with self._lock:
+            self._out.write(line + "\n")
+            self._out.flush()
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        self.send(progress=[step, done, total])
+
+    def log(self, message: str, *, level: str = "info", step: str = "") -> None:
+        self.send(log=[level, step, message])
+
+
+def _watch_stdin(token: CancelToken) -> None:
+    # "cancel" or end of input (the parent is gone) both mean: stop at the next check point.
+    for line in sys.stdin:
+        if line.strip() == "cancel":
+            break
+    token.cancel()
+
+
+def child_main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="genglossary-step-process")
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--project", type=int, required=True)
+    parser.add_argument("--scope", required=True)
+    args = parser.parse_args(argv)
+    reporter = _JsonReporter(sys.stdout)
+    token = CancelToken()
+    threading.Thread(target=_watch_stdin, args=(token,), daemon=True).start()
+    from genglossary_gui.store.database import db, init_db
+
+    database = Path(args.database)
+    try:
+        init_db(database.parent)
+        with db.connection_context():
+            summary = run_scope(args.project, args.scope, RunContext(token, reporter))
+    except Cancelled:
+        reporter.send(cancelled=True)
+        return 0
+    except StepError as exc:
+        reporter.send(error=str(exc), expected=True)
+        return 0
+    except Exception as exc:  # reported, with its traceback, to the parent's run log
+        reporter.send(
+            error=f"{type(exc).__name__}: {exc}", expected=False, traceback=traceback.format_exc()
+        )
+        return 0
+    reporter.send(done=summary)
+    return 0
+
+
+class ChildProcessError(StepError):
+    pass
+
+
+def run_scope_isolated(
+    project_id: int, scope: str, ctx: RunContext, *, database: str | None = None
+) -> str:
+    """Same contract as :func:`~genglossary_gui.pipeline.steps.run_scope`, in a child process."""
+    from genglossary_gui.store.database import db
+
+    ctx.check()
+    cmd = [
+        sys.executable,
+        "-m",
+        "genglossary_gui.pipeline.isolated",
+        "--database",
+        database or str(db.database),
+        "--project",
+        str(project_id),
+        "--scope",
+        scope,
+    ]
+    child = subprocess.Popen(
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        bufsize=1,
+    )
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    stdin = child.stdin
+
+    def ask_to_cancel() -> None:
+        try:
+            stdin.write("cancel\n")
+            stdin.flush()
+        except (OSError, ValueError):
+            pass  # already gone
+
+    ctx.token.on_cancel(ask_to_cancel)
+    outcome: dict[str, Any] | None = None
+    try:
+        for line in child.stdout:  # blocks without holding the GIL
+            try:
+                message = json.loads(line)
+            except json.JSONDecodeError:
+                ctx.log(f"step process said: {line.rstrip()}", level="warning")
+                continue
+            if "progress" in message:
+                ctx.progress(*message["progress"])
+            elif "log" in message:
+                level, step, text = message["log"]
+                ctx.log(text, level=level, step=step)
+            else:
+                outcome = message
+    finally:
+        stderr = child.stderr.read()
+        child.wait()
+        for stream in (child.stdin, child.stdout, child.stderr):
+            stream.close()
+    if outcome is None:
+        detail = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+        raise ChildProcessError(
+            f"The {scope} process stopped unexpectedly (exit code {child.returncode})"
+            + (f": {detail}" if detail else ".")
+        )
+    if "done" in outcome:
+        return str(outcome["done"])
+    if outcome.get("cancelled"):
+        raise Cancelled
+    if outcome.get("traceback"):
+        ctx.log(outcome["traceback"], level="error", step="run")
+    raise StepError(str(outcome.get("error", "The step failed.")))
+
+
+if __name__ == "__main__":
+    sys.exit(child_main())

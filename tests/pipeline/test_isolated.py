@@ -1,0 +1,119 @@
+"""Steps run in a child process: results, progress, cancel, failures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
+from genglossary_gui.pipeline.isolated import ChildProcessError, run_scope_isolated
+from genglossary_gui.pipeline.steps import StepError
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.store.database import DB_FILENAME
+from tests.corpus import write_corpus
+from tests.pipeline.test_documents import RecordingReporter
+from tests.pipeline.test_extract import EN_DOC, JA_DOC
+
+
+def test_child_imports_and_extracts_with_progress(data_dir: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "en.md").write_text(EN_DOC)
+    (docs / "ja.txt").write_text(JA_DOC)
+    project = repo.create_project("p", [str(docs)])
+    reporter = RecordingReporter()
+    assert run_scope_isolated(project, "import", RunContext(reporter=reporter)).startswith(
+        "Documents: 2 added"
+    )
+    summary = run_scope_isolated(project, "extract", RunContext(reporter=reporter))
+    assert summary.endswith("terms")
+    texts = [t.text for t in repo.ranked_terms(project)]
+    assert "machine learning" in texts and "形態素解析器" in texts
+    # Japanese log lines and progress crossed the process boundary intact.
+    assert any("形態素解析器" in m for _, m in reporter.lines)
+    assert reporter.progress_calls[-1][0] == "extract"
+    done, total = reporter.progress_calls[-1][1:]
+    assert done == total > 0
+
+
+def test_cancel_stops_the_child_promptly(data_dir: Path, tmp_path: Path) -> None:
+    write_corpus(tmp_path / "docs", files=1, chars_per_file=6_000_000)
+    project = repo.create_project("p", [str(tmp_path / "docs")])
+    run_scope_isolated(project, "import", RunContext())
+    token = CancelToken()
+    started = threading.Event()
+
+    class Watch(RecordingReporter):
+        def progress(self, step: str, done: int, total: int) -> None:
+            if step == "extract" and done > 0:
+                started.set()
+
+    threading.Thread(target=lambda: started.wait(60) and token.cancel()).start()
+    t0 = time.monotonic()
+    with pytest.raises(Cancelled):
+        run_scope_isolated(project, "extract", RunContext(token, Watch()))
+    assert time.monotonic() - t0 < 30
+    assert repo.ranked_terms(project) == []  # nothing half-written
+
+
+def test_step_errors_and_crashes_are_reported(data_dir: Path, tmp_path: Path) -> None:
+    project = repo.create_project("p")
+    with pytest.raises(StepError, match="step generate is not available yet"):
+        run_scope_isolated(project, "generate", RunContext())
+    with pytest.raises(StepError, match="no documents"):
+        run_scope_isolated(project, "extract", RunContext())
+    # An unexpected exception in the child: its type and message, the traceback in the log.
+    (tmp_path / "a-file").write_text("")
+    reporter = RecordingReporter()
+    with pytest.raises(StepError, match="Error"):
+        run_scope_isolated(
+            project,
+            "extract",
+            RunContext(reporter=reporter),
+            database=str(tmp_path / "a-file" / "x.sqlite3"),
+        )
+    assert any(level == "error" and "Traceback" in m for level, m in reporter.lines)
+
+
+def test_child_that_dies_is_reported(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = repo.create_project("p")
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # a child that exits at once
+    with pytest.raises(ChildProcessError, match=r"stopped unexpectedly \(exit code 1\)"):
+        run_scope_isolated(project, "extract", RunContext())
+
+
+def test_child_cancels_itself_when_its_parent_goes_away(data_dir: Path, tmp_path: Path) -> None:
+    write_corpus(tmp_path / "docs", files=1, chars_per_file=6_000_000)
+    project = repo.create_project("p", [str(tmp_path / "docs")])
+    run_scope_isolated(project, "import", RunContext())
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "genglossary_gui.pipeline.isolated",
+            "--database",
+            str(data_dir / DB_FILENAME),
+            "--project",
+            str(project),
+            "--scope",
+            "extract",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    for line in child.stdout:
+        if '"progress": ["extract"' in line:
+            break
+    child.stdin.close()  # what the parent's death looks like from here
+    out = child.stdout.read()
+    assert child.wait(30) == 0
+    child.stdout.close()
+    assert '"cancelled": true' in out
