@@ -80,6 +80,11 @@ def main() -> None:
     window.runs_page.select_run(long_run or 0)
     wait(app, lambda: True, 700)
     window.grab().save(str(OUT / "runs.png"))
+    dialog = window.open_new_project_dialog([str(ja), str(en / "intro.md")])
+    dialog.name.setText("製品マニュアル")
+    wait(app, lambda: True, 300)
+    dialog.grab().save(str(OUT / "new-project.png"))
+    dialog.reject()
     window.confirm_quit_with_active_runs = lambda n: True  # type: ignore[method-assign]
     window.close()
     print("saved to", OUT)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from genglossary_gui.runs.manager import RunManager
@@ -26,7 +28,10 @@ def test_close_without_runs_quits_at_once(qtbot: QtBot, data_dir: Path) -> None:
     assert manager.pool.activeThreadCount() == 0
 
 
-def test_close_with_active_runs_asks_then_cancels(qtbot: QtBot, data_dir: Path) -> None:
+def test_close_with_active_runs_asks_then_cancels(
+    qtbot: QtBot, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
     gated = GatedPipeline()
     manager = RunManager(pipeline=gated)
     window = MainWindow(manager)
@@ -51,6 +56,7 @@ def test_close_with_active_runs_asks_then_cancels(qtbot: QtBot, data_dir: Path) 
     assert [raw_status(data_dir, r) for r in runs] == ["cancelled", "cancelled"]
     assert manager.pool.activeThreadCount() == 0
     assert manager.active_run_ids() == []
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_app_starts_and_quits_cleanly(tmp_path: Path) -> None:

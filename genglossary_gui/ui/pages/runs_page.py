@@ -55,16 +55,18 @@ class RunsPage(QWidget):
         self.cancel_delegate.cancel_clicked.connect(self.cancel_requested)
         header = self.table.horizontalHeader()
         widths = {
-            RunColumn.ID: 50,
-            RunColumn.PROJECT: 150,
-            RunColumn.SCOPE: 70,
-            RunColumn.STATUS: 150,
-            RunColumn.PROGRESS: 210,
-            RunColumn.STARTED: 90,
-            RunColumn.DURATION: 80,
-            RunColumn.TRIGGERED_BY: 90,
-            RunColumn.CANCEL: 110,
+            RunColumn.ID: 44,
+            RunColumn.PROJECT: 140,
+            RunColumn.SCOPE: 64,
+            RunColumn.STATUS: 130,
+            RunColumn.PROGRESS: 190,
+            RunColumn.STARTED: 80,
+            RunColumn.DURATION: 74,
+            RunColumn.TRIGGERED_BY: 96,
+            RunColumn.CANCEL: 100,
         }
+        header.setMinimumSectionSize(40)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         for column, width in widths.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(RunColumn.ERROR, QHeaderView.ResizeMode.Stretch)
