@@ -92,17 +92,17 @@ def test_project_run_history_and_log(
     assert len(out.splitlines()) == 5 and all(line.count("\t") == 2 for line in out.splitlines())
 
     code, out, err = run_cli(
-        capsys, "--data-dir", str(data), "run", "Demo", "--scope", "full", "--wait"
+        capsys, "--data-dir", str(data), "run", "Demo", "--scope", "review", "--wait"
     )
     assert code == 1
-    assert "step generate is not available yet" in err
+    assert "There is no glossary to review yet" in err
 
     code, out, _ = run_cli(capsys, "--data-dir", str(data), "runs", "Demo")
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["id", "project", "scope", "status", "started", "duration", "error"]
-    assert lines[1].split()[:4] == ["3", "Demo", "full", "failed"]
-    assert lines[1].endswith("step generate is not available yet")
+    assert lines[1].split()[:4] == ["3", "Demo", "review", "failed"]
+    assert lines[1].endswith("There is no glossary to review yet. Run Generate or Full first.")
     assert lines[2].split()[:4] == ["2", "Demo", "extract", "completed"]
     assert lines[3].split()[:4] == ["1", "Demo", "import", "completed"]
     db.close()

@@ -73,9 +73,16 @@ class NullReporter:
 class RunContext:
     """Token + reporter, passed to every step."""
 
-    def __init__(self, token: CancelToken | None = None, reporter: Reporter | None = None) -> None:
+    def __init__(
+        self,
+        token: CancelToken | None = None,
+        reporter: Reporter | None = None,
+        run_id: int | None = None,
+    ) -> None:
         self.token = token or CancelToken()
         self.reporter: Reporter = reporter or NullReporter()
+        #: The run whose outputs the steps write (steps that produce a glossary need one).
+        self.run_id = run_id
 
     def check(self) -> None:
         self.token.check()

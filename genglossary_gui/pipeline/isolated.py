@@ -57,6 +57,7 @@ def child_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", required=True)
     parser.add_argument("--project", type=int, required=True)
     parser.add_argument("--scope", required=True)
+    parser.add_argument("--run", type=int, default=None)
     args = parser.parse_args(argv)
     reporter = _JsonReporter(sys.stdout)
     token = CancelToken()
@@ -67,7 +68,7 @@ def child_main(argv: list[str] | None = None) -> int:
     try:
         init_db(database.parent)
         with db.connection_context():
-            summary = run_scope(args.project, args.scope, RunContext(token, reporter))
+            summary = run_scope(args.project, args.scope, RunContext(token, reporter, args.run))
     except Cancelled:
         reporter.send(cancelled=True)
         return 0
@@ -105,6 +106,8 @@ def run_scope_isolated(
         "--scope",
         scope,
     ]
+    if ctx.run_id is not None:
+        cmd += ["--run", str(ctx.run_id)]
     child = subprocess.Popen(
         cmd,
         stdin=subprocess.PIPE,

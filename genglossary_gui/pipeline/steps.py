@@ -7,7 +7,8 @@ transactions; none holds a transaction across long work.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from genglossary_gui.pipeline.documents import (
     read_document,
 )
 from genglossary_gui.pipeline.extract import TermExtractor
+from genglossary_gui.pipeline.glossary import engine
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Document, Project
 
@@ -227,7 +229,122 @@ def _import_step(project_id: int, ctx: RunContext) -> str:
     return str(import_documents(project_id, [Path(s) for s in sources], ctx))
 
 
-STEPS: dict[str, StepFunction] = {"import": _import_step, "extract": extract_terms}
+# -- glossary steps ---------------------------------------------------------------------------
+
+#: Terms defined per run (plus every term the user marked required), best ranked first.
+GLOSSARY_MAX_TERMS = 300
+
+
+def _run_id(ctx: RunContext) -> int:
+    if ctx.run_id is None:
+        raise StepError("This step writes its results under a run and needs one.")
+    return ctx.run_id
+
+
+def _documents(project_id: int, ctx: RunContext) -> Iterator[tuple[str, str]]:
+    for doc_id in repo.document_ids(project_id):
+        ctx.check()
+        doc = repo.load_document(doc_id)
+        yield doc.rel_path, doc.text
+
+
+def generate_glossary(project_id: int, ctx: RunContext) -> str:
+    """Provisional entries: each term's occurrences and a definition found in the documents."""
+    step = "generate"
+    run_id = _run_id(ctx)
+    terms = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS)
+    if not terms:
+        raise StepError("The project has no terms to define yet. Extract terms first.")
+    total = int(
+        Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text)))
+        .where((Document.project == project_id) & (Document.problem == ""))
+        .scalar()
+        or 0
+    )
+    ctx.log(f"Finding definitions for {len(terms)} terms in the documents", step=step)
+    ctx.progress(step, 0, total)
+    entries = engine.generate_entries(
+        terms,
+        _documents(project_id, ctx),
+        total_chars=total,
+        check=ctx.check,
+        progress=lambda done, all_: ctx.progress(step, done, all_),
+    )
+    ctx.check()
+    repo.save_entries(project_id, run_id, "provisional", entries)
+    defined = sum(1 for e in entries if e.kind == "defining")
+    ctx.log(
+        f"{defined} of {len(entries)} terms have a defining sentence; the others use the "
+        "most informative sentence that mentions them",
+        step=step,
+    )
+    return f"{len(entries)} entries ({defined} defined)"
+
+
+def _entries_to_work_on(
+    project_id: int, run_id: int, step: str, ctx: RunContext
+) -> list[engine.Entry]:
+    """This run's provisional entries (a full run), else a copy of the current glossary."""
+    rows = repo.load_entries(run_id, "provisional")
+    if not rows:
+        current = repo.current_run(project_id)
+        stage = repo.final_stage(current) if current is not None else None
+        if current is None or stage is None:
+            raise StepError(f"There is no glossary to {step} yet. Run Generate or Full first.")
+        rows = repo.load_entries(current, stage)
+        ctx.log(f"Working on the current glossary (run {current}, {len(rows)} entries)", step=step)
+        repo.save_entries(project_id, run_id, "provisional", [engine.Entry(**r) for r in rows])
+    return [engine.Entry(**r) for r in rows]
+
+
+def review_glossary(project_id: int, ctx: RunContext) -> str:
+    """Issues: unclear, circular, duplicate, contradiction, unnecessary."""
+    step = "review"
+    run_id = _run_id(ctx)
+    entries = _entries_to_work_on(project_id, run_id, step, ctx)
+    ctx.progress(step, 0, len(entries))
+    issues = engine.review_entries(entries, engine.general_zipf, check=ctx.check)
+    ctx.check()
+    repo.save_issues(project_id, run_id, issues)
+    ctx.progress(step, len(entries), len(entries))
+    counts = Counter(i.type for i in issues)
+    detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    ctx.log(f"{len(issues)} issues" + (f": {detail}" if detail else ""), step=step)
+    return f"{len(issues)} issues"
+
+
+def refine_glossary(project_id: int, ctx: RunContext) -> str:
+    """Merge duplicates, drop everyday words, link related entries."""
+    step = "refine"
+    run_id = _run_id(ctx)
+    entries = _entries_to_work_on(project_id, run_id, step, ctx)
+    issue_rows = repo.load_issues(run_id)
+    if not issue_rows:
+        current = repo.current_run(project_id)
+        issue_rows = repo.load_issues(current) if current is not None else []
+    issues = [
+        engine.IssueData(r["term"], r["type"], r["description"], r["related"], r["should_exclude"])
+        for r in issue_rows
+    ]
+    ctx.progress(step, 0, len(entries))
+    refined = engine.refine_entries(
+        entries, issues, repo.required_terms(project_id), check=ctx.check
+    )
+    ctx.check()
+    repo.save_entries(project_id, run_id, "refined", refined)
+    ctx.progress(step, len(entries), len(entries))
+    merged = len(entries) - len(refined)
+    ctx.log(f"{len(refined)} entries after refining ({merged} merged or dropped)", step=step)
+    return f"{len(refined)} refined entries"
+
+
+STEPS: dict[str, StepFunction] = {
+    "import": _import_step,
+    "extract": extract_terms,
+    "generate": generate_glossary,
+    "review": review_glossary,
+    "refine": refine_glossary,
+}
 
 
 def scope_available(scope: str) -> bool:

@@ -92,7 +92,7 @@ class RunWorker(QRunnable):
                     log.info("run %s: not started (%s)", self.run_id, started.value)
                     return None
                 reporter.log(f"Run {self.run_id} started: scope {self.scope}", step="run")
-                ctx = RunContext(self.token, reporter)
+                ctx = RunContext(self.token, reporter, self.run_id)
                 try:
                     summary = self._pipeline(self.project_id, self.scope, ctx)
                 except Cancelled:

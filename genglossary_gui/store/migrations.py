@@ -89,6 +89,48 @@ _V2 = [
 ]
 
 
+_V3 = [
+    # A run's glossary output, complete per run: the project shows the entries of the last run
+    # that completed with output (project.current_run_id); other runs' stay viewable.
+    """CREATE TABLE glossary_entry (
+        id INTEGER NOT NULL PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        run_id INTEGER NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+        stage VARCHAR(16) NOT NULL,
+        term TEXT NOT NULL,
+        language VARCHAR(8) NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        definition TEXT NOT NULL,
+        definition_kind VARCHAR(16) NOT NULL,
+        source_path TEXT NOT NULL DEFAULT '',
+        source_line INTEGER NOT NULL DEFAULT 0,
+        confidence REAL NOT NULL,
+        occurrences TEXT NOT NULL DEFAULT '[]',
+        see_also TEXT NOT NULL DEFAULT '[]',
+        alternatives TEXT NOT NULL DEFAULT '[]')""",
+    "CREATE INDEX glossary_entry_run_stage ON glossary_entry (run_id, stage, term)",
+    """CREATE TABLE issue (
+        id INTEGER NOT NULL PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        run_id INTEGER NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+        term TEXT NOT NULL,
+        type VARCHAR(16) NOT NULL,
+        description TEXT NOT NULL,
+        related TEXT NOT NULL DEFAULT '',
+        should_exclude INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX issue_run ON issue (run_id, type)",
+    # The user's own definitions: curation, kept on the project across every re-run.
+    """CREATE TABLE definition_edit (
+        id INTEGER NOT NULL PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        term TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        edited_at REAL NOT NULL)""",
+    "CREATE UNIQUE INDEX definition_edit_project_term ON definition_edit (project_id, term)",
+    "ALTER TABLE project ADD COLUMN current_run_id INTEGER REFERENCES run (id) ON DELETE SET NULL",
+]
+
+
 def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None]:
     def apply(db: peewee.SqliteDatabase) -> None:
         for sql in statements:
@@ -98,4 +140,8 @@ def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None
 
 
 #: Index i migrates from schema version i to i + 1.
-MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [_statements(_V1), _statements(_V2)]
+MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
+    _statements(_V1),
+    _statements(_V2),
+    _statements(_V3),
+]

@@ -54,6 +54,8 @@ class Project(BaseModel):
     language = peewee.CharField(default="auto")
     engine = peewee.CharField(default="builtin")
     created_at = peewee.FloatField(default=now)
+    #: The completed run whose glossary is the project's current one.
+    current_run = peewee.IntegerField(null=True, column_name="current_run_id")
 
     def source_paths(self) -> list[str]:
         return [str(p) for p in json.loads(self.sources or "[]")]
@@ -118,4 +120,53 @@ class RunLog(BaseModel):
     message = peewee.TextField()
 
 
-ALL_MODELS: list[type[BaseModel]] = [Project, Document, Term, Run, RunLog]
+class GlossaryEntry(BaseModel):
+    project = peewee.ForeignKeyField(Project, on_delete="CASCADE")
+    run = peewee.ForeignKeyField(Run, on_delete="CASCADE")
+    #: "provisional" (generate) or "refined" (refine).
+    stage = peewee.CharField()
+    term = peewee.TextField()
+    language = peewee.CharField()
+    aliases = peewee.TextField(default="[]")  # JSON list of str
+    #: The sentence the definition was taken from, verbatim.
+    definition = peewee.TextField()
+    #: "defining" (matched a definition pattern) or "context" (most informative mention).
+    definition_kind = peewee.CharField()
+    source_path = peewee.TextField(default="")
+    source_line = peewee.IntegerField(default=0)
+    confidence = peewee.FloatField()
+    occurrences = peewee.TextField(default="[]")  # JSON list of [path, line, sentence]
+    see_also = peewee.TextField(default="[]")  # JSON list of terms
+    #: Other defining sentences, JSON list of [sentence, path, line, strength].
+    alternatives = peewee.TextField(default="[]")
+
+
+class Issue(BaseModel):
+    project = peewee.ForeignKeyField(Project, on_delete="CASCADE")
+    run = peewee.ForeignKeyField(Run, on_delete="CASCADE")
+    term = peewee.TextField()
+    #: unclear, circular, duplicate, contradiction, unnecessary
+    type = peewee.CharField()
+    description = peewee.TextField()
+    #: The other term of a duplicate pair, if any.
+    related = peewee.TextField(default="")
+    should_exclude = peewee.BooleanField(default=False)
+
+
+class DefinitionEdit(BaseModel):
+    project = peewee.ForeignKeyField(Project, on_delete="CASCADE")
+    term = peewee.TextField()
+    definition = peewee.TextField()
+    edited_at = peewee.FloatField(default=now)
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Project,
+    Document,
+    Term,
+    Run,
+    RunLog,
+    GlossaryEntry,
+    Issue,
+    DefinitionEdit,
+]

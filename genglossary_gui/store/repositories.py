@@ -12,7 +12,10 @@ import peewee
 from genglossary_gui.store import notify
 from genglossary_gui.store.database import db
 from genglossary_gui.store.models import (
+    DefinitionEdit,
     Document,
+    GlossaryEntry,
+    Issue,
     Project,
     Run,
     RunLog,
@@ -439,3 +442,158 @@ def active_run_of(project_id: int) -> int | None:
         .where((Run.project == project_id) & Run.status.in_(["pending", "running"]))
         .scalar()
     )
+
+
+# -- glossary ---------------------------------------------------------------------------------
+
+
+def save_entries(project_id: int, run_id: int, stage: str, entries: Sequence[Any]) -> None:
+    """Store a step's entries (``engine.Entry``-like objects) under its run, replacing any
+    earlier ones of the same run and stage."""
+    rows = [
+        {
+            "project": project_id,
+            "run": run_id,
+            "stage": stage,
+            "term": e.term,
+            "language": e.language,
+            "aliases": json.dumps(e.aliases, ensure_ascii=False),
+            "definition": e.definition,
+            "definition_kind": e.kind,
+            "source_path": e.source_path,
+            "source_line": e.source_line,
+            "confidence": e.confidence,
+            "occurrences": json.dumps(e.occurrences, ensure_ascii=False),
+            "see_also": json.dumps(e.see_also, ensure_ascii=False),
+            "alternatives": json.dumps(e.alternatives, ensure_ascii=False),
+        }
+        for e in entries
+    ]
+    with db.atomic("IMMEDIATE"):
+        GlossaryEntry.delete().where(
+            (GlossaryEntry.run == run_id) & (GlossaryEntry.stage == stage)
+        ).execute()
+        for start in range(0, len(rows), 200):
+            GlossaryEntry.insert_many(rows[start : start + 200]).execute()
+    notify.publish("glossary_entry", run_id)
+
+
+def load_entries(run_id: int, stage: str) -> list[dict[str, Any]]:
+    """A run's entries of one stage as dicts with JSON fields decoded."""
+    query = (
+        GlossaryEntry.select()
+        .where((GlossaryEntry.run == run_id) & (GlossaryEntry.stage == stage))
+        .order_by(GlossaryEntry.id)
+    )
+    out = []
+    for e in query:
+        out.append(
+            {
+                "term": e.term,
+                "language": e.language,
+                "aliases": json.loads(e.aliases),
+                "definition": e.definition,
+                "kind": e.definition_kind,
+                "source_path": e.source_path,
+                "source_line": e.source_line,
+                "confidence": e.confidence,
+                "occurrences": [tuple(o) for o in json.loads(e.occurrences)],
+                "see_also": json.loads(e.see_also),
+                "alternatives": [tuple(a) for a in json.loads(e.alternatives)],
+            }
+        )
+    return out
+
+
+def final_stage(run_id: int) -> str | None:
+    """The last stage a run wrote: "refined" if it refined, else "provisional", else None."""
+    stages = {
+        row.stage
+        for row in GlossaryEntry.select(GlossaryEntry.stage)
+        .where(GlossaryEntry.run == run_id)
+        .distinct()
+    }
+    for stage in ("refined", "provisional"):
+        if stage in stages:
+            return stage
+    return None
+
+
+def save_issues(project_id: int, run_id: int, issues: Sequence[Any]) -> None:
+    rows = [
+        {
+            "project": project_id,
+            "run": run_id,
+            "term": i.term,
+            "type": i.type,
+            "description": i.description,
+            "related": i.related,
+            "should_exclude": i.should_exclude,
+        }
+        for i in issues
+    ]
+    with db.atomic("IMMEDIATE"):
+        Issue.delete().where(Issue.run == run_id).execute()
+        for start in range(0, len(rows), 200):
+            Issue.insert_many(rows[start : start + 200]).execute()
+    notify.publish("issue", run_id)
+
+
+def load_issues(run_id: int) -> list[dict[str, Any]]:
+    query = Issue.select().where(Issue.run == run_id).order_by(Issue.type, Issue.term)
+    return [
+        {
+            "id": i.id,
+            "term": i.term,
+            "type": i.type,
+            "description": i.description,
+            "related": i.related,
+            "should_exclude": bool(i.should_exclude),
+        }
+        for i in query
+    ]
+
+
+def current_run(project_id: int) -> int | None:
+    """The completed run whose glossary is the project's current one."""
+    project = Project.get_or_none(Project.id == project_id)
+    return project.current_run if project is not None else None
+
+
+def definition_edits(project_id: int) -> dict[str, str]:
+    query = DefinitionEdit.select().where(DefinitionEdit.project == project_id)
+    return {e.term: e.definition for e in query}
+
+
+def set_definition_edit(project_id: int, term: str, definition: str | None) -> None:
+    """Keep the user's own definition of ``term`` (``None`` or blank: back to the suggestion)."""
+    with db.atomic("IMMEDIATE"):
+        DefinitionEdit.delete().where(
+            (DefinitionEdit.project == project_id) & (DefinitionEdit.term == term)
+        ).execute()
+        if definition is not None and definition.strip():
+            DefinitionEdit.create(project=project_id, term=term, definition=definition.strip())
+    notify.publish("definition_edit", project_id)
+
+
+def required_terms(project_id: int) -> set[str]:
+    query = Term.select(Term.text).where(
+        (Term.project == project_id) & (Term.status == TermStatus.REQUIRED.value)
+    )
+    return {t.text for t in query}
+
+
+def glossary_terms(project_id: int, limit: int) -> list[tuple[str, str]]:
+    """The terms to define: every required term, then the best candidates, never an excluded
+    one; ``(text, language)``."""
+    query = (
+        Term.select(Term.text, Term.language, Term.status)
+        .where((Term.project == project_id) & (Term.status != TermStatus.EXCLUDED.value))
+        .order_by(Term.status != TermStatus.REQUIRED.value, Term.rank == 0, Term.rank)
+    )
+    out: list[tuple[str, str]] = []
+    for t in query:
+        if t.status != TermStatus.REQUIRED.value and len(out) >= limit:
+            break
+        out.append((t.text, t.language))
+    return out

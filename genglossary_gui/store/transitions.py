@@ -31,7 +31,14 @@ import peewee
 
 from genglossary_gui.store import notify
 from genglossary_gui.store.database import db, is_locked_error
-from genglossary_gui.store.models import ACTIVE_STATUSES, Project, Run, RunStatus, now
+from genglossary_gui.store.models import (
+    ACTIVE_STATUSES,
+    GlossaryEntry,
+    Project,
+    Run,
+    RunStatus,
+    now,
+)
 from genglossary_gui.store.owner import Owner, owner_alive
 
 log = logging.getLogger(__name__)
@@ -128,13 +135,22 @@ def cancel_pending(run_id: int) -> TransitionResult:
 
 
 def mark_completed(run_id: int, summary: str = "") -> TransitionResult:
-    return _transition(
-        run_id,
-        [RunStatus.RUNNING],
-        status=RunStatus.COMPLETED.value,
-        finished_at=now(),
-        summary=summary,
-    )
+    """running -> completed. A run that wrote glossary entries becomes its project's current
+    glossary in the same transaction: never before it completes, never without it."""
+    with db.atomic("IMMEDIATE"):
+        rows = (
+            Run.update(status=RunStatus.COMPLETED.value, finished_at=now(), summary=summary)
+            .where((Run.id == run_id) & (Run.status == RunStatus.RUNNING.value))
+            .execute()
+        )
+        project_id = None
+        if rows and GlossaryEntry.select().where(GlossaryEntry.run == run_id).exists():
+            project_id = Run.select(Run.project).where(Run.id == run_id).scalar()
+            Project.update(current_run=run_id).where(Project.id == project_id).execute()
+    result = _classify(run_id, rows)
+    if project_id is not None:
+        notify.publish("project", project_id)
+    return result
 
 
 def mark_cancelled(run_id: int, summary: str = "") -> TransitionResult:

@@ -63,8 +63,8 @@ def test_cancel_stops_the_child_promptly(data_dir: Path, tmp_path: Path) -> None
 
 def test_step_errors_and_crashes_are_reported(data_dir: Path, tmp_path: Path) -> None:
     project = repo.create_project("p")
-    with pytest.raises(StepError, match="step generate is not available yet"):
-        run_scope_isolated(project, "generate", RunContext())
+    with pytest.raises(StepError, match="no terms to define yet"):
+        run_scope_isolated(project, "generate", RunContext(run_id=1))
     with pytest.raises(StepError, match="no documents"):
         run_scope_isolated(project, "extract", RunContext())
     # An unexpected exception in the child: its type and message, the traceback in the log.

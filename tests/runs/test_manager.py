@@ -158,13 +158,19 @@ def test_unknown_scope_is_refused_before_any_row(make_manager: ManagerFactory) -
 
 
 def test_unavailable_step_fails_at_once_with_clear_message(
-    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path
+    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    manager = make_manager()  # the real pipeline
-    run_id = manager.start_run(new_project(), "generate")
+    from genglossary_gui.pipeline import steps
+
+    monkeypatch.delitem(steps.STEPS, "review")  # as if this version had no review step
+    called: list[str] = []
+    monkeypatch.setitem(steps.STEPS, "extract", lambda p, ctx: called.append("extract") or "")
+    manager = make_manager(steps.run_scope)  # in-process, so the patched table applies
+    run_id = manager.start_run(new_project(), "full")
     _wait_finished(qtbot, manager, run_id)
     run = Run.get_by_id(run_id)
-    assert (run.status, run.error) == ("failed", "step generate is not available yet")
+    assert (run.status, run.error) == ("failed", "step review is not available yet")
+    assert called == []  # no step of the scope ran
 
 
 def test_pipeline_exception_fails_run_with_short_error_and_logged_traceback(

@@ -225,10 +225,10 @@ def test_failed_run_is_reported_without_a_modal_dialog(
     project = new_project("a")
     window.reload_projects()
     window.select_project(project)
-    run_id = window.start_run("full")  # generate is not available yet: fails at once
-    qtbot.waitUntil(window.notifications.isVisible, timeout=5000)
-    assert f"Run {run_id} (full, a) failed" in window.notifications.message.text()
-    assert "step generate is not available yet" in window.notifications.details
+    run_id = window.start_run("review")  # nothing to review yet: fails at once
+    qtbot.waitUntil(window.notifications.isVisible, timeout=10_000)
+    assert f"Run {run_id} (review, a) failed" in window.notifications.message.text()
+    assert "There is no glossary to review yet" in window.notifications.details
 
 
 def test_second_run_of_a_project_is_explained(qtbot: QtBot, make_window: WindowFactory) -> None:

@@ -1,0 +1,1 @@
+"""The built-in glossary engine: occurrences, definitions from the documents, review, refine."""

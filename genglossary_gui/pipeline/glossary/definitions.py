@@ -1,0 +1,103 @@
+"""Definitions taken from the documents: defining-sentence patterns, English and Japanese.
+
+Every definition is a sentence of the documents, verbatim, with its file and line: nothing is
+invented. A sentence that merely mentions the term is not a definition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from genglossary_gui.pipeline.glossary.text import Sentence, normalize
+
+# (name, strength) per pattern; stronger patterns win, then earlier sentences.
+STRENGTHS = {
+    "is-a": 1.0,
+    "toha": 1.0,
+    "defined-as": 0.95,
+    "no-koto": 0.9,
+    "refers-to": 0.9,
+    "wo-sasu": 0.85,
+    "wa-dearu": 0.7,
+    "appositive": 0.6,
+    "parenthesis": 0.5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    sentence: Sentence
+    pattern: str
+    strength: float
+    order: int  # position of the sentence in the corpus (documents in path order)
+
+
+def _is_japanese(term: str) -> bool:
+    return any("\u3040" <= c <= "\u9fff" for c in term)
+
+
+@lru_cache(maxsize=4096)
+def _patterns(term: str) -> list[tuple[str, re.Pattern[str]]]:
+    key = normalize(term)
+    if _is_japanese(key):
+        t = re.escape(key)
+        return [
+            ("toha", re.compile(rf"^(?:[^。]{{0,12}}[、,]\s*)?{t}\s*とは[、,]?\s*\S")),
+            (
+                "no-koto",
+                re.compile(rf"^{t}\s*は[、,]?.+のこと(?:である|だ|です|をいう|を指す)?[。．]?$"),
+            ),
+            ("wo-sasu", re.compile(rf"^{t}\s*は[、,]?.+(?:を指す|をいう|と呼ぶ)[。．]?$")),
+            ("wa-dearu", re.compile(rf"^{t}\s*は[、,]?.+(?:である|です)[。．]?$")),
+            ("parenthesis", re.compile(rf"{t}\s*[（(][^）)]{{2,}}[）)]")),
+        ]
+    words = r"\s+".join(re.escape(w) for w in key.split())
+    t = rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?"
+    return [
+        ("defined-as", re.compile(rf"^{t}\s+(?:is|are)\s+defined\s+as\s+\S")),
+        ("is-a", re.compile(rf"^{t}\s+(?:is|are)\s+(?:an?|the|one)\s+\S")),
+        ("refers-to", re.compile(rf"^{t}\s+(?:refers?\s+to|means|denotes|stands\s+for)\s+\S")),
+        ("appositive", re.compile(rf"(?<![\w-]){words}(?:e?s)?,\s+(?:an?|the)\s+[^,]{{3,}},")),
+        (
+            "parenthesis",
+            re.compile(
+                rf"(?<![\w-]){words}\s*\([^)]{{2,}}\)|\b[a-z][\w\s-]{{3,}}\(\s*{words}\s*\)"
+            ),
+        ),
+    ]
+
+
+def defining_pattern(term: str, sentence: str) -> str | None:
+    """The name of the strongest definition pattern ``sentence`` matches for ``term``."""
+    text = normalize(sentence).strip()
+    for name, pattern in _patterns(term):
+        if pattern.search(text):
+            return name
+    return None
+
+
+def best_definition(candidates: list[Candidate]) -> Candidate | None:
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c.strength, -c.order))
+
+
+def context_score(term: str, sentence: str, other_terms: int) -> float:
+    """How well a mere mention explains the term: a sentence about it, of readable length,
+    tying it to other terms."""
+    text = normalize(sentence)
+    position = text.find(normalize(term))
+    starts_with_term = 1.0 if 0 <= position <= 4 else 0.0
+    length = len(sentence)
+    fit = 1.0 - min(1.0, abs(length - 110) / 110)
+    return starts_with_term + fit + 0.2 * min(other_terms, 5)
+
+
+def confidence(best: Candidate | None, defining_count: int, occurrences: int) -> float:
+    """0..1: how far the entry can be trusted, from what the documents gave."""
+    if best is None:
+        return round(min(0.4, 0.15 + 0.05 * occurrences), 2)
+    agreeing = min(defining_count - 1, 2) * 0.05
+    return round(min(1.0, 0.45 + 0.45 * best.strength + agreeing), 2)

@@ -1,0 +1,385 @@
+"""Generate, review and refine a glossary from documents, with no language model.
+
+Pure functions over plain data; ``pipeline/steps.py`` reads and writes the store around them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from genglossary_gui.pipeline.glossary.definitions import (
+    STRENGTHS,
+    Candidate,
+    best_definition,
+    confidence,
+    context_score,
+    defining_pattern,
+)
+from genglossary_gui.pipeline.glossary.text import Sentence, TermMatcher, normalize, sentences
+
+#: Occurrences kept per entry (all are counted).
+MAX_OCCURRENCES = 30
+MAX_ALTERNATIVES = 5
+#: A single word at least this common in general language (Zipf scale: 5 = once per 100,000
+#: words) is an everyday word, not a domain term.
+EVERYDAY_ZIPF = 5.0
+
+Check = Callable[[], None]
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Entry:
+    term: str
+    language: str
+    definition: str
+    kind: str  # "defining", "context" or "none"
+    source_path: str = ""
+    source_line: int = 0
+    confidence: float = 0.0
+    aliases: list[str] = field(default_factory=list)
+    occurrences: list[tuple[str, int, str]] = field(default_factory=list)
+    see_also: list[str] = field(default_factory=list)
+    #: Other defining sentences: (sentence, path, line, strength).
+    alternatives: list[tuple[str, str, int, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueData:
+    term: str
+    type: str  # unclear, circular, duplicate, contradiction, unnecessary
+    description: str
+    related: str = ""
+    should_exclude: bool = False
+
+
+# -- generate -------------------------------------------------------------------------------
+
+
+def generate_entries(
+    terms: Sequence[tuple[str, str]],
+    documents: Iterable[tuple[str, str]],
+    *,
+    total_chars: int = 0,
+    check: Check = lambda: None,
+    progress: Progress | None = None,
+) -> list[Entry]:
+    """One entry per ``(term, language)``, from the sentences of ``documents`` (path, text)."""
+    matcher = TermMatcher(t for t, _ in terms)
+    occurrences: dict[str, list[Sentence]] = {t: [] for t, _ in terms}
+    counts: dict[str, int] = dict.fromkeys(occurrences, 0)
+    defining: dict[str, list[Candidate]] = {t: [] for t, _ in terms}
+    context: dict[str, tuple[float, Sentence]] = {}
+    order = 0
+    done = 0
+    for path, text in documents:
+        check()
+        for sentence in sentences(path, text):
+            order += 1
+            if order % 500 == 0:
+                check()
+            found = matcher.find(sentence.text)
+            for term in found:
+                counts[term] += 1
+                if len(occurrences[term]) < MAX_OCCURRENCES:
+                    occurrences[term].append(sentence)
+                pattern = defining_pattern(term, sentence.text)
+                if pattern is not None:
+                    defining[term].append(Candidate(sentence, pattern, STRENGTHS[pattern], order))
+                else:
+                    score = context_score(term, sentence.text, len(found) - 1)
+                    if term not in context or score > context[term][0]:
+                        context[term] = (score, sentence)
+        done += len(text)
+        if progress is not None:
+            progress(done, total_chars or done)
+    entries = []
+    for term, language in terms:
+        candidates = _distinct(defining[term])
+        best = best_definition(candidates)
+        occ = [(s.path, s.line, s.text) for s in occurrences[term]]
+        if best is not None:
+            alternatives = [
+                (c.sentence.text, c.sentence.path, c.sentence.line, c.strength)
+                for c in sorted(candidates, key=lambda c: (-c.strength, c.order))
+                if c is not best
+            ][:MAX_ALTERNATIVES]
+            entries.append(
+                Entry(
+                    term,
+                    language,
+                    best.sentence.text,
+                    "defining",
+                    best.sentence.path,
+                    best.sentence.line,
+                    confidence(best, len(candidates), counts[term]),
+                    occurrences=occ,
+                    alternatives=alternatives,
+                )
+            )
+        elif term in context:
+            sentence = context[term][1]
+            entries.append(
+                Entry(
+                    term,
+                    language,
+                    sentence.text,
+                    "context",
+                    sentence.path,
+                    sentence.line,
+                    confidence(None, 0, counts[term]),
+                    occurrences=occ,
+                )
+            )
+        else:
+            entries.append(Entry(term, language, "", "none", confidence=0.0))
+    return entries
+
+
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
+    seen: set[str] = set()
+    out = []
+    for c in candidates:
+        key = normalize(c.sentence.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+# -- review ---------------------------------------------------------------------------------
+
+_EN_FUNCTION = frozenset(
+    "a an the is are was were be been of to in on for and or as by with that which this "
+    "it its from at into refers refer means mean denotes stands defined called also any "
+    "such kind type one".split()
+)
+_JA_FUNCTION = re.compile(
+    r"とは|のこと|である|です|だ|を指す|をいう|と呼ぶ|は|が|の|を|に|と|、|。|．|,|\s"
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _content(term: str, definition: str, aliases: Sequence[str] = ()) -> set[str]:
+    """Content words (English) or characters (Japanese) of a definition, the term removed."""
+    text = normalize(definition)
+    for name in (term, *aliases):
+        text = text.replace(normalize(name), " ")
+    if any("\u3040" <= c <= "\u9fff" for c in text):
+        rest = _JA_FUNCTION.sub("", text)
+        return {c for c in rest if not "\u3040" <= c <= "\u309f"}  # kanji, katakana, latin
+    return {w for w in _WORD.findall(text) if w not in _EN_FUNCTION}
+
+
+def _term_content(term: str) -> set[str]:
+    key = normalize(term)
+    if any("\u3040" <= c <= "\u9fff" for c in key):
+        return set(key)
+    return {w.rstrip("s") for w in _WORD.findall(key)}
+
+
+def is_circular(term: str, definition: str) -> bool:
+    """The definition says nothing but the term again."""
+    content = _content(term, definition)
+    words = {w.rstrip("s") for w in content}
+    return not (words - _term_content(term))
+
+
+def _initials(phrase: str) -> str:
+    return "".join(w[0] for w in _WORD.findall(normalize(phrase)) if w not in _EN_FUNCTION)
+
+
+def _variant_key(term: str) -> str:
+    key = normalize(term)
+    key = re.sub(r"(?<=[\u30a0-\u30ff])ー(?=$|[^\u30a0-\u30ff])", "", key)  # サーバー ~ サーバ
+    key = re.sub(r"[\s\-_・]", "", key)
+    return key[:-1] if key.endswith("s") and len(key) > 3 and key.isascii() else key
+
+
+def find_duplicates(entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
+    """(term, other term, reason) for each pair naming the same concept."""
+    pairs: list[tuple[str, str, str]] = []
+    by_variant: dict[str, str] = {}
+    for entry in entries:
+        key = _variant_key(entry.term)
+        if key in by_variant:
+            pairs.append(
+                (
+                    entry.term,
+                    by_variant[key],
+                    "a spelling variant (width, case, long vowel mark or plural)",
+                )
+            )
+        else:
+            by_variant[key] = entry.term
+    acronyms = {e.term: e for e in entries if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", e.term)}
+    for entry in entries:
+        words = _WORD.findall(normalize(entry.term))
+        if len(words) < 2:
+            continue
+        initials = _initials(entry.term)
+        for acronym in acronyms:
+            if initials == acronym.lower().rstrip("s") or _expands(acronym, entry):
+                pairs.append((acronym, entry.term, "an acronym and its expansion"))
+    return pairs
+
+
+def _expands(acronym: str, entry: Entry) -> bool:
+    """The documents write "expansion (ACRONYM)"."""
+    pattern = re.compile(
+        rf"{re.escape(normalize(entry.term))}\s*\(\s*{re.escape(acronym.lower())}\s*\)"
+    )
+    return any(pattern.search(normalize(s)) for _, _, s in entry.occurrences)
+
+
+def _disagree(first: str, second: str, term: str) -> bool:
+    a, b = _content(term, first), _content(term, second)
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) < 0.2
+
+
+def review_entries(
+    entries: Sequence[Entry],
+    everyday: Callable[[str, str], float | None] | None = None,
+    check: Check = lambda: None,
+) -> list[IssueData]:
+    """Problems of a glossary, each described for a user."""
+    issues: list[IssueData] = []
+    for entry in entries:
+        check()
+        if entry.kind == "none":
+            issues.append(
+                IssueData(
+                    entry.term,
+                    "unclear",
+                    f"“{entry.term}” does not occur in the documents, so there "
+                    "is nothing to define it with.",
+                )
+            )
+        elif entry.kind == "context":
+            issues.append(
+                IssueData(
+                    entry.term,
+                    "unclear",
+                    f"No sentence in the documents defines “{entry.term}”; the "
+                    "definition is the most informative sentence that mentions "
+                    "it.",
+                )
+            )
+        elif is_circular(entry.term, entry.definition):
+            issues.append(
+                IssueData(
+                    entry.term,
+                    "circular",
+                    f"The definition of “{entry.term}” only restates the term.",
+                )
+            )
+        for sentence, path, line, strength in entry.alternatives:
+            if strength >= 0.7 and _disagree(entry.definition, sentence, entry.term):
+                issues.append(
+                    IssueData(
+                        entry.term,
+                        "contradiction",
+                        f"The documents define “{entry.term}” differently: "
+                        f"{entry.source_path}:{entry.source_line} and {path}:{line}.",
+                        related=sentence,
+                    )
+                )
+                break
+        if everyday is not None and _single_word(entry.term):
+            zipf = everyday(entry.term, entry.language)
+            if zipf is not None and zipf >= EVERYDAY_ZIPF:
+                issues.append(
+                    IssueData(
+                        entry.term,
+                        "unnecessary",
+                        f"“{entry.term}” is an everyday word (general-language frequency "
+                        f"{zipf:.1f} on the Zipf scale), not a domain term.",
+                        should_exclude=True,
+                    )
+                )
+    for term, other, reason in find_duplicates(entries):
+        check()
+        issues.append(
+            IssueData(
+                term,
+                "duplicate",
+                f"“{term}” and “{other}” name the same concept: {reason}.",
+                related=other,
+            )
+        )
+    return issues
+
+
+def _single_word(term: str) -> bool:
+    key = normalize(term)
+    if any("\u3040" <= c <= "\u9fff" for c in key):
+        return len(key) <= 4
+    return " " not in key.strip()
+
+
+@cache
+def _frequency_table(language: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict(language)
+
+
+def general_zipf(term: str, language: str) -> float | None:
+    """General-language frequency of a word on the Zipf scale (wordfreq's data), or None."""
+    if language not in ("ja", "en"):
+        return None
+    frequency = _frequency_table(language).get(normalize(term))
+    return math.log10(frequency) + 9 if frequency else None
+
+
+# -- refine ---------------------------------------------------------------------------------
+
+
+def refine_entries(
+    entries: Sequence[Entry],
+    issues: Sequence[IssueData],
+    required: set[str],
+    check: Check = lambda: None,
+) -> list[Entry]:
+    """Merge duplicates into one entry with aliases, drop everyday words (never a required
+    term), keep the strongest definition, and link entries whose definitions mention each
+    other."""
+    by_term = {e.term: replace(e, aliases=list(e.aliases), see_also=[]) for e in entries}
+    for issue in issues:
+        check()
+        if issue.type == "unnecessary" and issue.term not in required:
+            by_term.pop(issue.term, None)
+    for issue in issues:
+        if issue.type != "duplicate":
+            continue
+        a, b = by_term.get(issue.term), by_term.get(issue.related)
+        if a is None or b is None:
+            continue
+        keep, merge = (a, b) if _better(a, b, required) else (b, a)
+        keep.aliases = sorted({*keep.aliases, merge.term, *merge.aliases} - {keep.term})
+        seen = {(p, line) for p, line, _ in keep.occurrences}
+        keep.occurrences += [o for o in merge.occurrences if (o[0], o[1]) not in seen]
+        del by_term[merge.term]
+    names = {alias: e.term for e in by_term.values() for alias in [e.term, *e.aliases]}
+    matcher = TermMatcher(names)
+    for entry in by_term.values():
+        check()
+        mentioned = {names[t] for t in matcher.find(entry.definition)}
+        entry.see_also = sorted(mentioned - {entry.term})
+    return sorted(by_term.values(), key=lambda e: normalize(e.term))
+
+
+_KIND_RANK = {"defining": 2, "context": 1, "none": 0}
+
+
+def _better(a: Entry, b: Entry, required: set[str]) -> bool:
+    def key(e: Entry) -> tuple[int, int, float, int]:
+        return (e.term in required, _KIND_RANK[e.kind], e.confidence, len(e.term))
+
+    return key(a) >= key(b)

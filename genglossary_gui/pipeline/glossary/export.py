@@ -1,0 +1,216 @@
+"""Glossary export: Markdown, CSV, JSON and TBX-Basic (ISO 30042:2019, DCA style)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from xml.sax.saxutils import escape
+
+FORMATS = ("md", "csv", "json", "tbx")
+SUFFIXES = {"md": ".md", "csv": ".csv", "json": ".json", "tbx": ".tbx"}
+FORMAT_NAMES = {"md": "Markdown", "csv": "CSV", "json": "JSON", "tbx": "TBX-Basic"}
+
+
+@dataclass(frozen=True)
+class ExportEntry:
+    term: str
+    language: str
+    definition: str
+    #: "defining", "context", "none", or "edited" (the user's own text).
+    definition_kind: str
+    confidence: float
+    source_path: str = ""
+    source_line: int = 0
+    aliases: list[str] = field(default_factory=list)
+    see_also: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return f"{self.source_path}:{self.source_line}" if self.source_path else ""
+
+
+def export(
+    entries: Sequence[ExportEntry],
+    fmt: str,
+    *,
+    title: str = "Glossary",
+    language: str = "en",
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """The glossary as text in ``fmt`` (one of FORMATS)."""
+    writers = {"md": to_markdown, "csv": to_csv, "json": to_json, "tbx": to_tbx}
+    if fmt not in writers:
+        raise ValueError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    ordered = sorted(entries, key=lambda e: e.term.casefold())
+    if fmt == "tbx":
+        return to_tbx(ordered, title=title, language=language, progress=progress)
+    return writers[fmt](ordered, title=title, progress=progress)  # type: ignore[operator]
+
+
+def _tick(progress: Callable[[int, int], None] | None, i: int, total: int) -> None:
+    if progress is not None and (i % 50 == 0 or i == total):
+        progress(i, total)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _anchor(term: str) -> str:
+    return "term-" + re.sub(r"[^\w]+", "-", term.casefold()).strip("-")
+
+
+def to_markdown(
+    entries: Sequence[ExportEntry],
+    *,
+    title: str = "Glossary",
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    lines = [f"# {_md(title)}", ""]
+    for i, e in enumerate(entries, start=1):
+        lines.append(f'<a id="{_anchor(e.term)}"></a>')
+        lines.append(f"## {_md(e.term)}")
+        lines.append("")
+        if e.aliases:
+            lines.append(f"*Also:* {', '.join(_md(a) for a in e.aliases)}")
+            lines.append("")
+        lines.append(_md(e.definition) if e.definition else "*No definition found.*")
+        lines.append("")
+        notes = []
+        if e.definition_kind == "edited":
+            notes.append("edited by hand")
+        elif e.definition_kind == "context":
+            notes.append("no defining sentence; the most informative mention")
+        if e.source:
+            notes.append(f"source: `{e.source}`")
+        notes.append(f"confidence {e.confidence:.2f}")
+        lines.append(f"<small>{'; '.join(notes)}</small>")
+        lines.append("")
+        if e.see_also:
+            links = ", ".join(f"[{_md(t)}](#{_anchor(t)})" for t in e.see_also)
+            lines.append(f"*See also:* {links}")
+            lines.append("")
+        _tick(progress, i, len(entries))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+CSV_COLUMNS = [
+    "term",
+    "aliases",
+    "definition",
+    "definition_kind",
+    "confidence",
+    "source",
+    "see_also",
+    "language",
+]
+
+
+def to_csv(
+    entries: Sequence[ExportEntry],
+    *,
+    title: str = "Glossary",
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for i, e in enumerate(entries, start=1):
+        writer.writerow(
+            [
+                e.term,
+                "; ".join(e.aliases),
+                e.definition,
+                e.definition_kind,
+                f"{e.confidence:.2f}",
+                e.source,
+                "; ".join(e.see_also),
+                e.language,
+            ]
+        )
+        _tick(progress, i, len(entries))
+    return out.getvalue()
+
+
+def to_json(
+    entries: Sequence[ExportEntry],
+    *,
+    title: str = "Glossary",
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    payload = {
+        "title": title,
+        "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "entries": [asdict(e) for e in entries],
+    }
+    if progress is not None:
+        progress(len(entries), len(entries))
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _x(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
+
+
+def to_tbx(
+    entries: Sequence[ExportEntry],
+    *,
+    title: str = "Glossary",
+    language: str = "en",
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """TBX-Basic in the DCA style: one conceptEntry per entry, a langSec per language, the
+    definition as a descrip, the term and each alias as a termSec, see-also as crossReference."""
+    ids = {e.term: f"c{i}" for i, e in enumerate(entries, start=1)}
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml-model href="https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/'
+        'master/DCA/TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml" '
+        'schematypens="http://relaxng.org/ns/structure/1.0"?>',
+        f'<tbx type="TBX-Basic" style="dca" xml:lang="{_x(language)}" '
+        'xmlns="urn:iso:std:iso:30042:ed-2">',
+        "  <tbxHeader>",
+        "    <fileDesc>",
+        f"      <titleStmt><title>{_x(title)}</title></titleStmt>",
+        "      <sourceDesc><p>Generated by GenGlossary from the project's documents.</p>"
+        "</sourceDesc>",
+        "    </fileDesc>",
+        "  </tbxHeader>",
+        "  <text>",
+        "    <body>",
+    ]
+    for i, e in enumerate(entries, start=1):
+        lang = e.language or language
+        out.append(f'      <conceptEntry id="{ids[e.term]}">')
+        for other in e.see_also:
+            if other in ids:
+                out.append(
+                    f'        <ref type="crossReference" target="{ids[other]}">{_x(other)}</ref>'
+                )
+        out.append(f'        <langSec xml:lang="{_x(lang)}">')
+        if e.definition:
+            out.append(f'          <descrip type="definition">{_x(e.definition)}</descrip>')
+        if e.source:
+            out.append(f'          <admin type="source">{_x(e.source)}</admin>')
+        for name, term_type in [(e.term, "fullForm"), *[(a, _alias_type(a)) for a in e.aliases]]:
+            out.append("          <termSec>")
+            out.append(f"            <term>{_x(name)}</term>")
+            out.append(f'            <termNote type="termType">{term_type}</termNote>')
+            out.append("          </termSec>")
+        out.append("        </langSec>")
+        out.append("      </conceptEntry>")
+        _tick(progress, i, len(entries))
+    out += ["    </body>", "  </text>", "</tbx>"]
+    return "\n".join(out) + "\n"
+
+
+def _alias_type(alias: str) -> str:
+    return "acronym" if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", alias) else "variant"
