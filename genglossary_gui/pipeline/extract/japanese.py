@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from functools import cache
@@ -21,6 +22,7 @@ _NOUN, _PREFIX, _SUFFIX, _BREAK = range(4)
 _SUFFIX_MARK = "\x01"
 _PREFIX_MARK = "\x02"
 _MARKS = _SUFFIX_MARK + _PREFIX_MARK
+_BRACKETS = re.compile(r"[()（）「」『』【】\[\]〈〉《》<>\"'“”、。・:：;；]")
 
 # Formal and very general nouns that are never terms on their own.
 STOP_NOUNS = frozenset(
@@ -96,6 +98,17 @@ def candidate_sequences(text: str) -> Iterator[tuple[Units, str]]:
             # A prefix starts a new compound.
             yield from flush()
         surface = m.surface()
+        bracket = _BRACKETS.search(surface)
+        if bracket:
+            # The dictionary sometimes makes one noun of "索引（シャード）": keep the part
+            # before the bracket and end the compound there.
+            head = surface[: bracket.start()]
+            if head and kind == _NOUN:
+                current.append(head)
+                kinds.append(kind)
+            if current:
+                yield from flush()
+            continue
         if kind == _SUFFIX:
             surface = _SUFFIX_MARK + surface
         elif kind == _PREFIX:

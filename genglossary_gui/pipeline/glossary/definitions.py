@@ -38,10 +38,12 @@ def _is_japanese(term: str) -> bool:
     return any("\u3040" <= c <= "\u9fff" for c in term)
 
 
-@lru_cache(maxsize=4096)
-def _patterns(term: str) -> list[tuple[str, re.Pattern[str]]]:
+@lru_cache(maxsize=8192)
+def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
+    """Patterns for ``term`` in a Japanese or an English sentence (an English term such as
+    API is defined in Japanese sentences too)."""
     key = normalize(term)
-    if _is_japanese(key):
+    if japanese:
         t = re.escape(key)
         return [
             ("toha", re.compile(rf"^(?:[^。]{{0,12}}[、,]\s*)?{t}\s*とは[、,]?\s*\S")),
@@ -51,7 +53,11 @@ def _patterns(term: str) -> list[tuple[str, re.Pattern[str]]]:
             ),
             ("wo-sasu", re.compile(rf"^{t}\s*は[、,]?.+(?:を指す|をいう|と呼ぶ)[。．]?$")),
             ("wa-dearu", re.compile(rf"^{t}\s*は[、,]?.+(?:である|です)[。．]?$")),
-            ("parenthesis", re.compile(rf"{t}\s*[（(][^）)]{{2,}}[）)]")),
+            # Not inside a longer compound: 索引 in 分散索引（シャード） is not defined there.
+            (
+                "parenthesis",
+                re.compile(rf"(?<![\u30a0-\u30ff\u4e00-\u9fff]){t}\s*[（(][^）)]{{2,}}[）)]"),
+            ),
         ]
     words = r"\s+".join(re.escape(w) for w in key.split())
     t = rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?"
@@ -72,7 +78,7 @@ def _patterns(term: str) -> list[tuple[str, re.Pattern[str]]]:
 def defining_pattern(term: str, sentence: str) -> str | None:
     """The name of the strongest definition pattern ``sentence`` matches for ``term``."""
     text = normalize(sentence).strip()
-    for name, pattern in _patterns(term):
+    for name, pattern in _patterns(term, _is_japanese(text)):
         if pattern.search(text):
             return name
     return None

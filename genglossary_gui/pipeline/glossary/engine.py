@@ -27,6 +27,8 @@ MAX_ALTERNATIVES = 5
 #: A single word at least this common in general language (Zipf scale: 5 = once per 100,000
 #: words) is an everyday word, not a domain term.
 EVERYDAY_ZIPF = 5.0
+#: A fairly common single word (10 per million) without a defining sentence is not kept.
+COMMON_ZIPF = 4.0
 
 Check = Callable[[], None]
 Progress = Callable[[int, int], None]
@@ -100,7 +102,7 @@ def generate_entries(
     entries = []
     for term, language in terms:
         candidates = _distinct(defining[term])
-        best = best_definition(candidates)
+        best = _best_supported(term, candidates, occurrences[term])
         occ = [(s.path, s.line, s.text) for s in occurrences[term]]
         if best is not None:
             alternatives = [
@@ -138,6 +140,30 @@ def generate_entries(
         else:
             entries.append(Entry(term, language, "", "none", confidence=0.0))
     return entries
+
+
+def _best_supported(
+    term: str, candidates: list[Candidate], mentions: list[Sentence]
+) -> Candidate | None:
+    """The strongest defining sentence; among equally strong ones that disagree, the one the
+    rest of the documents support best (most content words shared with the term's other
+    mentions), then the earliest."""
+    best = best_definition(candidates)
+    if best is None:
+        return None
+    rivals = [c for c in candidates if c.strength >= best.strength - 0.05]
+    if len(rivals) < 2:
+        return best
+
+    def support(candidate: Candidate) -> int:
+        context: set[str] = set()
+        for sentence in mentions:
+            if sentence.text != candidate.sentence.text:
+                context |= {w.rstrip("s") for w in _content(term, sentence.text)}
+        words = {w.rstrip("s") for w in _content(term, candidate.sentence.text)}
+        return len(words & context)
+
+    return max(rivals, key=lambda c: (support(c), c.strength, -c.order))
 
 
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:
@@ -293,13 +319,14 @@ def review_entries(
                 break
         if everyday is not None and _single_word(entry.term):
             zipf = everyday(entry.term, entry.language)
-            if zipf is not None and zipf >= EVERYDAY_ZIPF:
+            if zipf is not None and _everyday(zipf, entry):
+                never = "" if entry.kind == "defining" else " that the documents never define"
                 issues.append(
                     IssueData(
                         entry.term,
                         "unnecessary",
                         f"“{entry.term}” is an everyday word (general-language frequency "
-                        f"{zipf:.1f} on the Zipf scale), not a domain term.",
+                        f"{zipf:.1f} on the Zipf scale){never}, not a domain term.",
                         should_exclude=True,
                     )
                 )
@@ -314,6 +341,15 @@ def review_entries(
             )
         )
     return issues
+
+
+def _everyday(zipf: float, entry: Entry) -> bool:
+    """Very common words are not domain terms unless the documents define them outright;
+    fairly common ones need at least a defining sentence to stay."""
+    strongly_defined = entry.kind == "defining" and entry.confidence >= 0.85
+    if zipf >= EVERYDAY_ZIPF:
+        return not strongly_defined
+    return zipf >= COMMON_ZIPF and entry.kind != "defining"
 
 
 def _single_word(term: str) -> bool:

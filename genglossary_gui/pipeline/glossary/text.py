@@ -97,7 +97,8 @@ class TermMatcher:
         self._regex = re.compile("|".join(patterns)) if patterns else None
 
     def find(self, sentence: str) -> list[str]:
-        """Terms occurring in ``sentence``, longest match first, each once."""
+        """Terms occurring in ``sentence``, in order of appearance, each once; where terms
+        overlap the longest wins (転置索引, not 索引)."""
         if self._regex is None:
             return []
         found: list[str] = []

@@ -1,0 +1,87 @@
+"""Definition patterns, English and Japanese, positive and negative."""
+
+from __future__ import annotations
+
+import pytest
+
+from genglossary_gui.pipeline.glossary.definitions import defining_pattern
+from genglossary_gui.pipeline.glossary.engine import is_circular
+from genglossary_gui.pipeline.glossary.text import TermMatcher, sentences
+
+
+@pytest.mark.parametrize(
+    ("term", "sentence", "pattern"),
+    [
+        ("checkpoint", "A checkpoint is the point up to which every page is on disk.", "is-a"),
+        ("replicas", "Replicas are the servers that follow the primary.", "is-a"),
+        ("write-ahead log", "The write-ahead log is a file of changes.", "is-a"),
+        ("API", "An API is a contract between programs.", "is-a"),
+        ("latency", "Latency is defined as the time a request waits.", "defined-as"),
+        ("replication lag", "Replication lag refers to the delay of a replica.", "refers-to"),
+        ("MVCC", "MVCC means that readers never block writers.", "refers-to"),
+        ("shard", "Each shard, a slice of the index, lives on one server.", "appositive"),
+        ("WAL", "The write-ahead log (WAL) records changes.", "parenthesis"),
+        ("MVCC", "Multi-Version Concurrency Control (MVCC) lets readers work.", "parenthesis"),
+        ("転置索引", "転置索引とは、単語から文書を引く索引である。", "toha"),
+        ("転置索引", "検索では、転置索引とは単語の一覧を指す。", "toha"),
+        ("形態素", "形態素は意味を持つ最小の単位のことである。", "no-koto"),
+        ("ＡＰＩ", "APIはプログラム同士の約束のことだ。", "no-koto"),
+        ("シャード", "シャードは索引の一部を指す。", "wo-sasu"),
+        ("辞書", "辞書は単語の一覧である。", "wa-dearu"),
+        ("分散索引", "分散索引（シャード）は複数のサーバーに置かれる。", "parenthesis"),
+    ],
+)
+def test_defining_sentences(term: str, sentence: str, pattern: str) -> None:
+    assert defining_pattern(term, sentence) == pattern
+
+
+@pytest.mark.parametrize(
+    ("term", "sentence"),
+    [
+        # Mentions are not definitions.
+        ("checkpoint", "The storage engine flushes pages at each checkpoint."),
+        ("API", "The API server exposes the model."),
+        ("replica", "A replica serves reads."),  # no article after the verb
+        ("replica", "Every replica is important."),  # an adjective, not a class
+        ("page", "The page cache is a buffer."),  # another term's definition
+        ("log", "The write-ahead log is a file."),  # inside a longer term
+        ("latency", "We measured latency, then throughput."),  # a list, not an apposition
+        ("形態素解析器", "形態素解析器の辞書データを更新する。"),
+        ("辞書", "辞書データは毎日更新される。"),  # 辞書 inside 辞書データ
+        ("索引", "分散索引（シャード）は複数のサーバーに置かれる。"),  # inside a compound
+        ("スコアリング", "スコアリングでは単語の出現頻度を使う。"),
+        ("サーバ", "各サーバは索引を持つ。"),  # は, but no である/のこと
+    ],
+)
+def test_mentions_are_not_definitions(term: str, sentence: str) -> None:
+    assert defining_pattern(term, sentence) is None
+
+
+def test_circular_definitions() -> None:
+    assert is_circular("system", "System is a system.")
+    assert is_circular("machine learning", "Machine learning is the learning of machines.")
+    assert is_circular("形態素解析", "形態素解析とは形態素解析のことである。")
+    assert not is_circular("checkpoint", "A checkpoint is the point up to which pages are safe.")
+    assert not is_circular("転置索引", "転置索引とは、単語から文書を引く索引である。")
+
+
+def test_sentences_keep_their_lines() -> None:
+    text = "# Title\n\nFirst one. Second\nspans lines. Third!\n- item\n一文目。二文目。\n三文目。\n"
+    found = [(s.line, s.text) for s in sentences("a.md", text)]
+    assert found == [
+        (1, "Title"),
+        (3, "First one."),
+        (3, "Second spans lines."),
+        (4, "Third!"),
+        (5, "item"),
+        (6, "一文目。"),
+        (6, "二文目。"),
+        (7, "三文目。"),
+    ]
+
+
+def test_term_matcher_handles_width_case_plural_and_compounds() -> None:
+    matcher = TermMatcher(["API", "write-ahead log", "転置索引", "索引"])
+    assert matcher.find("Two ＡＰＩｓ and the Write-Ahead Logs.") == ["API", "write-ahead log"]
+    assert matcher.find("転置索引を使う。") == ["転置索引"]  # the longest match wins
+    assert matcher.find("The rapid growth.") == []
