@@ -187,6 +187,7 @@ def _project_terms(project_id: int, top: int | None) -> list[tuple[str, float, i
 
 def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
     """Start a run in this process and drive it to its end with live progress."""
+    import peewee
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from genglossary_gui.runs.manager import RunManager
@@ -216,7 +217,11 @@ def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
         interrupts += 1
         if interrupts == 1:
             progress.log("info", f"Cancelling run {run_id}… (Ctrl+C again to stop waiting)")
-            manager.cancel_run(run_id)
+            try:
+                manager.cancel_run(run_id)
+            except peewee.PeeweeException as exc:  # the database is busy: the run goes on
+                progress.log("warning", f"Could not cancel yet ({exc}); press Ctrl+C again")
+                interrupts = 0
         else:
             app.exit(EXIT_CANCELLED)
 
@@ -234,7 +239,8 @@ def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
     finally:
         ticker.stop()
         signal.signal(signal.SIGINT, previous)
-        manager.shutdown(10_000)
+        # A second Ctrl+C means "stop waiting": give the run a moment, not ten seconds.
+        manager.shutdown(10_000 if interrupts < 2 else 1000)
         progress.end_line()
     return _report_outcome(run_id, project_id, scope, args)
 

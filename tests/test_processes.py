@@ -72,6 +72,8 @@ def _start_extract(data: Path) -> tuple[subprocess.Popen[str], int]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Its own process group, like a command in a terminal: Ctrl+C goes to the group.
+        start_new_session=True,
     )
     run_id = 0
 
@@ -138,7 +140,8 @@ def test_ctrl_c_during_wait_cancels_the_run(big_project: tuple[Path, int]) -> No
     data, _ = big_project
     child, run_id = _start_extract(data)
     try:
-        child.send_signal(signal.SIGINT)
+        # What the terminal does on Ctrl+C: the signal goes to the whole foreground group.
+        os.killpg(os.getpgid(child.pid), signal.SIGINT)
         assert child.wait(30) == 130
         _, err = child.communicate()
     finally:

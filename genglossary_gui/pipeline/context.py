@@ -83,6 +83,8 @@ class RunContext:
         self.reporter: Reporter = reporter or NullReporter()
         #: The run whose outputs the steps write (steps that produce a glossary need one).
         self.run_id = run_id
+        #: The scope being run (set by run_scope): a step may depend on which steps precede it.
+        self.scope = ""
 
     def check(self) -> None:
         self.token.check()

@@ -31,15 +31,26 @@ class LoadedFile:
     size_bytes: int
 
 
-def iter_document_files(folder: Path) -> Iterator[Path]:
-    """Supported files under ``folder``, recursively, sorted, skipping hidden entries."""
-    for root, dirs, files in os.walk(folder, followlinks=False):
+def iter_document_files(folder: Path, errors: list[OSError] | None = None) -> Iterator[Path]:
+    """Supported files under ``folder``, recursively, sorted, skipping hidden entries.
+
+    Folders that cannot be listed are appended to ``errors`` (when given) instead of being
+    silently passed over: a folder that merely looks empty must not lose its documents.
+    """
+    on_error = errors.append if errors is not None else None
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=on_error):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith("."):
                 continue
             if os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES:
                 yield Path(root, name)
+
+
+def display_path(path: str) -> str:
+    """A path as valid text: undecodable bytes in file names (lone surrogates) become U+FFFD,
+    which SQLite and Qt accept."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def content_hash(raw: bytes) -> str:

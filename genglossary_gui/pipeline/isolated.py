@@ -12,11 +12,15 @@ transactions; the parent alone records the run's status. A child whose parent go
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
 import traceback
+from collections import deque
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,6 +63,8 @@ def child_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scope", required=True)
     parser.add_argument("--run", type=int, default=None)
     args = parser.parse_args(argv)
+    # Ctrl+C belongs to the parent, which cancels us through stdin.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     reporter = _JsonReporter(sys.stdout)
     token = CancelToken()
     threading.Thread(target=_watch_stdin, args=(token,), daemon=True).start()
@@ -88,6 +94,52 @@ class ChildProcessError(StepError):
     pass
 
 
+#: Lines of the child's stderr kept for the error message (the rest is drained and dropped).
+_STDERR_TAIL = 20
+#: How long a child gets to stop after "cancel" before it is terminated, then killed.
+_STOP_GRACE_S = 3.0
+
+_children_lock = threading.Lock()
+_children: set[subprocess.Popen[str]] = set()
+
+
+def terminate_children(timeout_s: float = _STOP_GRACE_S) -> int:
+    """Stop every step process this process started (used when quitting cannot wait)."""
+    with _children_lock:
+        children = list(_children)
+    for child in children:
+        _stop(child, timeout_s)
+    return len(children)
+
+
+def _stop(child: subprocess.Popen[str], grace_s: float) -> None:
+    if child.poll() is not None:
+        return
+    try:
+        child.terminate()
+        child.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait(grace_s)
+    except OSError:
+        pass
+
+
+def _drain(stream: IO[str], tail: deque[str]) -> None:
+    # Read stderr to the end on its own thread: a child blocked on a full stderr pipe while
+    # we wait on its stdout would hang both.
+    for line in stream:
+        tail.append(line.rstrip())
+
+
+def _spawn_options() -> dict[str, Any]:
+    # Its own process group/session: Ctrl+C in the terminal reaches the CLI, which cancels
+    # the run properly, instead of killing the child mid-step.
+    if os.name == "posix":
+        return {"start_new_session": True}
+    return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+
+
 def run_scope_isolated(
     project_id: int, scope: str, ctx: RunContext, *, database: str | None = None
 ) -> str:
@@ -115,10 +167,17 @@ def run_scope_isolated(
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
+        errors="replace",
         bufsize=1,
+        **_spawn_options(),
     )
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    with _children_lock:
+        _children.add(child)
     stdin = child.stdin
+    stderr_tail: deque[str] = deque(maxlen=_STDERR_TAIL)
+    drainer = threading.Thread(target=_drain, args=(child.stderr, stderr_tail), daemon=True)
+    drainer.start()
 
     def ask_to_cancel() -> None:
         try:
@@ -129,27 +188,24 @@ def run_scope_isolated(
 
     ctx.token.on_cancel(ask_to_cancel)
     outcome: dict[str, Any] | None = None
+    finished = False
     try:
-        for line in child.stdout:  # blocks without holding the GIL
-            try:
-                message = json.loads(line)
-            except json.JSONDecodeError:
-                ctx.log(f"step process said: {line.rstrip()}", level="warning")
-                continue
-            if "progress" in message:
-                ctx.progress(*message["progress"])
-            elif "log" in message:
-                level, step, text = message["log"]
-                ctx.log(text, level=level, step=step)
-            else:
-                outcome = message
+        outcome = _relay(child.stdout, ctx)
+        finished = True
     finally:
-        stderr = child.stderr.read()
+        if not finished:
+            # Relaying failed (our side raised): the child must not outlive its run.
+            ask_to_cancel()
+            _stop(child, _STOP_GRACE_S)
         child.wait()
+        drainer.join(_STOP_GRACE_S)
+        with _children_lock:
+            _children.discard(child)
         for stream in (child.stdin, child.stdout, child.stderr):
-            stream.close()
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
     if outcome is None:
-        detail = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+        detail = next((line for line in reversed(stderr_tail) if line.strip()), "")
         raise ChildProcessError(
             f"The {scope} process stopped unexpectedly (exit code {child.returncode})"
             + (f": {detail}" if detail else ".")
@@ -161,6 +217,25 @@ def run_scope_isolated(
     if outcome.get("traceback"):
         ctx.log(outcome["traceback"], level="error", step="run")
     raise StepError(str(outcome.get("error", "The step failed.")))
+
+
+def _relay(stdout: IO[str], ctx: RunContext) -> dict[str, Any] | None:
+    """Pass the child's progress and log on; return its final answer, if it gave one."""
+    outcome: dict[str, Any] | None = None
+    for line in stdout:  # blocks without holding the GIL
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            ctx.log(f"step process said: {line.rstrip()}", level="warning")
+            continue
+        if "progress" in message:
+            ctx.progress(*message["progress"])
+        elif "log" in message:
+            level, step, text = message["log"]
+            ctx.log(text, level=level, step=step)
+        else:
+            outcome = message
+    return outcome
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from genglossary_gui.pipeline.documents import (
     SkipFile,
     decode_bytes,
     detect_language,
+    display_path,
     iter_document_files,
     read_document,
 )
@@ -70,24 +71,32 @@ class ImportSummary:
         return "Documents: " + ", ".join(parts)
 
 
-def _collect_files(sources: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
-    """``(relative path, file)`` for every supported file of the sources, and missing sources.
+def _collect_files(
+    sources: Sequence[Path],
+) -> tuple[list[tuple[str, Path]], list[str], list[str]]:
+    """``(relative path, file)`` for every supported file of the sources, the sources that
+    are missing, and those that could not be read completely.
 
     One folder: paths relative to it. Several sources: each folder's name prefixes its files,
     and a file stands by its own name.
     """
     files: list[tuple[str, Path]] = []
     missing: list[str] = []
+    unreadable: list[str] = []
     taken: set[str] = set()
     single_folder = len(sources) == 1 and sources[0].is_dir()
     for source in sources:
         if source.is_dir():
             prefix = "" if single_folder else f"{source.name}/"
+            errors: list[OSError] = []
             found = [
-                (prefix + p.relative_to(source).as_posix(), p) for p in iter_document_files(source)
+                (display_path(prefix + p.relative_to(source).as_posix()), p)
+                for p in iter_document_files(source, errors)
             ]
+            if errors:
+                unreadable.append(source.name)
         elif source.is_file():
-            found = [(source.name, source)]
+            found = [(display_path(source.name), source)]
         else:
             missing.append(source.name)
             continue
@@ -97,7 +106,7 @@ def _collect_files(sources: Sequence[Path]) -> tuple[list[tuple[str, Path]], lis
                 unique, n = f"{rel} ({n})", n + 1
             taken.add(unique)
             files.append((unique, path))
-    return files, missing
+    return files, missing, unreadable
 
 
 def import_documents(
@@ -115,12 +124,19 @@ def import_documents(
     sources = [sources] if isinstance(sources, Path) else list(sources)
     names = ", ".join(repr(s.name) for s in sources)
     ctx.log(f"Scanning {names} for .md and .txt files", step=step)
-    files, missing = _collect_files(sources)
+    files, missing, unreadable = _collect_files(sources)
     if missing and len(missing) == len(sources):
         raise StepError(f"The document source {names} does not exist any more.")
     for name in missing:
         ctx.log(
             f"{name!r} does not exist any more; its documents are kept", level="warning", step=step
+        )
+    for name in unreadable:
+        ctx.log(
+            f"Some folders in {name!r} could not be read (permissions?); documents "
+            "imported from there before are kept",
+            level="warning",
+            step=step,
         )
     ctx.progress(step, 0, len(files))
     existing = repo.existing_hashes(project_id)
@@ -147,16 +163,25 @@ def import_documents(
                     summary.added += 1
         except SkipFile as skip:
             summary.skipped += 1
-            ctx.log(f"Skipped {rel}: {skip.reason}", level="warning", step=step)
-            batch.append(repo.DocumentRecord(rel, "", "", "", "", _size_of(path), skip.reason))
+            if existing.get(rel):
+                # Imported fine before (locked, or caught mid-save now): keep that version.
+                ctx.log(
+                    f"Kept the version of {rel} imported earlier (now: {skip.reason})",
+                    level="warning",
+                    step=step,
+                )
+            else:
+                ctx.log(f"Skipped {rel}: {skip.reason}", level="warning", step=step)
+                batch.append(repo.DocumentRecord(rel, "", "", "", "", _size_of(path), skip.reason))
         if batch_bytes >= _IMPORT_BATCH_BYTES:
             repo.save_documents(project_id, batch)
             batch, batch_bytes = [], 0
         ctx.progress(step, i + 1, len(files))
     ctx.check()
-    # Documents of a missing source stay: the folder may be on an unplugged drive.
+    # Documents of a missing or partly unreadable source stay: the folder may be on an
+    # unplugged drive, or its permissions may be fixed tomorrow.
     seen = {rel for rel, _ in files}
-    removed = [] if missing else sorted(set(existing) - seen)
+    removed = [] if missing or unreadable else sorted(set(existing) - seen)
     repo.save_documents(project_id, batch, removed)
     summary.removed = len(removed)
     for rel in removed:
@@ -318,8 +343,9 @@ def refine_glossary(project_id: int, ctx: RunContext) -> str:
     step = "refine"
     run_id = _run_id(ctx)
     entries = _entries_to_work_on(project_id, run_id, step, ctx)
-    issue_rows = repo.load_issues(run_id)
-    if not issue_rows:
+    if "review" in SCOPES.get(ctx.scope, ()):
+        issue_rows = repo.load_issues(run_id)  # this run reviewed: its issues, even none
+    else:
         current = repo.current_run(project_id)
         issue_rows = repo.load_issues(current) if current is not None else []
     issues = [
@@ -369,6 +395,7 @@ def run_scope(project_id: int, scope: str, ctx: RunContext) -> str:
     for step in steps:
         if step not in STEPS:
             raise StepUnavailable(step)
+    ctx.scope = scope
     summaries = []
     for step in steps:
         ctx.check()

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import peewee
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 from genglossary_gui.pipeline.context import CancelToken
-from genglossary_gui.pipeline.isolated import run_scope_isolated
+from genglossary_gui.pipeline.isolated import run_scope_isolated, terminate_children
 from genglossary_gui.pipeline.steps import SCOPES
 from genglossary_gui.runs.monitor import OwnerMonitor
 from genglossary_gui.runs.worker import Pipeline, RunWorker, WorkerSignals
 from genglossary_gui.store import notify, transitions
-from genglossary_gui.store.models import Run
 from genglossary_gui.store.owner import Owner, current_owner
 from genglossary_gui.store.transitions import CancelResult
 
@@ -138,21 +139,20 @@ class RunManager(QObject):
     # -- cancel -------------------------------------------------------------------------------
 
     def cancel_run(self, run_id: int) -> CancelResult:
-        """Cancel one run, whoever owns it. Never touches any other run."""
+        """Cancel one run, whoever owns it. Never touches any other run.
+
+        The row is written first (it may raise, e.g. "database is locked"; then nothing
+        changed): pending -> cancelled, or the request recorded on a running row, where an
+        owner in another process picks it up. Only then is the in-memory state let go.
+        """
+        result = transitions.cancel_run_row(run_id)
         with self._lock:
             entry = self._active.get(run_id)
-        if entry is not None and self._pool.tryTake(entry.worker):
-            # Still queued: it never started and now never will; nobody else cleans it up.
-            entry.token.cancel()
-            self._forget(run_id)
-        # The row decides: pending -> cancelled now (a worker that is just starting then finds
-        # it cancelled and never runs its pipeline); running -> the request is recorded on the
-        # row, where an owner in another process picks it up.
-        result = transitions.cancel_run_row(run_id)
         if entry is not None:
-            # After the row: the answer reflects the moment of the click, not a pipeline that
-            # ends because of the token before the request is written.
+            # A worker picked up meanwhile finds its row cancelled and never starts.
             entry.token.cancel()
+            if self._pool.tryTake(entry.worker):
+                self._forget(run_id)  # it never started and now never will
         return result
 
     def _cancel_from_row(self, run_id: int) -> None:
@@ -167,7 +167,7 @@ class RunManager(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel every active run, wait for workers with a bound, mark leftovers interrupted.
 
-        Returns True when every worker finished in time.
+        Returns True when every worker finished in time. Never raises: quitting goes on.
         """
         self._closing = True
         with self._lock:
@@ -176,23 +176,35 @@ class RunManager(QObject):
             entry.token.cancel()
         for run_id, entry in entries.items():
             if self._pool.tryTake(entry.worker):
-                transitions.cancel_pending(run_id)
+                self._quietly(transitions.cancel_pending, run_id)
                 self._forget(run_id)
         finished = self._pool.waitForDone(timeout_ms)
+        if not finished:
+            # Step processes that did not stop in time are stopped now; their workers then
+            # see the pipe close and end, so the pool can be torn down.
+            terminate_children()
+            finished = self._pool.waitForDone(2000)
         with self._lock:
             leftovers = list(self._active)
             # Workers that finished during the wait could not deliver ``finished`` (we were
             # blocking the event loop); their state goes now.
             self._active.clear()
         for run_id in leftovers:
-            row = Run.get_or_none(Run.id == run_id)
-            if row is not None and row.status in ("pending", "running") and not finished:
-                transitions.mark_failed(run_id, SHUTDOWN_INTERRUPTED)
+            self._quietly(transitions.mark_failed, run_id, SHUTDOWN_INTERRUPTED)
         if self._monitor is not None:
             self._monitor.stop()
             self._monitor = None
         self._unsubscribe()
         return finished
+
+    @staticmethod
+    def _quietly(write: Callable[..., object], *args: object) -> None:
+        """A status write during shutdown: a failure is logged, and recovery (the next open
+        of the data folder) marks the run interrupted."""
+        try:
+            write(*args)
+        except peewee.PeeweeException as exc:
+            log.warning("while quitting, could not record run %s: %s", args[0], exc)
 
     # -- slots (GUI thread) -------------------------------------------------------------------
 

@@ -50,6 +50,9 @@ class RunReporter:
         self._maybe_flush(now)
 
     def log(self, message: str, *, level: str = "info", step: str = "") -> None:
+        # File names from the disk may carry undecodable bytes (lone surrogates): SQLite and
+        # Qt want valid text.
+        message = message.encode("utf-8", "replace").decode("utf-8")
         entry = repo.LogEntry(level, step, message, time.time())
         with self._lock:
             self._pending.append(entry)
@@ -78,5 +81,8 @@ class RunReporter:
                 self._pending[:0] = entries
                 if progress is not None and not self._progress_dirty:
                     self._progress, self._progress_dirty = progress, True
+            return False
+        except Exception:  # a bad line must not stop the run; it is dropped, with a trace
+            log.exception("run %s: log lines dropped", self.run_id)
             return False
         return True

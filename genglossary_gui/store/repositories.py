@@ -146,21 +146,24 @@ class TermRecord:
 
 
 def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> None:
-    """Store a fresh extraction. User curation (required/excluded terms, notes) is kept."""
+    """Store a fresh extraction. User curation is kept: a term the user marked required or
+    excluded, annotated, categorised or grouped stays, matched without regard to case (the
+    display casing of a term can change with the corpus)."""
+    curated_filter = (
+        (Term.status != TermStatus.CANDIDATE.value)
+        | (Term.user_notes != "")
+        | (Term.category != "")
+        | Term.synonym_group.is_null(False)
+    )
     with db.atomic("IMMEDIATE"):
         curated = {
-            t.text: t
-            for t in Term.select().where(
-                (Term.project == project_id)
-                & ((Term.status != TermStatus.CANDIDATE.value) | (Term.user_notes != ""))
-            )
+            t.text.casefold(): t
+            for t in Term.select().where((Term.project == project_id) & curated_filter)
         }
-        Term.delete().where(
-            (Term.project == project_id) & Term.text.not_in(list(curated) or [""])
-        ).execute()
+        Term.delete().where((Term.project == project_id) & ~curated_filter).execute()
         rows = []
         for rank, rec in enumerate(ranked, start=1):
-            kept = curated.pop(rec.text, None)
+            kept = curated.pop(rec.text.casefold(), None)
             if kept is not None:
                 Term.update(
                     score=rec.score,
@@ -337,13 +340,20 @@ def count_active_runs() -> int:
     return Run.select().where(Run.status.in_(["pending", "running"])).count()
 
 
-def read_log_after(run_id: int, after_log_id: int) -> list[tuple[int, LogEntry]]:
-    query = (
-        RunLog.select()
-        .where((RunLog.run == run_id) & (RunLog.id > after_log_id))
-        .order_by(RunLog.id)
-    )
-    return [(r.id, LogEntry(r.level, r.step, r.message, r.created_at)) for r in query]
+def read_log_after(
+    run_id: int, after_log_id: int, limit: int | None = None
+) -> list[tuple[int, LogEntry]]:
+    """Log lines after ``after_log_id``, oldest first; with ``limit``, only the newest ones."""
+    query = RunLog.select().where((RunLog.run == run_id) & (RunLog.id > after_log_id))
+    if limit is None:
+        rows = list(query.order_by(RunLog.id))
+    else:
+        rows = list(query.order_by(RunLog.id.desc()).limit(limit))[::-1]
+    return [(r.id, LogEntry(r.level, r.step, r.message, r.created_at)) for r in rows]
+
+
+def read_log_tail(run_id: int, lines: int) -> list[LogEntry]:
+    return [entry for _, entry in read_log_after(run_id, 0, lines)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import peewee
 from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
@@ -335,8 +336,16 @@ class MainWindow(QMainWindow):
         return run_id
 
     @Slot(int)
-    def cancel_run(self, run_id: int) -> CancelResult:
-        result = self._manager.cancel_run(run_id)
+    def cancel_run(self, run_id: int) -> CancelResult | None:
+        try:
+            result = self._manager.cancel_run(run_id)
+        except peewee.PeeweeException as exc:
+            self.notifications.notify(
+                f"Run {run_id} could not be cancelled just now: the database is busy. "
+                "Try again in a moment.",
+                str(exc),
+            )
+            return None
         messages = {
             CancelResult.CANCELLED: f"Run {run_id} cancelled before it started.",
             CancelResult.REQUESTED: f"Cancelling run {run_id}…",
@@ -394,7 +403,7 @@ class MainWindow(QMainWindow):
             self._watched.discard(row.id)
             if row.status == "failed":
                 details = "\n".join(
-                    e.message for e in repo.read_log(row.id)[-20:] if e.level != "info"
+                    e.message for e in repo.read_log_tail(row.id, 20) if e.level != "info"
                 )
                 self.notifications.notify(
                     f"Run {row.id} ({row.scope}, {row.project_name}) failed: {row.error}",

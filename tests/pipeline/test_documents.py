@@ -190,3 +190,57 @@ def test_import_stops_at_cancel(data_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         import_documents(new_project(), tmp_path, RunContext(token))
     assert Document.select().count() == 0
+
+
+def test_reimport_keeps_a_good_version_when_the_file_turns_bad(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "a.md").write_text(EN * 3)
+    project = new_project()
+    import_documents(project, tmp_path, RunContext())
+    (tmp_path / "a.md").write_bytes(b"")  # caught mid-save by the next import
+    reporter = RecordingReporter()
+    import_documents(project, tmp_path, RunContext(reporter=reporter))
+    doc = Document.get(Document.rel_path == "a.md")
+    assert (doc.text, doc.problem) == (EN * 3, "")
+    assert ("warning", "Kept the version of a.md imported earlier (now: empty)") in reporter.lines
+
+
+def test_file_names_that_are_not_utf8_are_imported(data_dir: Path, tmp_path: Path) -> None:
+    name = "設計.md".encode("cp932")  # a Shift_JIS name, as unpacked from an old archive
+    with open(os.path.join(os.fsencode(tmp_path), name), "wb") as f:
+        f.write(EN.encode())
+    project = new_project()
+    summary = import_documents(project, tmp_path, RunContext())
+    assert summary.added == 1
+    (doc,) = Document.select()
+    assert doc.rel_path.endswith(".md") and "\ufffd" in doc.rel_path
+    assert doc.text == EN
+
+
+def test_unreadable_folder_does_not_remove_its_documents(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from genglossary_gui.pipeline import documents
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.md").write_text(EN)
+    (tmp_path / "a.md").write_text(EN)
+    project = new_project()
+    import_documents(project, tmp_path, RunContext())
+    real_walk = os.walk
+
+    def walk_without_sub(top, **kwargs):
+        # What os.walk does for a folder it may not list (tests run as root here).
+        for root, dirs, files in real_walk(top, **kwargs):
+            if "sub" in dirs:
+                dirs.remove("sub")
+                kwargs["onerror"](PermissionError(13, "Permission denied", "sub"))
+            yield root, dirs, files
+
+    monkeypatch.setattr(documents.os, "walk", walk_without_sub)
+    reporter = RecordingReporter()
+    summary = import_documents(project, tmp_path, RunContext(reporter=reporter))
+    assert summary.removed == 0
+    assert sorted(d.rel_path for d in Document.select()) == ["a.md", "sub/b.md"]
+    assert any("could not be read" in m for level, m in reporter.lines if level == "warning")

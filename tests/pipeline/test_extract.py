@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -124,19 +123,19 @@ def test_cancel_mid_document_stops_within_a_chunk() -> None:
         if sum(processed) > 200_000:
             progressed.set()
 
-    cancelled_at: list[float] = []
+    at_cancel: list[int] = []
 
     def cancel_soon() -> None:
         progressed.wait(30)
-        cancelled_at.append(time.perf_counter())
+        at_cancel.append(sum(processed))
         token.cancel()
 
     canceller = threading.Thread(target=cancel_soon)
     canceller.start()
     with pytest.raises(Cancelled):
         extractor.add(text, "en", on_progress)
-    stopped = time.perf_counter()
     canceller.join()
-    assert sum(processed) < len(text) // 2  # stopped part-way, not at the end
-    # Loose bound for a loaded CI machine; the benchmark measures the real latency.
-    assert stopped - cancelled_at[0] < 2.0
+    # Stopped at the next check point: at most the chunk under way and one more were
+    # processed after the cancel (the benchmark measures the time this takes).
+    assert sum(processed) - at_cancel[0] <= 2 * 32_000
+    assert sum(processed) < len(text) // 2

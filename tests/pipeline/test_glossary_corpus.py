@@ -65,3 +65,27 @@ def test_japanese_glossary_highlights(data_dir: Path) -> None:
     assert ["duplicate", "サーバー", "サーバ"] in expected["issues"]
     # The Shift_JIS file was read and cited.
     assert entries["分散索引"]["source"] == "運用.txt:4"
+
+
+def test_full_run_refines_with_its_own_review_only(data_dir: Path) -> None:
+    """A full run whose review finds nothing must not apply the previous run's issues."""
+    from genglossary_gui.pipeline.context import RunContext
+    from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
+    from genglossary_gui.pipeline.steps import refine_glossary
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    project = repo.create_project("p")
+    entry = Entry("pod", "en", "A pod is a group of containers.", "defining", "a.md", 1, 0.9)
+    old = transitions.create_run(project, "full", current_owner())
+    transitions.mark_running(old)
+    repo.save_entries(project, old, "refined", [entry])
+    repo.save_issues(project, old, [IssueData("pod", "unnecessary", "stale", "", True)])
+    transitions.mark_completed(old)
+    new = transitions.create_run(project, "full", current_owner())
+    transitions.mark_running(new)
+    repo.save_entries(project, new, "provisional", [entry])  # generate ran; review found none
+    ctx = RunContext(run_id=new)
+    ctx.scope = "full"
+    refine_glossary(project, ctx)
+    assert [e["term"] for e in repo.load_entries(new, "refined")] == ["pod"]

@@ -117,3 +117,35 @@ def test_child_cancels_itself_when_its_parent_goes_away(data_dir: Path, tmp_path
     assert child.wait(30) == 0
     child.stdout.close()
     assert '"cancelled": true' in out
+
+
+def test_child_flooding_stderr_does_not_hang(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stand-in child: 300 kB of warnings on stderr (several pipe buffers), then its answer.
+    script = tmp_path / "noisy-child"
+    script.write_text(
+        "#!/bin/sh\nhead -c 300000 /dev/zero | tr '\\0' 'w' >&2\necho >&2\n"
+        'echo \'{"done": "ok"}\'\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(script))
+    assert run_scope_isolated(repo.create_project("p"), "extract", RunContext()) == "ok"
+
+
+def test_failure_while_relaying_stops_the_child(data_dir: Path, tmp_path: Path) -> None:
+    from genglossary_gui.pipeline import isolated
+
+    write_corpus(tmp_path / "docs", files=1, chars_per_file=6_000_000)
+    project = repo.create_project("p", [str(tmp_path / "docs")])
+    run_scope_isolated(project, "import", RunContext())
+
+    class Broken(RecordingReporter):
+        def progress(self, step: str, done: int, total: int) -> None:
+            if step == "extract" and done > 0:
+                raise RuntimeError("the window went away")
+
+    with pytest.raises(RuntimeError, match="the window went away"):
+        run_scope_isolated(project, "extract", RunContext(reporter=Broken()))
+    assert isolated._children == set()  # stopped and reaped, not left running
+    assert repo.ranked_terms(project) == []

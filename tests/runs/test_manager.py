@@ -288,3 +288,28 @@ def test_shutdown_marks_stuck_runs_interrupted(
     release.set()
     manager.pool.waitForDone(5000)
     assert raw_status(data_dir, run_id) == "failed"  # the late completion is a no-op
+
+
+def test_cancel_refused_by_a_locked_database_changes_nothing(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    import peewee
+
+    from genglossary_gui.store.database import init_db
+    from tests.helpers import write_lock
+
+    init_db(data_dir, busy_timeout_ms=50)
+    manager = make_manager(gated, max_threads=1)
+    a, b = new_project("a"), new_project("b")
+    busy = manager.start_run(a, "extract")
+    qtbot.waitUntil(lambda: gated.started == [a])
+    queued = manager.start_run(b, "extract")
+    with write_lock(data_dir), pytest.raises(peewee.OperationalError):
+        manager.cancel_run(queued)
+    # Nothing was let go: the run is still pending and still cancellable.
+    assert status_of(queued) == "pending"
+    assert queued in manager.active_run_ids()
+    assert manager.cancel_run(queued) is CancelResult.CANCELLED
+    assert queued not in manager.active_run_ids()
+    gated.release(a)
+    _wait_finished(qtbot, manager, busy)

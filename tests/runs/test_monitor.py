@@ -52,8 +52,10 @@ def test_commit_by_another_connection_is_announced(
     qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path
 ) -> None:
     manager = make_manager()
-    new_project("seen")
-    # The monitor took its first reading before the manager was returned.
+    # Our own commit on this thread's connection is "another connection" to the monitor
+    # too: let its announcement pass first, so the one awaited below is the outside commit's.
+    with qtbot.waitSignal(manager.database_changed, timeout=5000):
+        new_project("seen")
     with qtbot.waitSignal(manager.database_changed, timeout=5000):
         conn = sqlite3.connect(data_dir / DB_FILENAME)
         conn.execute("UPDATE project SET language = 'en'")

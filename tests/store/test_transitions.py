@@ -305,3 +305,22 @@ def test_database_from_a_newer_version_is_refused(data_dir: Path) -> None:
     db.execute_sql("PRAGMA user_version = 99")
     with pytest.raises(DatabaseError, match="newer GenGlossary"):
         init_db(data_dir)
+
+
+def test_curation_survives_reextraction_whatever_the_casing(data_dir: Path) -> None:
+    from genglossary_gui.store import repositories as repo
+    from genglossary_gui.store.models import Term
+
+    project = new_project()
+    repo.replace_candidate_terms(
+        project,
+        [repo.TermRecord("Kubernetes", "en", 3, 4, 1), repo.TermRecord("pod", "en", 2, 3, 1)],
+    )
+    Term.update(status="excluded").where(Term.text == "Kubernetes").execute()
+    Term.update(category="object").where(Term.text == "pod").execute()
+    # The corpus changed; the display form is lower case now.
+    repo.replace_candidate_terms(project, [repo.TermRecord("kubernetes", "en", 5, 9, 2)])
+    rows = {t.text: t for t in Term.select()}
+    assert set(rows) == {"Kubernetes", "pod"}
+    assert rows["Kubernetes"].status == "excluded" and rows["Kubernetes"].frequency == 9
+    assert rows["pod"].category == "object"  # no longer found, but curated: kept

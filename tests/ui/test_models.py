@@ -140,3 +140,40 @@ def test_document_term_and_project_models(qtmodeltester: ModelTester, data_dir: 
     new_project("another")
     projects.set_rows(repo.project_rows())
     assert [projects.data(projects.index(i, 0)) for i in range(2)] == ["another", "p"]
+
+
+def test_run_of_another_process_is_not_skipped_behind_a_newer_local_one(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    import sqlite3
+
+    from genglossary_gui.store.database import DB_FILENAME
+
+    a, b = new_project("a"), new_project("b")
+    gated = GatedPipeline()
+    manager = RunManager(pipeline=gated)
+    try:
+        model = RunTableModel(manager)
+        model.set_project(None)
+        # Another process creates run 1 (no notification reaches us yet)...
+        conn = sqlite3.connect(data_dir / DB_FILENAME)
+        conn.execute(
+            "INSERT INTO run (project_id, scope, status, triggered_by, created_at, error, "
+            "summary, step, progress_done, progress_total, owner_host, owner_pid, "
+            "owner_started) VALUES (?, 'extract', 'completed', 'cli', ?, '', '', '', 0, 0, "
+            "'h', 1, 0)",
+            (a, time.time()),
+        )
+        conn.commit()
+        conn.close()
+        # ...and this window starts run 2, shown at once.
+        local = manager.start_run(b, "extract")
+        model.refresh_run(local)
+        assert [model.run_at(i).id for i in range(model.rowCount())] == [local]  # type: ignore[union-attr]
+        # The other process's commit is noticed: run 1 appears below run 2.
+        qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=5000)
+        assert [model.run_at(i).id for i in range(2)] == [local, local - 1]  # type: ignore[union-attr]
+        gated.release(b)
+        qtbot.waitUntil(lambda: not manager.active_run_ids())
+    finally:
+        manager.shutdown(5000)

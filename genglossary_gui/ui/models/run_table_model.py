@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from enum import IntEnum
 from typing import Any
 
@@ -81,6 +82,8 @@ class RunTableModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         #: Ids of loaded rows that are pending or running (repainted on the timer).
         self._active_ids: set[int] = set()
+        #: The newest id read by a query over the whole range (new runs are read above it).
+        self._db_top_id = 0
         self._exhausted = True
         manager.run_changed.connect(self.refresh_run)
         manager.run_progress.connect(self._on_run_progress)
@@ -104,6 +107,7 @@ class RunTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = repo.run_rows(self._project_id, limit=PAGE_SIZE)
+        self._db_top_id = self._rows[0].id if self._rows else 0
         self._reindex()
         # No fetching while the reset is being announced: a listener that reacts to modelReset
         # by fetching (Qt's model tester does) would insert rows inside the reset.
@@ -252,27 +256,30 @@ class RunTableModel(QAbstractTableModel):
             ],
         )
 
-    def _insert_newer(self, rows: list[RunRow]) -> None:
-        """Insert runs newer than every loaded one at the top (``rows`` newest first)."""
-        rows = [r for r in rows if self._matches(r) and r.id not in self._row_of]
-        if not rows:
-            return
-        self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
-        self._rows[:0] = rows
-        self._reindex()
-        self.endInsertRows()
+    def _insert(self, rows: list[RunRow]) -> None:
+        """Insert runs not shown yet at their place (newest first). Runs older than every
+        loaded row are left to fetchMore."""
+        for row in sorted(rows, key=lambda r: r.id, reverse=True):
+            if not self._matches(row) or row.id in self._row_of:
+                continue
+            if self._rows and not self._exhausted and row.id < self._rows[-1].id:
+                continue
+            at = bisect_left([-r.id for r in self._rows], -row.id)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, row)
+            self._reindex()
+            self.endInsertRows()
 
     @Slot(int)
     def refresh_run(self, run_id: int) -> None:
-        """Re-read one run (in place, or inserted at the top if it is new)."""
-        if run_id in self._row_of:
-            fresh = repo.run_rows_by_id([run_id])
-            if fresh:
-                self._replace(fresh[0])
+        """Re-read one run: updated in place, or inserted at its place if it is new."""
+        fresh = repo.run_rows_by_id([run_id])
+        if not fresh:
             return
-        if self._rows and run_id < self._rows[0].id:
-            return  # an older run not loaded yet: fetchMore will bring it
-        self._insert_newer(repo.run_rows_by_id([run_id]))
+        if run_id in self._row_of:
+            self._replace(fresh[0])
+        else:
+            self._insert(fresh)
 
     @Slot(int, str, int, int)
     def _on_run_progress(self, run_id: int, step: str, done: int, total: int) -> None:
@@ -289,8 +296,12 @@ class RunTableModel(QAbstractTableModel):
         for fresh in repo.run_rows_by_id(self._active_ids):
             if self._rows[self._row_of[fresh.id]] != fresh:
                 self._replace(fresh)
-        top = self._rows[0].id if self._rows else 0
-        self._insert_newer(repo.run_rows(self._project_id, after_id=top, limit=PAGE_SIZE))
+        # Above the newest run read from the database, not above the top row: a run of this
+        # process may sit at the top already while an older one of another process is new.
+        newer = repo.run_rows(self._project_id, after_id=self._db_top_id)
+        if newer:
+            self._db_top_id = newer[0].id
+            self._insert(newer)
 
     @Slot()
     def _repaint_active(self) -> None:

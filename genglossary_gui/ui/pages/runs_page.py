@@ -24,6 +24,11 @@ from genglossary_gui.store import repositories as repo
 from genglossary_gui.ui.delegates import CancelButtonDelegate, ProgressDelegate, StatusBadgeDelegate
 from genglossary_gui.ui.models.run_table_model import RunColumn, RunTableModel
 
+#: Log lines the pane loads at most (each refresh, too).
+LOG_PANE_LINES = 2000
+#: Lines kept in the pane while a run logs on.
+LOG_PANE_MAX_BLOCKS = 20_000
+
 
 class RunsPage(QWidget):
     #: The user asked to cancel this run (button or Esc).
@@ -80,6 +85,7 @@ class RunsPage(QWidget):
         self.log_view.setReadOnly(True)
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log_view.setMaximumBlockCount(LOG_PANE_MAX_BLOCKS)
         self._log_run: int | None = None
         self._last_log_id = 0
 
@@ -182,9 +188,16 @@ class RunsPage(QWidget):
         """Append the selected run's log lines committed since the last look."""
         if self._log_run is None:
             return
-        entries = repo.read_log_after(self._log_run, self._last_log_id)
+        # The pane shows the newest lines; a run that logged thousands of skipped files
+        # must not make selecting it slow. `genglossary log RUN` prints everything.
+        entries = repo.read_log_after(self._log_run, self._last_log_id, LOG_PANE_LINES)
         if not entries:
             return
+        if self._last_log_id == 0 and len(entries) == LOG_PANE_LINES:
+            self.log_view.appendPlainText(
+                f"… only the last {LOG_PANE_LINES:,} lines are shown here; "
+                f"`genglossary log {self._log_run}` prints the whole log."
+            )
         self._last_log_id = entries[-1][0]
         at_end = self.log_view.verticalScrollBar().value() >= (
             self.log_view.verticalScrollBar().maximum() - 2
