@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -89,6 +90,30 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--project", metavar="NAME", help="a project's extracted terms")
     terms.add_argument("--lang", choices=_LANGS, default="auto")
     terms.add_argument("--top", type=int, default=0, metavar="N", help="best N only (0 = all)")
+    gen = sub.add_parser(
+        "generate",
+        help="one-step glossary of a folder (no project): extract, define, review, refine, export",
+    )
+    gen.add_argument("--input", metavar="DIR", required=True, help="folder of .md/.txt files")
+    gen.add_argument("--output", metavar="FILE", required=True, help="file to write")
+    gen.add_argument(
+        "--format",
+        choices=["md", "csv", "json", "tbx"],
+        help="output format (default: from the file name)",
+    )
+    gen.add_argument("--lang", choices=_LANGS, default="auto")
+    gen.add_argument("--title", default="", help="glossary title (default: the folder's name)")
+
+    exp = sub.add_parser("export", help="export a project's glossary")
+    exp.add_argument("project")
+    exp.add_argument("--output", metavar="FILE", required=True)
+    exp.add_argument("--format", choices=["md", "csv", "json", "tbx"])
+    exp.add_argument(
+        "--run",
+        type=int,
+        metavar="RUN_ID",
+        help="export this run's output instead of the current glossary",
+    )
     return p
 
 
@@ -451,6 +476,101 @@ def cmd_terms(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_export(
+    entries: Sequence[object], output: str, fmt: str | None, title: str, language: str
+) -> None:
+    from genglossary_gui.pipeline.glossary.export import export, format_for
+
+    try:
+        chosen = format_for(output, fmt)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    text = export(entries, chosen, title=title, language=language)  # type: ignore[arg-type]
+    try:
+        Path(output).expanduser().write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"Cannot write {output!r}: {exc.strerror or exc}") from exc
+    print(f"Wrote {len(entries)} entries to {output} ({chosen}).", file=sys.stderr)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from genglossary_gui.pipeline.documents import SkipFile, iter_document_files, load_file
+    from genglossary_gui.pipeline.extract import TermExtractor
+    from genglossary_gui.pipeline.glossary import engine
+    from genglossary_gui.pipeline.glossary.export import entries_from_rows
+    from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS
+
+    folder = Path(args.input).expanduser()
+    if not folder.is_dir():
+        raise CliError(f"{args.input!r} is not a folder.")
+    documents: list[tuple[str, str]] = []
+    extractor = TermExtractor()
+    languages: Counter[str] = Counter()
+    for path in iter_document_files(folder):
+        rel = path.relative_to(folder).as_posix()
+        try:
+            loaded = load_file(path)
+        except SkipFile as skip:
+            print(f"skipped {rel}: {skip.reason}", file=sys.stderr)
+            continue
+        languages[extractor.add(loaded.text, args.lang)] += 1
+        documents.append((rel, loaded.text))
+    if not documents:
+        raise CliError(f"No readable .md or .txt documents in {args.input!r}.")
+    ranked = extractor.ranked(top=GLOSSARY_MAX_TERMS)
+    print(f"{len(documents)} documents, {len(ranked)} terms", file=sys.stderr)
+    entries = engine.generate_entries([(t.text, t.language) for t in ranked], documents)
+    issues = engine.review_entries(entries, engine.general_zipf)
+    refined = engine.refine_entries(entries, issues, set())
+    for issue in issues:
+        print(f"{issue.type}: {issue.description}", file=sys.stderr)
+    rows = [
+        {
+            "term": e.term,
+            "language": e.language,
+            "definition": e.definition,
+            "kind": e.kind,
+            "confidence": e.confidence,
+            "source_path": e.source_path,
+            "source_line": e.source_line,
+            "aliases": e.aliases,
+            "see_also": e.see_also,
+        }
+        for e in refined
+    ]
+    language = languages.most_common(1)[0][0]
+    _write_export(
+        entries_from_rows(rows, {}),
+        args.output,
+        args.format,
+        args.title or folder.resolve().name,
+        language,
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from genglossary_gui.pipeline.glossary.export import project_glossary
+    from genglossary_gui.store import repositories as repo
+
+    _open(args)
+    project = _project(args.project)
+    if args.run is not None:
+        run = repo.get_run(args.run)
+        if run is None or run.project.id != project.id:
+            raise CliError(f"Run {args.run} is not a run of {args.project!r}.")
+    entries = project_glossary(project.id, args.run)
+    if not entries:
+        raise CliError(
+            "There is no glossary to export yet. Run Full (or Generate) first."
+            if args.run is None
+            else f"Run {args.run} wrote no glossary."
+        )
+    language = Counter(e.language for e in entries).most_common(1)[0][0]
+    _write_export(entries, args.output, args.format, project.name, language)
+    return EXIT_OK
+
+
 COMMANDS = {
     "project": cmd_project,
     "run": cmd_run,
@@ -458,6 +578,8 @@ COMMANDS = {
     "runs": cmd_runs,
     "log": cmd_log,
     "terms": cmd_terms,
+    "generate": cmd_generate,
+    "export": cmd_export,
 }
 
 

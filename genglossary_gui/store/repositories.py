@@ -607,3 +607,80 @@ def glossary_terms(project_id: int, limit: int) -> list[tuple[str, str]]:
             break
         out.append((t.text, t.language))
     return out
+
+
+def glossary_runs(project_id: int) -> list[RunRow]:
+    """Runs of the project that wrote glossary entries, newest first."""
+    ids = (
+        GlossaryEntry.select(GlossaryEntry.run)
+        .where(GlossaryEntry.project == project_id)
+        .distinct()
+    )
+    return _run_rows(
+        Run.select(*_RUN_ROW_FIELDS).join(Project).where(Run.id.in_(ids)).order_by(Run.id.desc())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryRow:
+    """An entry as the Glossary page shows it: the user's definition wins over the run's."""
+
+    id: int
+    term: str
+    language: str
+    aliases: str
+    definition: str
+    suggested: str
+    edited: bool
+    kind: str
+    confidence: float
+    source: str
+    see_also: str
+    occurrences: tuple[tuple[str, int, str], ...]
+    alternatives: tuple[tuple[str, str, int, float], ...]
+
+
+def glossary_rows(project_id: int, run_id: int) -> list[GlossaryRow]:
+    stage = final_stage(run_id)
+    if stage is None:
+        return []
+    edits = definition_edits(project_id)
+    query = (
+        GlossaryEntry.select()
+        .where((GlossaryEntry.run == run_id) & (GlossaryEntry.stage == stage))
+        .order_by(GlossaryEntry.id)
+    )
+    rows = []
+    for e in query:
+        edited = edits.get(e.term)
+        rows.append(
+            GlossaryRow(
+                id=e.id,
+                term=e.term,
+                language=e.language,
+                aliases=", ".join(json.loads(e.aliases)),
+                definition=edited if edited is not None else e.definition,
+                suggested=e.definition,
+                edited=edited is not None,
+                kind=e.definition_kind,
+                confidence=e.confidence,
+                source=f"{e.source_path}:{e.source_line}" if e.source_path else "",
+                see_also=", ".join(json.loads(e.see_also)),
+                occurrences=tuple(tuple(o) for o in json.loads(e.occurrences)),  # type: ignore[misc]
+                alternatives=tuple(tuple(a) for a in json.loads(e.alternatives)),  # type: ignore[misc]
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRow:
+    id: int
+    type: str
+    term: str
+    description: str
+
+
+def issue_rows(run_id: int) -> list[IssueRow]:
+    query = Issue.select().where(Issue.run == run_id).order_by(Issue.type, Issue.term)
+    return [IssueRow(i.id, i.type, i.term, i.description) for i in query]

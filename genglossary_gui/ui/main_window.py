@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import peewee
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QThreadPool, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QLabel,
     QListView,
     QMainWindow,
@@ -30,14 +31,17 @@ from PySide6.QtWidgets import (
 )
 
 from genglossary_gui import __version__
+from genglossary_gui.pipeline.glossary.export import FORMAT_NAMES, FORMATS, SUFFIXES
 from genglossary_gui.pipeline.steps import SCOPES, default_scope, scope_available
 from genglossary_gui.runs.manager import RunManager, RunStartError
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.transitions import CancelResult, RunAlreadyActive
 from genglossary_gui.ui.dialogs import NewProjectDialog
+from genglossary_gui.ui.export_task import ExportTask
 from genglossary_gui.ui.models.rows_model import ID_ROLE
 from genglossary_gui.ui.models.tables import ProjectListModel
 from genglossary_gui.ui.notifications import NotificationBar
+from genglossary_gui.ui.pages.glossary_pages import GlossaryPage, IssuesPage
 from genglossary_gui.ui.pages.runs_page import RunsPage
 from genglossary_gui.ui.pages.tables_pages import DocumentsPage, TermsPage
 
@@ -66,6 +70,9 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._watched: set[int] = set()  # active runs we will report on when they fail
         self._dialog: NewProjectDialog | None = None
+        self._export: ExportTask | None = None
+        self._export_pool = QThreadPool(self)
+        self._export_pool.setMaxThreadCount(1)
         self.setWindowTitle("GenGlossary")
         self.resize(1200, 760)
         self.setAcceptDrops(True)
@@ -89,12 +96,19 @@ class MainWindow(QMainWindow):
 
         self.documents_page = DocumentsPage(manager)
         self.terms_page = TermsPage(manager)
+        self.glossary_page = GlossaryPage(manager)
+        self.issues_page = IssuesPage()
+        self.glossary_page.run_shown.connect(self.issues_page.show_run)
+        self.issues_page.open_entry.connect(self.open_entry)
         self.runs_page = RunsPage(manager)
+        self.runs_page.open_output.connect(self.open_run_output)
         self.runs_page.cancel_requested.connect(self.cancel_run)
         self.runs_page.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.documents_page, "&Documents")
         self.tabs.addTab(self.terms_page, "&Terms")
+        self.tabs.addTab(self.glossary_page, "&Glossary")
+        self.tabs.addTab(self.issues_page, "&Issues")
         self.tabs.addTab(self.runs_page, "&Runs")
         self.tabs.currentChanged.connect(self._update_actions)
         self.empty_hint = QLabel(
@@ -163,6 +177,11 @@ class MainWindow(QMainWindow):
         self.cancel_action.triggered.connect(self.cancel_current)
         run_menu.addAction(self.cancel_action)
 
+        self.export_action = QAction("&Export Glossary…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setToolTip("Export the glossary shown (Markdown, CSV, JSON, TBX)")
+        self.export_action.triggered.connect(self.choose_export_file)
+
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -170,6 +189,7 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_project_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         run_top = self.menuBar().addMenu("&Run")
@@ -178,7 +198,7 @@ class MainWindow(QMainWindow):
         for action in run_menu.actions():
             run_top.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
-        for i, name in enumerate(("Documents", "Terms", "Runs")):
+        for i, name in enumerate(("Documents", "Terms", "Glossary", "Issues", "Runs")):
             action = QAction(name, self)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
@@ -200,8 +220,16 @@ class MainWindow(QMainWindow):
         self.run_button.setText("Run ▾")
         toolbar.addWidget(self.run_button)
         toolbar.addAction(self.cancel_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.export_action)
         self.addActions(
-            [self.new_project_action, self.run_action, self.cancel_action, self.quit_action]
+            [
+                self.new_project_action,
+                self.run_action,
+                self.cancel_action,
+                self.export_action,
+                self.quit_action,
+            ]
         )
 
     def _about(self) -> None:
@@ -219,6 +247,9 @@ class MainWindow(QMainWindow):
         for scope, action in self.scope_actions.items():
             action.setEnabled(has_project and scope_available(scope))
         self.cancel_action.setEnabled(self._cancellable_run() is not None)
+        self.export_action.setEnabled(
+            has_project and self.glossary_page.shown_run() is not None and self._export is None
+        )
 
     # -- projects -----------------------------------------------------------------------------
 
@@ -250,6 +281,7 @@ class MainWindow(QMainWindow):
         project_id = self.current_project_id()
         self.documents_page.set_project(project_id)
         self.terms_page.set_project(project_id)
+        self.glossary_page.set_project(project_id)
         self.runs_page.set_project(project_id)
         name = next((p.name for p in self.projects.rows() if p.id == project_id), None)
         self.setWindowTitle(f"{name} — GenGlossary" if name else "GenGlossary")
@@ -295,6 +327,72 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.documents_page)
         self.statusBar().showMessage(f"Importing documents into {name!r} (run {run_id})…", 5000)
         return run_id
+
+    # -- glossary ------------------------------------------------------------------------------
+
+    @Slot(str)
+    def open_entry(self, term: str) -> None:
+        self.tabs.setCurrentWidget(self.glossary_page)
+        self.glossary_page.select_term(term)
+
+    @Slot(int)
+    def open_run_output(self, run_id: int) -> None:
+        """Show a run's glossary output (a failed or cancelled run's partial output, too)."""
+        if self.glossary_page.show_run(run_id):
+            self.tabs.setCurrentWidget(self.glossary_page)
+        else:
+            self.statusBar().showMessage(f"Run {run_id} wrote no glossary entries.", 4000)
+
+    @Slot()
+    def choose_export_file(self) -> None:
+        project_id = self.current_project_id()
+        if project_id is None:
+            return
+        name = next((p.name for p in self.projects.rows() if p.id == project_id), "glossary")
+        filters = ";;".join(f"{FORMAT_NAMES[f]} (*{SUFFIXES[f]})" for f in FORMATS)
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export Glossary", f"{name}{SUFFIXES['md']}", filters
+        )
+        if not path:
+            return
+        fmt = next(f for f in FORMATS if chosen.startswith(FORMAT_NAMES[f]))
+        if not Path(path).suffix:
+            path += SUFFIXES[fmt]
+        self.export_glossary(path, fmt)
+
+    def export_glossary(self, path: str, fmt: str) -> ExportTask | None:
+        """Write the glossary shown on the Glossary page to ``path`` in the background."""
+        project_id = self.current_project_id()
+        if project_id is None or self._export is not None:
+            return None
+        name = next((p.name for p in self.projects.rows() if p.id == project_id), "Glossary")
+        task = ExportTask(project_id, self.glossary_page.shown_run(), path, fmt, name)
+        task.signals.progress.connect(self._on_export_progress)
+        task.signals.finished.connect(self._on_export_finished)
+        task.signals.failed.connect(self._on_export_failed)
+        self._export = task
+        self._update_actions()
+        self.statusBar().showMessage(f"Exporting to {Path(path).name}…")
+        self._export_pool.start(task)
+        return task
+
+    @Slot(int, int)
+    def _on_export_progress(self, done: int, total: int) -> None:
+        if total >= 500:
+            self.statusBar().showMessage(f"Exporting… {done:,} of {total:,} entries")
+
+    @Slot(str, int)
+    def _on_export_finished(self, path: str, count: int) -> None:
+        self._export = None
+        self._update_actions()
+        self.statusBar().showMessage(f"Exported {count:,} entries to {path}", 8000)
+
+    @Slot(str)
+    def _on_export_failed(self, message: str) -> None:
+        self._export = None
+        self._update_actions()
+        self.statusBar().clearMessage()
+        self.notifications.notify(message)
 
     # -- drag and drop ------------------------------------------------------------------------
 
@@ -463,5 +561,6 @@ class MainWindow(QMainWindow):
         self._save_state()
         self.statusBar().showMessage("Stopping runs…")
         self._manager.shutdown(QUIT_WAIT_MS)
+        self._export_pool.waitForDone(QUIT_WAIT_MS)
         self._shut_down = True
         event.accept()

@@ -197,7 +197,9 @@ def to_tbx(
                 )
         out.append(f'        <langSec xml:lang="{_x(lang)}">')
         if e.definition:
-            out.append(f'          <descrip type="definition">{_x(e.definition)}</descrip>')
+            # A mere mention is a context sentence in TBX terms, not a definition.
+            kind = "context" if e.definition_kind == "context" else "definition"
+            out.append(f'          <descrip type="{kind}">{_x(e.definition)}</descrip>')
         if e.source:
             out.append(f'          <admin type="source">{_x(e.source)}</admin>')
         for name, term_type in [(e.term, "fullForm"), *[(a, _alias_type(a)) for a in e.aliases]]:
@@ -214,3 +216,52 @@ def to_tbx(
 
 def _alias_type(alias: str) -> str:
     return "acronym" if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", alias) else "variant"
+
+
+def format_for(path: str, fmt: str | None = None) -> str:
+    """The format to write: the one asked for, else the one the file name ends with."""
+    if fmt:
+        return fmt
+    for name, suffix in SUFFIXES.items():
+        if path.lower().endswith(suffix):
+            return name
+    if path.lower().endswith(".markdown"):
+        return "md"
+    raise ValueError(
+        "Choose a format with --format (md, csv, json or tbx), or end the file "
+        "name with .md, .csv, .json or .tbx."
+    )
+
+
+def entries_from_rows(rows: Sequence[dict], edits: dict[str, str]) -> list[ExportEntry]:  # type: ignore[type-arg]
+    """Export entries from stored entry rows, the user's own definitions taking precedence."""
+    out = []
+    for r in rows:
+        edited = edits.get(r["term"])
+        out.append(
+            ExportEntry(
+                term=r["term"],
+                language=r["language"],
+                definition=edited if edited is not None else r["definition"],
+                definition_kind="edited" if edited is not None else r["kind"],
+                confidence=r["confidence"],
+                source_path=r["source_path"],
+                source_line=r["source_line"],
+                aliases=list(r["aliases"]),
+                see_also=list(r["see_also"]),
+            )
+        )
+    return out
+
+
+def project_glossary(project_id: int, run_id: int | None = None) -> list[ExportEntry]:
+    """A project's current glossary (or one run's output), with the user's edits applied."""
+    from genglossary_gui.store import repositories as repo
+
+    run = run_id if run_id is not None else repo.current_run(project_id)
+    if run is None:
+        return []
+    stage = repo.final_stage(run)
+    if stage is None:
+        return []
+    return entries_from_rows(repo.load_entries(run, stage), repo.definition_edits(project_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,8 @@ LOG_PANE_MAX_BLOCKS = 20_000
 class RunsPage(QWidget):
     #: The user asked to cancel this run (button or Esc).
     cancel_requested = Signal(int)
+    #: The user wants to see this run's glossary output (double-click or Enter).
+    open_output = Signal(int)
 
     def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +80,9 @@ class RunsPage(QWidget):
         header.setSectionResizeMode(RunColumn.CANCEL, QHeaderView.ResizeMode.Fixed)
         header.moveSection(RunColumn.CANCEL, RunColumn.PROGRESS + 1)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(self._on_activated)
+        self.table.activated.connect(self._on_activated)
+        self.table.setToolTip("Double-click a run to see the glossary it wrote.")
 
         self.log_title = QLabel("Select a run to read its log.")
         self.log_view = QPlainTextEdit()
@@ -160,6 +165,12 @@ class RunsPage(QWidget):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    @Slot(QModelIndex)
+    def _on_activated(self, index: QModelIndex) -> None:
+        row = self.model.run_at(index.row())
+        if row is not None and index.column() != RunColumn.CANCEL:
+            self.open_output.emit(row.id)
 
     def cancel_selected(self) -> bool:
         run_id = self.selected_run_id()

@@ -1,0 +1,407 @@
+"""Glossary and Issues pages: a run's glossary (the current one by default), inline editing
+of definitions, and the problems the review found."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from genglossary_gui.runs.manager import RunManager
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.store.repositories import GlossaryRow, IssueRow
+from genglossary_gui.ui.formatting import format_time
+from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
+
+DEFINITION_COLUMN = 2
+ISSUE_TYPES = ["unclear", "circular", "duplicate", "contradiction", "unnecessary"]
+
+
+class GlossaryTableModel(RowsTableModel[GlossaryRow]):
+    """Entries of one run; the Definition column is editable (saved as the user's own)."""
+
+    #: (term, new definition or "" to go back to the suggestion)
+    definition_edited = Signal(str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column("Term", lambda r: r.term, tooltip=lambda r: r.term),
+                Column("Aliases", lambda r: r.aliases),
+                Column(
+                    "Definition",
+                    lambda r: r.definition,
+                    display=_definition_text,
+                    tooltip=_definition_tooltip,
+                ),
+                Column(
+                    "Confidence",
+                    lambda r: r.confidence,
+                    lambda r: f"{r.confidence:.2f}",
+                    numeric=True,
+                ),
+                Column("Source", lambda r: r.source),
+            ],
+            parent,
+        )
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == DEFINITION_COLUMN:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.EditRole and index.isValid():
+            row = self.row_at(index.row())
+            return row.definition if row is not None else None
+        if role == Qt.ItemDataRole.FontRole and index.column() == DEFINITION_COLUMN:
+            row = self.row_at(index.row())
+            if row is not None and (row.edited or row.kind != "defining"):
+                # Edited: bold; only a mention, no defining sentence: italic.
+                font = QFont()
+                font.setItalic(row.kind != "defining" and not row.edited)
+                font.setBold(row.edited)
+                return font
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        row = self.row_at(index.row())
+        if row is None or index.column() != DEFINITION_COLUMN:
+            return False
+        text = str(value).strip()
+        if text == row.definition:
+            return False
+        self.definition_edited.emit(row.term, "" if text == row.suggested else text)
+        return True
+
+
+def _definition_text(row: GlossaryRow) -> str:
+    prefix = "✎ " if row.edited else ""
+    return prefix + (row.definition or "(no definition found)")
+
+
+def _definition_tooltip(row: GlossaryRow) -> str:
+    if row.edited:
+        return f"Edited by hand. Suggested from the documents:\n{row.suggested}"
+    if row.kind == "context":
+        return "No sentence defines this term; this is the most informative mention."
+    return row.definition
+
+
+class GlossaryPage(QWidget):
+    #: The run whose glossary is shown changed (None: no glossary).
+    run_shown = Signal(object)
+
+    def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._project_id: int | None = None
+        self.model = GlossaryTableModel(self)
+        self.model.definition_edited.connect(self._save_edit)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.runs = QComboBox()
+        self.runs.setMinimumWidth(320)
+        self.runs.currentIndexChanged.connect(self._on_run_chosen)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter entries…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.count = QLabel()
+        self.table = QTableView()
+        self.table.setObjectName("glossaryTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for column, width in ((0, 180), (1, 140), (3, 90), (4, 150)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(DEFINITION_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("glossaryDetail")
+        self.detail.setOpenLinks(False)
+        self.revert = QPushButton("Use the Suggested Definition")
+        self.revert.setToolTip("Drop your own definition of this term")
+        self.revert.clicked.connect(self._revert)
+        self.revert.hide()
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Showing:"))
+        bar.addWidget(self.runs)
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.count)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.detail)
+        bottom_layout.addWidget(self.revert, 0, Qt.AlignmentFlag.AlignRight)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter)
+        manager.table_changed.connect(self._on_table_changed)
+        manager.database_changed.connect(self._on_external_change)
+        self._fingerprint: tuple[object, ...] = ()
+
+    # -- which run -----------------------------------------------------------------------------
+
+    def set_project(self, project_id: int | None) -> None:
+        self._project_id = project_id
+        self._reload_runs(keep_choice=False)
+
+    def shown_run(self) -> int | None:
+        data = self.runs.currentData()
+        return int(data) if data is not None else None
+
+    def show_run(self, run_id: int) -> bool:
+        """Show one run's output (the partial output of a failed or cancelled run, too)."""
+        index = self.runs.findData(run_id)
+        if index < 0:
+            return False
+        self.runs.setCurrentIndex(index)
+        return True
+
+    def _reload_runs(self, keep_choice: bool = True) -> None:
+        chosen = self.shown_run() if keep_choice else None
+        if chosen is not None and self._fingerprint and chosen == self._fingerprint[0]:
+            chosen = None  # the user was looking at the current glossary: follow it
+        current = repo.current_run(self._project_id) if self._project_id is not None else None
+        runs = repo.glossary_runs(self._project_id) if self._project_id is not None else []
+        self._fingerprint = (current, tuple(r.id for r in runs))
+        self.runs.blockSignals(True)
+        self.runs.clear()
+        for run in runs:
+            when = format_time(run.started_at or run.created_at)
+            if run.id == current:
+                label = f"Current glossary (run {run.id}, {run.scope}, {when})"
+            elif run.status == "completed":
+                label = f"Run {run.id} ({run.scope}, {when}), replaced since"
+            else:
+                label = f"Run {run.id} ({run.scope}, {run.status}): partial output"
+            self.runs.addItem(label, run.id)
+        if not runs:
+            self.runs.addItem("No glossary yet: run Full (F5)", None)
+        target = chosen if chosen is not None and self.runs.findData(chosen) >= 0 else current
+        index = self.runs.findData(target) if target is not None else 0
+        self.runs.setCurrentIndex(max(index, 0))
+        self.runs.blockSignals(False)
+        self._on_run_chosen()
+
+    @Slot()
+    def _on_run_chosen(self) -> None:
+        self.reload_entries()
+        self.run_shown.emit(self.shown_run())
+
+    def reload_entries(self) -> None:
+        run = self.shown_run()
+        rows = (
+            repo.glossary_rows(self._project_id, run)
+            if (run is not None and self._project_id is not None)
+            else []
+        )
+        self.model.set_rows(rows)
+        edited = sum(1 for r in rows if r.edited)
+        self.count.setText(f"{len(rows):,} entries" + (f", {edited} edited" if edited else ""))
+        self._show_detail(self.table.currentIndex())
+
+    def select_term(self, term: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data() == term:
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    # -- editing -------------------------------------------------------------------------------
+
+    @Slot(str, str)
+    def _save_edit(self, term: str, definition: str) -> None:
+        if self._project_id is not None:
+            repo.set_definition_edit(self._project_id, term, definition or None)
+
+    @Slot()
+    def _revert(self) -> None:
+        row = self._current_row()
+        if row is not None and self._project_id is not None:
+            repo.set_definition_edit(self._project_id, row.term, None)
+
+    def _current_row(self) -> GlossaryRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    @Slot(QModelIndex, QModelIndex)
+    def _show_detail(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        row = self.model.row_at(self.proxy.mapToSource(index).row()) if index.isValid() else None
+        self.revert.setVisible(row is not None and row.edited)
+        if row is None:
+            self.detail.setHtml("<p>Select an entry to see where its term occurs.</p>")
+            return
+        e = html.escape
+        parts = [f"<h3>{e(row.term)}</h3>"]
+        if row.aliases:
+            parts.append(f"<p><i>Also:</i> {e(row.aliases)}</p>")
+        if row.edited:
+            parts.append(
+                f"<p><b>Your definition:</b> {e(row.definition)}</p>"
+                f"<p><i>Suggested from the documents:</i> {e(row.suggested)}</p>"
+            )
+        elif row.kind == "context":
+            parts.append(
+                f"<p>{e(row.definition)}</p><p><i>No sentence in the documents "
+                "defines this term; this is the most informative mention.</i></p>"
+            )
+        else:
+            parts.append(f"<p>{e(row.definition) or '<i>No definition found.</i>'}</p>")
+        parts.append(
+            f"<p><i>Source:</i> {e(row.source) or '—'} · <i>confidence</i> {row.confidence:.2f}</p>"
+        )
+        if row.see_also:
+            parts.append(f"<p><i>See also:</i> {e(row.see_also)}</p>")
+        if row.alternatives:
+            parts.append("<p><b>Other defining sentences</b></p><ul>")
+            parts += [
+                f"<li>{e(s)} <small>({e(p)}:{line})</small></li>"
+                for s, p, line, _ in row.alternatives
+            ]
+            parts.append("</ul>")
+        parts.append(f"<p><b>Occurrences</b> ({len(row.occurrences)} shown)</p><ul>")
+        parts += [
+            f"<li><small>{e(p)}:{line}</small> — {e(s)}</li>" for p, line, s in row.occurrences
+        ]
+        parts.append("</ul>")
+        self.detail.setHtml("".join(parts))
+
+    # -- staying current -----------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_table_changed(self, table: str) -> None:
+        if table in ("project", "glossary_entry"):
+            self._reload_runs()
+        elif table == "definition_edit":
+            self.reload_entries()
+
+    @Slot()
+    def _on_external_change(self) -> None:
+        if self._project_id is None:
+            return
+        current = repo.current_run(self._project_id)
+        runs = tuple(r.id for r in repo.glossary_runs(self._project_id))
+        if (current, runs) != self._fingerprint:
+            self._reload_runs()
+
+
+class IssueTableModel(RowsTableModel[IssueRow]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column("Type", lambda r: r.type),
+                Column("Term", lambda r: r.term),
+                Column("Problem", lambda r: r.description, tooltip=lambda r: r.description),
+            ],
+            parent,
+        )
+
+
+class IssuesPage(QWidget):
+    #: The user wants to see this term's entry.
+    open_entry = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._run: int | None = None
+        self.model = IssueTableModel(self)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(0)
+        self.type_filter = QComboBox()
+        self.type_filter.addItem("All types", "")
+        for kind in ISSUE_TYPES:
+            self.type_filter.addItem(kind.capitalize(), kind)
+        self.type_filter.currentIndexChanged.connect(self._apply_filter)
+        self.count = QLabel()
+        self.table = QTableView()
+        self.table.setObjectName("issuesTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().resizeSection(0, 110)
+        self.table.horizontalHeader().resizeSection(1, 180)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
+        hint = QLabel("Double-click (or Enter) opens the entry.")
+        hint.setEnabled(False)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show:"))
+        bar.addWidget(self.type_filter)
+        bar.addStretch(1)
+        bar.addWidget(hint)
+        bar.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+    @Slot(object)
+    def show_run(self, run_id: int | None) -> None:
+        self._run = run_id
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.set_rows(repo.issue_rows(self._run) if self._run is not None else [])
+        self._apply_filter()
+
+    @Slot()
+    def _apply_filter(self) -> None:
+        kind = self.type_filter.currentData() or ""
+        # An anchored match on the Type column.
+        self.proxy.setFilterRegularExpression(f"^{kind}$" if kind else "")
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{total} issues" if shown == total else f"{shown} of {total} issues")
+
+    @Slot(QModelIndex)
+    def _open(self, index: QModelIndex) -> None:
+        row = self.model.row_at(self.proxy.mapToSource(index).row())
+        if row is not None:
+            self.open_entry.emit(row.term)

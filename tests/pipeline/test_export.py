@@ -1,0 +1,129 @@
+"""Every export format, parsed back and compared with the glossary."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from genglossary_gui.pipeline.glossary.export import ExportEntry, export
+
+NS = {"t": "urn:iso:std:iso:30042:ed-2"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+ENTRIES = [
+    ExportEntry(
+        "write-ahead log",
+        "en",
+        'A write-ahead log is a file of changes, 1 < 2 & "so".',
+        "defining",
+        0.9,
+        "storage.md",
+        3,
+        aliases=["WAL"],
+        see_also=["checkpoint"],
+    ),
+    ExportEntry(
+        "checkpoint",
+        "en",
+        "My own words about checkpoints.",
+        "edited",
+        0.95,
+        "operations.txt",
+        3,
+        see_also=["write-ahead log"],
+    ),
+    ExportEntry(
+        "転置索引",
+        "ja",
+        "転置索引とは、単語から文書を引く索引である。",
+        "defining",
+        0.9,
+        "概要.md",
+        3,
+    ),
+    ExportEntry(
+        "storage engine",
+        "en",
+        "The storage engine flushes pages.",
+        "context",
+        0.4,
+        "operations.txt",
+        1,
+    ),
+]
+
+
+def test_csv_round_trip() -> None:
+    rows = list(csv.DictReader(io.StringIO(export(ENTRIES, "csv"))))
+    assert [r["term"] for r in rows] == [
+        "checkpoint",
+        "storage engine",
+        "write-ahead log",
+        "転置索引",
+    ]
+    wal = rows[2]
+    assert wal["definition"] == ENTRIES[0].definition
+    assert (wal["aliases"], wal["see_also"], wal["source"]) == ("WAL", "checkpoint", "storage.md:3")
+    assert float(wal["confidence"]) == 0.9
+    assert rows[0]["definition_kind"] == "edited"
+
+
+def test_json_round_trip() -> None:
+    data = json.loads(export(ENTRIES, "json", title="Storage"))
+    assert data["title"] == "Storage"
+    by_term = {e["term"]: e for e in data["entries"]}
+    for entry in ENTRIES:
+        got = by_term[entry.term]
+        assert (got["definition"], got["aliases"], got["see_also"], got["confidence"]) == (
+            entry.definition,
+            entry.aliases,
+            entry.see_also,
+            entry.confidence,
+        )
+        assert (got["source_path"], got["source_line"]) == (entry.source_path, entry.source_line)
+
+
+def test_tbx_basic_structure() -> None:
+    root = ET.fromstring(export(ENTRIES, "tbx", title="Storage", language="en").encode())
+    assert root.tag == "{urn:iso:std:iso:30042:ed-2}tbx"
+    assert (root.get("type"), root.get("style"), root.get(XML_LANG)) == ("TBX-Basic", "dca", "en")
+    assert root.find("t:tbxHeader/t:fileDesc/t:titleStmt/t:title", NS).text == "Storage"  # type: ignore[union-attr]
+    concepts = root.findall("t:text/t:body/t:conceptEntry", NS)
+    assert len(concepts) == len(ENTRIES)
+    ids = {c.get("id") for c in concepts}
+    assert len(ids) == len(ENTRIES)
+    by_term = {}
+    for concept in concepts:
+        lang_sec = concept.find("t:langSec", NS)
+        assert lang_sec is not None and lang_sec.get(XML_LANG) in ("en", "ja")
+        terms = [t.text for t in lang_sec.findall("t:termSec/t:term", NS)]
+        types = [n.text for n in lang_sec.findall("t:termSec/t:termNote[@type='termType']", NS)]
+        assert types[0] == "fullForm"
+        by_term[terms[0]] = (concept, lang_sec, terms, types)
+    concept, lang_sec, terms, types = by_term["write-ahead log"]
+    assert terms == ["write-ahead log", "WAL"] and types == ["fullForm", "acronym"]
+    definition = lang_sec.find("t:descrip[@type='definition']", NS)
+    assert definition is not None and definition.text == ENTRIES[0].definition
+    ref = concept.find("t:ref[@type='crossReference']", NS)
+    assert ref is not None and ref.text == "checkpoint"
+    assert ref.get("target") == by_term["checkpoint"][0].get("id")
+    assert by_term["転置索引"][1].get(XML_LANG) == "ja"
+    # A mere mention is exported as context, not as a definition.
+    engine_sec = by_term["storage engine"][1]
+    assert engine_sec.find("t:descrip[@type='definition']", NS) is None
+    assert engine_sec.find("t:descrip[@type='context']", NS) is not None
+
+
+def test_markdown_snapshot() -> None:
+    expected = (Path(__file__).parents[1] / "data" / "export_snapshot.md").read_text("utf-8")
+    assert export(ENTRIES, "md", title="Storage") == expected
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="Unknown format"):
+        export(ENTRIES, "docx")

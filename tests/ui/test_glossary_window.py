@@ -1,0 +1,86 @@
+"""Full from the toolbar fills the Glossary page; an edited definition survives a re-run."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.ui.pages.glossary_pages import DEFINITION_COLUMN
+from tests.ui.conftest import WindowFactory
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MINE = "My own definition of a checkpoint."
+
+
+def _row_of(page: object, term: str) -> int:
+    proxy = page.proxy  # type: ignore[attr-defined]
+    for row in range(proxy.rowCount()):
+        if proxy.index(row, 0).data() == term:
+            return row
+    raise AssertionError(f"{term} not shown")
+
+
+def test_full_run_edit_rerun_keeps_edit_and_exports(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window, manager = make_window()
+    window.create_project("Storage", [str(DATA / "glossary_en")])
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=30_000)
+    window.run_action.trigger()  # F5: Full
+    page = window.glossary_page
+    project = window.current_project_id() or 0
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=60_000)
+    qtbot.waitUntil(lambda: page.shown_run() == repo.current_run(project) is not None)
+    window.tabs.setCurrentWidget(page)
+    terms = [page.model.row_at(i).term for i in range(page.model.rowCount())]  # type: ignore[union-attr]
+    assert "write-ahead log" in terms and "WAL" not in terms
+
+    # Edit a definition inline: double-click the cell, type, Enter.
+    index = page.proxy.index(_row_of(page, "checkpoint"), DEFINITION_COLUMN)
+    page.table.setCurrentIndex(index)
+    page.table.edit(index)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, MINE)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: "✎" in page.proxy.index(_row_of(page, "checkpoint"), DEFINITION_COLUMN).data()
+    )
+    first_run = page.shown_run()
+
+    # Re-run Full: a new glossary, and the edit is still there, shown as edited.
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=60_000)
+    qtbot.waitUntil(lambda: page.shown_run() == repo.current_run(project) != first_run)
+    row = page.model.row_at(
+        page.proxy.mapToSource(page.proxy.index(_row_of(page, "checkpoint"), 0)).row()
+    )
+    assert row is not None and row.edited and row.definition == MINE
+    assert row.suggested.startswith("A checkpoint is")  # the new suggestion, not overwritten
+    assert repo.definition_edits(project) == {"checkpoint": MINE}
+
+    # Issues of the shown run; double-click jumps to the entry.
+    issues = window.issues_page
+    assert issues.model.rowCount() > 0
+    issues.type_filter.setCurrentIndex(issues.type_filter.findData("contradiction"))
+    assert issues.proxy.rowCount() == 1
+    issues._open(issues.proxy.index(0, 0))
+    assert window.tabs.currentWidget() is page
+    assert page.table.currentIndex().data() == "checkpoint"
+
+    # Export what is shown; the edit is exported.
+    out = tmp_path / "storage.csv"
+    task = window.export_glossary(str(out), "csv")
+    assert task is not None
+    with qtbot.waitSignal(task.signals.finished, timeout=10_000):
+        pass
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = {r["term"]: r for r in csv.DictReader(f)}
+    assert rows["checkpoint"]["definition"] == MINE
+    assert rows["checkpoint"]["definition_kind"] == "edited"
