@@ -150,3 +150,72 @@ def test_run_in_background_prints_id_and_finishes(
         time.sleep(0.05)
     assert Run.get_by_id(run_id).status == "completed"
     assert Run.get_by_id(run_id).triggered_by == "cli"
+
+
+def test_generate_writes_each_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv as csv_module
+    import json
+    import xml.etree.ElementTree as ET
+
+    corpus = Path(__file__).parent / "data" / "glossary_en"
+    out = tmp_path / "g"
+    for fmt in ("md", "csv", "json", "tbx"):
+        code, _, err = run_cli(
+            capsys, "generate", "--input", str(corpus), "--output", f"{out}.{fmt}"
+        )
+        assert code == 0, err
+        assert f"({fmt})" in err
+        # The review's findings are reported on stderr.
+        assert "duplicate: “WAL” and “write-ahead log”" in err
+    assert "## write-ahead log" in (tmp_path / "g.md").read_text("utf-8")
+    with (tmp_path / "g.csv").open(encoding="utf-8", newline="") as f:
+        rows = {r["term"]: r for r in csv_module.DictReader(f)}
+    assert rows["write-ahead log"]["aliases"] == "WAL"
+    assert rows["checkpoint"]["source"] == "operations.txt:3"
+    data = json.loads((tmp_path / "g.json").read_text("utf-8"))
+    assert data["title"] == "glossary_en" and len(data["entries"]) == len(rows)
+    root = ET.parse(tmp_path / "g.tbx").getroot()
+    assert root.get("type") == "TBX-Basic"
+
+
+def test_generate_needs_a_format_it_knows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = Path(__file__).parent / "data" / "glossary_ja"
+    code, _, err = run_cli(
+        capsys, "generate", "--input", str(corpus), "--output", str(tmp_path / "g.docx")
+    )
+    assert code == 2 and "Choose a format" in err
+    code, _, _ = run_cli(
+        capsys,
+        "generate",
+        "--input",
+        str(corpus),
+        "--output",
+        str(tmp_path / "g.out"),
+        "--format",
+        "json",
+        "--lang",
+        "ja",
+    )
+    assert code == 0 and "転置索引" in (tmp_path / "g.out").read_text("utf-8")
+
+
+def test_export_a_project(
+    qapp: object, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = Path(__file__).parent / "data" / "glossary_en"
+    run_cli(capsys, "--data-dir", str(data), "project", "create", "S", "--docs", str(corpus))
+    code, _, err = run_cli(
+        capsys, "--data-dir", str(data), "export", "S", "--output", str(tmp_path / "x.md")
+    )
+    assert (code, "There is no glossary to export yet" in err) == (1, True)
+    code, _, err = run_cli(
+        capsys, "--data-dir", str(data), "run", "S", "--scope", "full", "--wait", "--quiet"
+    )
+    assert code == 0, err
+    code, _, err = run_cli(
+        capsys, "--data-dir", str(data), "export", "S", "--output", str(tmp_path / "x.md")
+    )
+    assert code == 0, err
+    assert "## checkpoint" in (tmp_path / "x.md").read_text("utf-8")

@@ -34,8 +34,13 @@ class Candidate:
     order: int  # position of the sentence in the corpus (documents in path order)
 
 
-def _is_japanese(term: str) -> bool:
-    return any("\u3040" <= c <= "\u9fff" for c in term)
+_JAPANESE = re.compile(r"[\u3040-\u9fff]")
+#: Every pattern but the apposition and the parenthesis wants the term near the start.
+_NEAR_START = 24
+
+
+def _is_japanese(text: str) -> bool:
+    return _JAPANESE.search(text) is not None
 
 
 @lru_cache(maxsize=8192)
@@ -78,6 +83,9 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
 def defining_pattern(term: str, sentence: str) -> str | None:
     """The name of the strongest definition pattern ``sentence`` matches for ``term``."""
     text = normalize(sentence).strip()
+    position = text.find(normalize(term)[:8])
+    if position > _NEAR_START and not any(c in text for c in ",(（"):
+        return None  # cheap test first: most mentions cannot be definitions
     for name, pattern in _patterns(term, _is_japanese(text)):
         if pattern.search(text):
             return name

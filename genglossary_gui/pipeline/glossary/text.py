@@ -73,44 +73,68 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+_CJK = re.compile(r"[\u3040-\u9fff\uff66-\uff9f]")
+_EN_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+
+
 def _is_cjk(text: str) -> bool:
-    return any("\u3040" <= c <= "\u9fff" or "\uff66" <= c <= "\uff9f" for c in text)
+    return _CJK.search(text) is not None
 
 
 class TermMatcher:
-    """Finds which of many terms occur in a sentence (NFKC and case-insensitive; English terms
-    on word boundaries and with a plural ending; Japanese terms anywhere)."""
+    """Finds which of many terms occur in a sentence (NFKC and case-insensitive). English
+    terms match whole words, the last one also in the plural; Japanese terms match anywhere,
+    the longest first (転置索引, not 索引)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        self._by_key: dict[str, str] = {}
-        patterns: list[str] = []
-        for term in sorted(set(terms), key=len, reverse=True):  # longest first
+        self._words: dict[tuple[str, ...], str] = {}
+        self._longest = 0
+        cjk: dict[str, str] = {}
+        for term in terms:
             key = normalize(term)
-            if not key or key in self._by_key:
-                continue
-            self._by_key[key] = term
             if _is_cjk(key):
-                patterns.append(re.escape(key))
-            else:
-                words = [re.escape(w) for w in key.split()]
-                patterns.append(r"(?<![\w-])" + r"\s+".join(words) + r"(?:e?s)?(?![\w-])")
-        self._regex = re.compile("|".join(patterns)) if patterns else None
+                cjk.setdefault(key, term)
+                continue
+            words = tuple(_EN_TOKEN.findall(key))
+            if words and words not in self._words:
+                self._words[words] = term
+                self._longest = max(self._longest, len(words))
+        self._cjk = cjk
+        ordered = sorted(cjk, key=len, reverse=True)
+        self._cjk_regex = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
     def find(self, sentence: str) -> list[str]:
-        """Terms occurring in ``sentence``, in order of appearance, each once; where terms
-        overlap the longest wins (転置索引, not 索引)."""
-        if self._regex is None:
-            return []
-        found: list[str] = []
-        for match in self._regex.finditer(normalize(sentence)):
-            term = self._lookup(match.group())
-            if term is not None and term not in found:
-                found.append(term)
-        return found
+        """Terms occurring in ``sentence``, in order of appearance, each once."""
+        text = normalize(sentence)
+        found: list[tuple[int, str]] = []
+        if self._words:
+            tokens = [(m.start(), m.group()) for m in _EN_TOKEN.finditer(text)]
+            i = 0
+            while i < len(tokens):
+                for n in range(min(self._longest, len(tokens) - i), 0, -1):
+                    term = self._lookup(tuple(t for _, t in tokens[i : i + n]))
+                    if term is not None:
+                        found.append((tokens[i][0], term))
+                        i += n
+                        break
+                else:
+                    i += 1
+        if self._cjk_regex is not None and _is_cjk(text):
+            found += [(m.start(), self._cjk[m.group()]) for m in self._cjk_regex.finditer(text)]
+        out: list[str] = []
+        for _, term in sorted(found, key=lambda f: f[0]):
+            if term not in out:
+                out.append(term)
+        return out
 
-    def _lookup(self, matched: str) -> str | None:
-        key = " ".join(matched.split())
-        for candidate in (key, key[:-1], key[:-2]):
-            if candidate in self._by_key:
-                return self._by_key[candidate]
+    def _lookup(self, words: tuple[str, ...]) -> str | None:
+        term = self._words.get(words)
+        if term is not None:
+            return term
+        last = words[-1]
+        for plural in ("es", "s"):
+            if last.endswith(plural) and len(last) > len(plural) + 1:
+                term = self._words.get((*words[:-1], last[: -len(plural)]))
+                if term is not None:
+                    return term
         return None
