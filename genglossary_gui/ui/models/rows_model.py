@@ -57,7 +57,7 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
 
         def key(row: R) -> tuple[bool, Any]:
             v = value(row)
-            return (v is None, v)
+            return (v is None, v.casefold() if isinstance(v, str) else v)
 
         return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
