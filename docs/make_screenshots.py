@@ -45,7 +45,8 @@ def settle(ms: int = 400) -> None:
 
 
 def main() -> None:
-    app = QApplication(sys.argv)
+    app = QApplication(sys.argv)  # kept alive for the whole session
+    assert app is not None
     tmp = Path(tempfile.mkdtemp(prefix="gg-shots-"))
     ja = tmp / "全文検索"
     shutil.copytree(ROOT / "tests" / "data" / "glossary_ja", ja)
