@@ -12,9 +12,12 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from genglossary_gui import __version__
+
+if TYPE_CHECKING:
+    from genglossary_gui.pipeline.extract import TermExtractor
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 _LANGS = ("auto", "ja", "en")
@@ -452,25 +455,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
         _open(args)
         _print_terms(_project_terms(_project(args.project).id, args.top or None), sys.stdout)
         return EXIT_OK
-    from genglossary_gui.pipeline.documents import SkipFile, iter_document_files, load_file
-    from genglossary_gui.pipeline.extract import TermExtractor
-
-    folder = Path(args.input).expanduser()
-    if not folder.is_dir():
-        raise CliError(f"{args.input!r} is not a folder.")
-    extractor = TermExtractor()
-    count = 0
-    for path in iter_document_files(folder):
-        rel = path.relative_to(folder).as_posix()
-        try:
-            loaded = load_file(path)
-        except SkipFile as skip:
-            print(f"skipped {rel}: {skip.reason}", file=sys.stderr)
-            continue
-        extractor.add(loaded.text, args.lang)
-        count += 1
-    if not count:
-        raise CliError(f"No readable .md or .txt documents in {args.input!r}.")
+    extractor, _documents, _languages = _read_folder(args.input, args.lang)
     ranked = extractor.ranked(top=args.top or None)
     _print_terms(((t.text, t.score, t.frequency) for t in ranked), sys.stdout)
     return EXIT_OK
@@ -493,18 +478,18 @@ def _write_export(
     print(f"Wrote {len(entries)} entries to {output} ({chosen}).", file=sys.stderr)
 
 
-def cmd_generate(args: argparse.Namespace) -> int:
+def _read_folder(
+    folder_arg: str, lang: str
+) -> tuple[TermExtractor, list[tuple[str, str]], Counter[str]]:
+    """Read every document of a folder into a term extractor; skipped files go to stderr."""
     from genglossary_gui.pipeline.documents import SkipFile, iter_document_files, load_file
     from genglossary_gui.pipeline.extract import TermExtractor
-    from genglossary_gui.pipeline.glossary import engine
-    from genglossary_gui.pipeline.glossary.export import entries_from_rows
-    from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS
 
-    folder = Path(args.input).expanduser()
+    folder = Path(folder_arg).expanduser()
     if not folder.is_dir():
-        raise CliError(f"{args.input!r} is not a folder.")
-    documents: list[tuple[str, str]] = []
+        raise CliError(f"{folder_arg!r} is not a folder.")
     extractor = TermExtractor()
+    documents: list[tuple[str, str]] = []
     languages: Counter[str] = Counter()
     for path in iter_document_files(folder):
         rel = path.relative_to(folder).as_posix()
@@ -513,10 +498,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
         except SkipFile as skip:
             print(f"skipped {rel}: {skip.reason}", file=sys.stderr)
             continue
-        languages[extractor.add(loaded.text, args.lang)] += 1
+        languages[extractor.add(loaded.text, lang)] += 1
         documents.append((rel, loaded.text))
     if not documents:
-        raise CliError(f"No readable .md or .txt documents in {args.input!r}.")
+        raise CliError(f"No readable .md or .txt documents in {folder_arg!r}.")
+    return extractor, documents, languages
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from genglossary_gui.pipeline.glossary import engine
+    from genglossary_gui.pipeline.glossary.export import entries_from_rows
+    from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS
+
+    folder = Path(args.input).expanduser()
+    extractor, documents, languages = _read_folder(args.input, args.lang)
     ranked = extractor.ranked(top=GLOSSARY_MAX_TERMS)
     print(f"{len(documents)} documents, {len(ranked)} terms", file=sys.stderr)
     entries = engine.generate_entries([(t.text, t.language) for t in ranked], documents)

@@ -12,12 +12,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.repositories import GlossaryRow, IssueRow
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
+from genglossary_gui.ui.widgets import make_table
 
 DEFINITION_COLUMN = 2
 ISSUE_TYPES = ["unclear", "circular", "duplicate", "contradiction", "unnecessary"]
@@ -128,25 +127,18 @@ class GlossaryPage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.count = QLabel()
-        self.table = QTableView()
-        self.table.setObjectName("glossaryTable")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.table = make_table(
+            self.proxy,
+            "glossaryTable",
+            stretch=DEFINITION_COLUMN,
+            widths={0: 180, 1: 140, 3: 90, 4: 150},
+        )
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        for column, width in ((0, 180), (1, 140), (3, 90), (4, 150)):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(DEFINITION_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.detail = QTextBrowser()
         self.detail.setObjectName("glossaryDetail")
@@ -357,18 +349,7 @@ class IssuesPage(QWidget):
             self.type_filter.addItem(kind.capitalize(), kind)
         self.type_filter.currentIndexChanged.connect(self._apply_filter)
         self.count = QLabel()
-        self.table = QTableView()
-        self.table.setObjectName("issuesTable")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().resizeSection(0, 110)
-        self.table.horizontalHeader().resizeSection(1, 180)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table(self.proxy, "issuesTable", stretch=2, widths={0: 110, 1: 180})
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
         hint = QLabel("Double-click (or Enter) opens the entry.")

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +15,7 @@ from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.ui.models.rows_model import FilterProxy, RowsTableModel
 from genglossary_gui.ui.models.tables import DocumentTableModel, TermTableModel
+from genglossary_gui.ui.widgets import make_table
 
 
 class _TablePage(QWidget):
@@ -43,15 +41,7 @@ class _TablePage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
         self.count = QLabel()
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table(self.proxy, f"{self.table_name}sTable")
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.count)
@@ -111,7 +101,6 @@ class DocumentsPage(_TablePage):
     def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
         super().__init__(manager, DocumentTableModel(), parent)
         self.model.setParent(self)
-        self.table.setObjectName("documentsTable")
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         for column, width in ((1, 90), (2, 90), (3, 100), (4, 260)):
@@ -132,7 +121,6 @@ class TermsPage(_TablePage):
     def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
         super().__init__(manager, TermTableModel(), parent)
         self.model.setParent(self)
-        self.table.setObjectName("termsTable")
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         for column, width in ((1, 90), (2, 90), (3, 90), (4, 100)):
