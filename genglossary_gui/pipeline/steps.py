@@ -328,7 +328,12 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
     run_id = _run_id(ctx)
     entries = _entries_to_work_on(project_id, run_id, step, ctx)
     ctx.progress(step, 0, len(entries))
-    issues = engine.review_entries(entries, engine.general_zipf, check=ctx.check)
+    issues = engine.review_entries(
+        entries,
+        engine.general_zipf,
+        check=ctx.check,
+        progress=lambda done, total: ctx.progress(step, done, total),
+    )
     ctx.check()
     repo.save_issues(project_id, run_id, issues)
     ctx.progress(step, len(entries), len(entries))
@@ -354,7 +359,11 @@ def refine_glossary(project_id: int, ctx: RunContext) -> str:
     ]
     ctx.progress(step, 0, len(entries))
     refined = engine.refine_entries(
-        entries, issues, repo.required_terms(project_id), check=ctx.check
+        entries,
+        issues,
+        repo.required_terms(project_id),
+        check=ctx.check,
+        progress=lambda done, total: ctx.progress(step, done, total),
     )
     ctx.check()
     repo.save_entries(project_id, run_id, "refined", refined)

@@ -575,12 +575,33 @@ def definition_edits(project_id: int) -> dict[str, str]:
     return {e.term: e.definition for e in query}
 
 
-def set_definition_edit(project_id: int, term: str, definition: str | None) -> None:
-    """Keep the user's own definition of ``term`` (``None`` or blank: back to the suggestion)."""
+def edit_for(edits: dict[str, str], term: str, aliases: Sequence[str] = ()) -> str | None:
+    """The user's definition for an entry: its term's or one of its aliases', ignoring case
+    (a term's display form, and which variant heads a merged entry, can change per run)."""
+    folded = {t.casefold(): d for t, d in edits.items()}
+    for name in (term, *aliases):
+        found = folded.get(name.casefold())
+        if found is not None:
+            return found
+    return None
+
+
+def set_definition_edit(
+    project_id: int, term: str, definition: str | None, aliases: Sequence[str] = ()
+) -> None:
+    """Keep the user's own definition of ``term`` (``None`` or blank: back to the suggestion).
+    Earlier edits of the same entry (another casing, or an alias) are replaced."""
+    names = {n.casefold() for n in (term, *aliases)}
     with db.atomic("IMMEDIATE"):
-        DefinitionEdit.delete().where(
-            (DefinitionEdit.project == project_id) & (DefinitionEdit.term == term)
-        ).execute()
+        stale = [
+            e.id
+            for e in DefinitionEdit.select(DefinitionEdit.id, DefinitionEdit.term).where(
+                DefinitionEdit.project == project_id
+            )
+            if e.term.casefold() in names
+        ]
+        if stale:
+            DefinitionEdit.delete().where(DefinitionEdit.id.in_(stale)).execute()
         if definition is not None and definition.strip():
             DefinitionEdit.create(project=project_id, term=term, definition=definition.strip())
     notify.publish("definition_edit", project_id)
@@ -628,7 +649,7 @@ class GlossaryRow:
     id: int
     term: str
     language: str
-    aliases: str
+    aliases: tuple[str, ...]
     definition: str
     suggested: str
     edited: bool
@@ -652,13 +673,14 @@ def glossary_rows(project_id: int, run_id: int) -> list[GlossaryRow]:
     )
     rows = []
     for e in query:
-        edited = edits.get(e.term)
+        aliases = tuple(json.loads(e.aliases))
+        edited = edit_for(edits, e.term, aliases)
         rows.append(
             GlossaryRow(
                 id=e.id,
                 term=e.term,
                 language=e.language,
-                aliases=", ".join(json.loads(e.aliases)),
+                aliases=aliases,
                 definition=edited if edited is not None else e.definition,
                 suggested=e.definition,
                 edited=edited is not None,

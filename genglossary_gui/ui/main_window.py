@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from genglossary_gui import __version__
-from genglossary_gui.pipeline.glossary.export import FORMAT_NAMES, FORMATS, SUFFIXES
+from genglossary_gui.pipeline.glossary.export import FORMAT_NAMES, FORMATS, SUFFIXES, format_for
 from genglossary_gui.pipeline.steps import SCOPES, default_scope, scope_available
 from genglossary_gui.runs.manager import RunManager, RunStartError
 from genglossary_gui.store import repositories as repo
@@ -333,7 +333,13 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def open_entry(self, term: str) -> None:
         self.tabs.setCurrentWidget(self.glossary_page)
-        self.glossary_page.select_term(term)
+        found = self.glossary_page.select_term(term)
+        if found is None:
+            self.statusBar().showMessage(
+                f"“{term}” has no entry of its own: refining dropped it.", 6000
+            )
+        elif found != term:
+            self.statusBar().showMessage(f"“{term}” was merged into “{found}”.", 6000)
 
     @Slot(int)
     def open_run_output(self, run_id: int) -> None:
@@ -355,8 +361,10 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        fmt = next(f for f in FORMATS if chosen.startswith(FORMAT_NAMES[f]))
-        if not Path(path).suffix:
+        try:
+            fmt = format_for(path)  # the name typed wins over the file-type filter
+        except ValueError:
+            fmt = next(f for f in FORMATS if chosen.startswith(FORMAT_NAMES[f]))
             path += SUFFIXES[fmt]
         self.export_glossary(path, fmt)
 

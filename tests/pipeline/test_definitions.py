@@ -29,6 +29,10 @@ from genglossary_gui.pipeline.glossary.text import TermMatcher, sentences
         ("シャード", "シャードは索引の一部を指す。", "wo-sasu"),
         ("辞書", "辞書は単語の一覧である。", "wa-dearu"),
         ("分散索引", "分散索引（シャード）は複数のサーバーに置かれる。", "parenthesis"),
+        # Emphasis, code and quotation marks around the term.
+        ("shard", "**Shard** is a horizontal partition of the index.", "is-a"),
+        ("kubectl", "`kubectl` is a command-line tool.", "is-a"),
+        ("シャード", "「シャード」とは索引の一部である。", "toha"),
     ],
 )
 def test_defining_sentences(term: str, sentence: str, pattern: str) -> None:
@@ -51,6 +55,12 @@ def test_defining_sentences(term: str, sentence: str, pattern: str) -> None:
         ("索引", "分散索引（シャード）は複数のサーバーに置かれる。"),  # inside a compound
         ("スコアリング", "スコアリングでは単語の出現頻度を使う。"),
         ("サーバ", "各サーバは索引を持つ。"),  # は, but no である/のこと
+        ("シャード", "シャードとは何ですか？"),  # a question
+        ("shard", "Is a shard a partition?"),
+        ("shard", "We rebuilt the shard, the index and the cache, then left."),  # a list
+        ("shard", "Look at the shard (see below)."),  # a cross-reference
+        ("索引", "索引（後述）を参照する。"),
+        ("replica", "The replica (3) lags."),
     ],
 )
 def test_mentions_are_not_definitions(term: str, sentence: str) -> None:
@@ -66,7 +76,10 @@ def test_circular_definitions() -> None:
 
 
 def test_sentences_keep_their_lines() -> None:
-    text = "# Title\n\nFirst one. Second\nspans lines. Third!\n- item\n一文目。二文目。\n三文目。\n"
+    text = (
+        "# Title\n\nFirst one. Second\nspans lines. Third!\n- item\n\n一文目。二文目。\n"
+        "三文目。\n- A shard is a horizontal\n  partition of the index.\n- Next item\n"
+    )
     found = [(s.line, s.text) for s in sentences("a.md", text)]
     assert found == [
         (1, "Title"),
@@ -74,9 +87,12 @@ def test_sentences_keep_their_lines() -> None:
         (3, "Second spans lines."),
         (4, "Third!"),
         (5, "item"),
-        (6, "一文目。"),
-        (6, "二文目。"),
-        (7, "三文目。"),
+        (7, "一文目。"),
+        (7, "二文目。"),
+        (8, "三文目。"),
+        # A wrapped list item is one sentence.
+        (9, "A shard is a horizontal partition of the index."),
+        (11, "Next item"),
     ]
 
 
@@ -85,3 +101,36 @@ def test_term_matcher_handles_width_case_plural_and_compounds() -> None:
     assert matcher.find("Two ＡＰＩｓ and the Write-Ahead Logs.") == ["API", "write-ahead log"]
     assert matcher.find("転置索引を使う。") == ["転置索引"]  # the longest match wins
     assert matcher.find("The rapid growth.") == []
+
+
+def test_term_matcher_keeps_symbols_and_katakana_boundaries() -> None:
+    matcher = TermMatcher(["C++", "C#", "C", "ログ"])
+    assert matcher.find("We use C# and C++, not C.") == ["C#", "C++", "C"]
+    assert matcher.find("ブログとカタログ。") == []  # ログ inside longer katakana words
+    assert matcher.find("ログを見る。") == ["ログ"]
+
+
+def test_duplicates_need_the_whole_acronym_and_real_plurals() -> None:
+    from genglossary_gui.pipeline.glossary.engine import Entry, find_duplicates
+
+    terms = [
+        "OS",
+        "operating system",
+        "CSS",
+        "cascading style sheets",
+        "TLS",
+        "transport layer",
+        "news",
+        "new",
+        "process",
+        "processes",
+        "APIs",
+        "API",
+    ]
+    pairs = {(a, b) for a, b, _ in find_duplicates([Entry(t, "en", "", "none") for t in terms])}
+    assert pairs == {
+        ("OS", "operating system"),
+        ("CSS", "cascading style sheets"),
+        ("processes", "process"),
+        ("API", "APIs"),
+    }

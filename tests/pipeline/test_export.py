@@ -115,8 +115,9 @@ def test_tbx_basic_structure() -> None:
     assert by_term["転置索引"][1].get(XML_LANG) == "ja"
     # A mere mention is exported as context, not as a definition.
     engine_sec = by_term["storage engine"][1]
-    assert engine_sec.find("t:descrip[@type='definition']", NS) is None
-    assert engine_sec.find("t:descrip[@type='context']", NS) is not None
+    assert engine_sec.find(".//t:descrip[@type='definition']", NS) is None
+    # TBX-Basic keeps a context sentence with its term.
+    assert engine_sec.find("t:termSec/t:descrip[@type='context']", NS) is not None
 
 
 def test_markdown_snapshot() -> None:
@@ -127,3 +128,31 @@ def test_markdown_snapshot() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="Unknown format"):
         export(ENTRIES, "docx")
+
+
+def test_tbx_drops_characters_xml_forbids_and_types_acronyms() -> None:
+    entry = ExportEntry(
+        "DNS",
+        "en",
+        "The DNS\x0c maps names\x00 to addresses.",
+        "defining",
+        0.9,
+        aliases=["domain name system"],
+    )
+    root = ET.fromstring(export([entry], "tbx").encode())  # would fail on \x0c or \x00
+    sec = root.find("t:text/t:body/t:conceptEntry/t:langSec", NS)
+    assert sec is not None
+    assert sec.find("t:descrip", NS).text == "The DNS maps names to addresses."  # type: ignore[union-attr]
+    types = [n.text for n in sec.findall("t:termSec/t:termNote", NS)]
+    assert types == ["acronym", "variant"]
+
+
+def test_markdown_anchors_are_distinct_and_line_starts_escaped() -> None:
+    entries = [
+        ExportEntry("C++", "en", "1. A language.", "defining", 0.9, see_also=["C#"]),
+        ExportEntry("C#", "en", "- Another one.", "defining", 0.9),
+    ]
+    text = export(entries, "md")
+    assert '<a id="term-c"></a>' in text and '<a id="term-c-2"></a>' in text
+    assert "[C\\#](#term-c)" in text  # C# sorts first and keeps the plain anchor
+    assert "\n1\\. A language." in text and "\n\\- Another one." in text

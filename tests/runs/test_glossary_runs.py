@@ -113,3 +113,24 @@ def test_review_alone_works_on_the_current_glossary(
     # The run holds a complete glossary of its own: the current one's entries and new issues.
     assert len(repo.load_entries(run_id, "provisional")) == len(repo.load_entries(first, "refined"))
     assert {i["type"] for i in repo.load_issues(run_id)} >= {"contradiction"}
+
+
+def test_edit_survives_a_change_of_casing(data_dir: Path, tmp_path: Path) -> None:
+    from genglossary_gui.pipeline.glossary.export import project_glossary
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("Raft is a consensus algorithm. Raft elects a leader.\n")
+    project = repo.create_project("p", [str(docs)])
+    run_to_completion(project, "import")
+    run_to_completion(project, "full")
+    repo.set_definition_edit(project, "Raft", "My words about Raft.")
+    # A new document writes the term in lower case; the display form follows the corpus.
+    (docs / "b.md").write_text("The raft log. The raft leader. The raft term. raft again.\n")
+    run_to_completion(project, "import")
+    run_id = run_to_completion(project, "full")
+    rows = {r.term.casefold(): r for r in repo.glossary_rows(project, run_id)}
+    assert rows["raft"].edited and rows["raft"].definition == "My words about Raft."
+    exported = {e.term.casefold(): e for e in project_glossary(project)}
+    assert exported["raft"].definition == "My words about Raft."
+    assert exported["raft"].definition_kind == "edited"

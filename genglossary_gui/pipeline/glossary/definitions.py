@@ -80,16 +80,39 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
+# Emphasis, code and quotation marks around a term do not change what a sentence says:
+# "**Shard** is a …", "`kubectl` is a …", 「シャード」とは….
+_MARKS = re.compile(r"[*`「」『』“”\"]|(?<![\w])_{1,2}|_{1,2}(?![\w])")
+_QUESTION = re.compile(r"[?？]\s*$|(?:か|かな)[。．]?\s*$|とは\s*(?:何|なに|どう|どの|なぜ)")
+# A parenthesis holding a cross-reference or a number explains nothing.
+_NOT_AN_EXPLANATION = re.compile(
+    r"[（(]\s*(?:see\b|cf\.|e\.g\.|後述|前述|参照|図|表|注|\d[\d\s.,%-]*[）)])"
+)
+
+
 def defining_pattern(term: str, sentence: str) -> str | None:
     """The name of the strongest definition pattern ``sentence`` matches for ``term``."""
-    text = normalize(sentence).strip()
+    text = _MARKS.sub("", normalize(sentence)).strip()
+    if _QUESTION.search(text):
+        return None  # "シャードとは何ですか？", "Is a shard a partition?" define nothing
     position = text.find(normalize(term)[:8])
     if position > _NEAR_START and not any(c in text for c in ",(（"):
         return None  # cheap test first: most mentions cannot be definitions
     for name, pattern in _patterns(term, _is_japanese(text)):
-        if pattern.search(text):
-            return name
+        match = pattern.search(text)
+        if match is None:
+            continue
+        if name == "parenthesis" and _NOT_AN_EXPLANATION.search(text, match.start()):
+            continue
+        if name == "appositive" and _is_list(text, match.end()):
+            continue
+        return name
     return None
+
+
+def _is_list(text: str, after: int) -> bool:
+    """ "the shard, the index and the cache": a list, not an apposition."""
+    return re.match(r"\s*(?:and|or)\b", text[after:]) is not None or " and " in text[:after]
 
 
 def best_definition(candidates: list[Candidate]) -> Candidate | None:

@@ -220,10 +220,31 @@ def _initials(phrase: str) -> str:
 
 
 def _variant_key(term: str) -> str:
+    if re.fullmatch(r"[A-Z][A-Z0-9]+s", term):
+        term = term[:-1]  # APIs ~ API
     key = normalize(term)
     key = re.sub(r"(?<=[\u30a0-\u30ff])ー(?=$|[^\u30a0-\u30ff])", "", key)  # サーバー ~ サーバ
-    key = re.sub(r"[\s\-_・]", "", key)
-    return key[:-1] if key.endswith("s") and len(key) > 3 and key.isascii() else key
+    words = key.split()
+    if words and key.isascii():
+        words[-1] = _singular(words[-1])
+    return re.sub(r"[\s\-_・]", "", " ".join(words))
+
+
+def _singular(word: str) -> str:
+    """An English plural made singular, conservatively: a stem of three letters or fewer
+    (news, bus) is left alone."""
+    for ending, replacement in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("shes", "sh"),
+        ("ches", "ch"),
+        ("xes", "x"),
+        ("s", ""),
+    ):
+        if word.endswith(ending) and not word.endswith(("ss", "us", "is")):
+            stem = word[: -len(ending)] + replacement
+            return stem if len(stem) > 3 else word
+    return word
 
 
 def find_duplicates(entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
@@ -249,9 +270,16 @@ def find_duplicates(entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
             continue
         initials = _initials(entry.term)
         for acronym in acronyms:
-            if initials == acronym.lower().rstrip("s") or _expands(acronym, entry):
+            if initials == _acronym_key(acronym) or _expands(acronym, entry):
                 pairs.append((acronym, entry.term, "an acronym and its expansion"))
     return pairs
+
+
+def _acronym_key(acronym: str) -> str:
+    """OS -> os, CSS -> css, APIs -> api: only a lower-case plural s is dropped."""
+    if acronym.endswith("s") and acronym[:-1].isupper():
+        acronym = acronym[:-1]
+    return acronym.lower()
 
 
 def _expands(acronym: str, entry: Entry) -> bool:
@@ -273,11 +301,14 @@ def review_entries(
     entries: Sequence[Entry],
     everyday: Callable[[str, str], float | None] | None = None,
     check: Check = lambda: None,
+    progress: Progress | None = None,
 ) -> list[IssueData]:
     """Problems of a glossary, each described for a user."""
     issues: list[IssueData] = []
-    for entry in entries:
+    for done, entry in enumerate(entries, start=1):
         check()
+        if progress is not None:
+            progress(done, len(entries))
         if entry.kind == "none":
             issues.append(
                 IssueData(
@@ -382,6 +413,7 @@ def refine_entries(
     issues: Sequence[IssueData],
     required: set[str],
     check: Check = lambda: None,
+    progress: Progress | None = None,
 ) -> list[Entry]:
     """Merge duplicates into one entry with aliases, drop everyday words (never a required
     term), keep the strongest definition, and link entries whose definitions mention each
@@ -404,8 +436,10 @@ def refine_entries(
         del by_term[merge.term]
     names = {alias: e.term for e in by_term.values() for alias in [e.term, *e.aliases]}
     matcher = TermMatcher(names)
-    for entry in by_term.values():
+    for done, entry in enumerate(by_term.values(), start=1):
         check()
+        if progress is not None:
+            progress(done, len(by_term))
         mentioned = {names[t] for t in matcher.find(entry.definition)}
         entry.see_also = sorted(mentioned - {entry.term})
     return sorted(by_term.values(), key=lambda e: normalize(e.term))
@@ -416,6 +450,8 @@ _KIND_RANK = {"defining": 2, "context": 1, "none": 0}
 
 def _better(a: Entry, b: Entry, required: set[str]) -> bool:
     def key(e: Entry) -> tuple[int, int, float, int]:
-        return (e.term in required, _KIND_RANK[e.kind], e.confidence, len(e.term))
+        # Required first, then the better definition; on a tie the shorter form (API over
+        # APIs) heads the entry.
+        return (e.term in required, _KIND_RANK[e.kind], e.confidence, -len(e.term))
 
     return key(a) >= key(b)

@@ -57,15 +57,31 @@ def _tick(progress: Callable[[int, int], None] | None, i: int, total: int) -> No
         progress(i, total)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+_MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
 
 
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    # A leading "1." or "-" would start a list or a rule.
+    return _MD_LINE_START.sub(
+        lambda m: f"{m.group(1) or m.group(4) or ''}{m.group(2) or ''}\\{m.group(3) or m.group(5)}",
+        escaped,
+    )
 
 
-def _anchor(term: str) -> str:
-    return "term-" + re.sub(r"[^\w]+", "-", term.casefold()).strip("-")
+def _anchors(terms: Sequence[str]) -> dict[str, str]:
+    """A distinct HTML id per term (C++, C# and C would all slug to "term-c")."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for term in terms:
+        slug = "term-" + (re.sub(r"[^\w]+", "-", term.casefold()).strip("-") or "x")
+        anchor, n = slug, 2
+        while anchor in used:
+            anchor, n = f"{slug}-{n}", n + 1
+        used.add(anchor)
+        out[term] = anchor
+    return out
 
 
 def to_markdown(
@@ -75,8 +91,9 @@ def to_markdown(
     progress: Callable[[int, int], None] | None = None,
 ) -> str:
     lines = [f"# {_md(title)}", ""]
+    anchors = _anchors([e.term for e in entries])
     for i, e in enumerate(entries, start=1):
-        lines.append(f'<a id="{_anchor(e.term)}"></a>')
+        lines.append(f'<a id="{anchors[e.term]}"></a>')
         lines.append(f"## {_md(e.term)}")
         lines.append("")
         if e.aliases:
@@ -95,7 +112,9 @@ def to_markdown(
         lines.append(f"<small>{'; '.join(notes)}</small>")
         lines.append("")
         if e.see_also:
-            links = ", ".join(f"[{_md(t)}](#{_anchor(t)})" for t in e.see_also)
+            links = ", ".join(
+                f"[{_md(t)}](#{anchors[t]})" if t in anchors else _md(t) for t in e.see_also
+            )
             lines.append(f"*See also:* {links}")
             lines.append("")
         _tick(progress, i, len(entries))
@@ -156,8 +175,12 @@ def to_json(
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
+# Characters XML 1.0 forbids (text converted from PDF often carries form feeds and such).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _x(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return escape(_NOT_XML.sub("", text), {'"': "&quot;"})
 
 
 def to_tbx(
@@ -196,16 +219,22 @@ def to_tbx(
                     f'        <ref type="crossReference" target="{ids[other]}">{_x(other)}</ref>'
                 )
         out.append(f'        <langSec xml:lang="{_x(lang)}">')
-        if e.definition:
-            # A mere mention is a context sentence in TBX terms, not a definition.
-            kind = "context" if e.definition_kind == "context" else "definition"
-            out.append(f'          <descrip type="{kind}">{_x(e.definition)}</descrip>')
-        if e.source:
-            out.append(f'          <admin type="source">{_x(e.source)}</admin>')
-        for name, term_type in [(e.term, "fullForm"), *[(a, _alias_type(a)) for a in e.aliases]]:
+        is_context = e.definition_kind == "context"
+        if e.definition and not is_context:
+            out.append(f'          <descrip type="definition">{_x(e.definition)}</descrip>')
+        names = [
+            (e.term, _term_type(e.term, headword=True)),
+            *[(a, _term_type(a)) for a in e.aliases],
+        ]
+        for position, (name, term_type) in enumerate(names):
             out.append("          <termSec>")
             out.append(f"            <term>{_x(name)}</term>")
             out.append(f'            <termNote type="termType">{term_type}</termNote>')
+            if position == 0 and e.definition and is_context:
+                # A mere mention is a context sentence, which TBX-Basic keeps with the term.
+                out.append(f'            <descrip type="context">{_x(e.definition)}</descrip>')
+            if position == 0 and e.source:
+                out.append(f'            <admin type="source">{_x(e.source)}</admin>')
             out.append("          </termSec>")
         out.append("        </langSec>")
         out.append("      </conceptEntry>")
@@ -214,8 +243,10 @@ def to_tbx(
     return "\n".join(out) + "\n"
 
 
-def _alias_type(alias: str) -> str:
-    return "acronym" if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", alias) else "variant"
+def _term_type(name: str, headword: bool = False) -> str:
+    if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", name):
+        return "acronym"
+    return "fullForm" if headword else "variant"
 
 
 def format_for(path: str, fmt: str | None = None) -> str:
@@ -235,9 +266,11 @@ def format_for(path: str, fmt: str | None = None) -> str:
 
 def entries_from_rows(rows: Sequence[dict], edits: dict[str, str]) -> list[ExportEntry]:  # type: ignore[type-arg]
     """Export entries from stored entry rows, the user's own definitions taking precedence."""
+    from genglossary_gui.store.repositories import edit_for
+
     out = []
     for r in rows:
-        edited = edits.get(r["term"])
+        edited = edit_for(edits, r["term"], r["aliases"])
         out.append(
             ExportEntry(
                 term=r["term"],

@@ -24,19 +24,33 @@ _MARKDOWN_PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s?)")
 _MAX_SENTENCE_CHARS = 600
 
 
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+
+
 def sentences(path: str, text: str) -> Iterator[Sentence]:
-    """Split a document into sentences, each with the line it starts on."""
+    """Split a document into sentences, each with the line it starts on.
+
+    Paragraphs are lines up to a blank line; a heading is a sentence of its own; a list item
+    or quote starts a new paragraph, and the lines wrapped after it continue it.
+    """
     paragraph: list[tuple[int, str]] = []  # (line number, stripped line)
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
-        block_start = bool(_MARKDOWN_PREFIX.match(raw)) or line.startswith(("```", "|"))
-        if not line or block_start:
+        if not line or line.startswith(("```", "|")):
             yield from _split(path, paragraph)
             paragraph = []
-            item = _MARKDOWN_PREFIX.sub("", raw).strip() if block_start else ""
-            if item and not item.startswith(("```", "|")):
-                # A heading or list item is a sentence of its own.
-                yield from _split(path, [(number, item)])
+            continue
+        if _HEADING.match(raw):
+            yield from _split(path, paragraph)
+            paragraph = []
+            yield from _split(path, [(number, _HEADING.sub("", raw).strip())])
+            continue
+        if _MARKDOWN_PREFIX.match(raw):
+            yield from _split(path, paragraph)
+            paragraph = []
+            item = _MARKDOWN_PREFIX.sub("", raw).strip()
+            if item:
+                paragraph.append((number, item))
             continue
         paragraph.append((number, line))
     yield from _split(path, paragraph)
@@ -74,11 +88,20 @@ def normalize(text: str) -> str:
 
 
 _CJK = re.compile(r"[\u3040-\u9fff\uff66-\uff9f]")
-_EN_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+# Words, with inner hyphens and apostrophes, and a trailing + or # (C++, C#, F#).
+_EN_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*[+#]*")
+_KATAKANA = "\u30a0-\u30ff"
 
 
 def _is_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
+
+
+def _cjk_pattern(key: str) -> str:
+    """A katakana word does not match inside a longer katakana word (ログ in ブログ)."""
+    if re.fullmatch(f"[{_KATAKANA}]+", key):
+        return f"(?<![{_KATAKANA}]){re.escape(key)}(?![{_KATAKANA}])"
+    return re.escape(key)
 
 
 class TermMatcher:
@@ -101,7 +124,7 @@ class TermMatcher:
                 self._longest = max(self._longest, len(words))
         self._cjk = cjk
         ordered = sorted(cjk, key=len, reverse=True)
-        self._cjk_regex = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._cjk_regex = re.compile("|".join(map(_cjk_pattern, ordered))) if ordered else None
 
     def find(self, sentence: str) -> list[str]:
         """Terms occurring in ``sentence``, in order of appearance, each once."""

@@ -42,7 +42,7 @@ class GlossaryTableModel(RowsTableModel[GlossaryRow]):
         super().__init__(
             [
                 Column("Term", lambda r: r.term, tooltip=lambda r: r.term),
-                Column("Aliases", lambda r: r.aliases),
+                Column("Aliases", lambda r: ", ".join(r.aliases)),
                 Column(
                     "Definition",
                     lambda r: r.definition,
@@ -91,6 +91,10 @@ class GlossaryTableModel(RowsTableModel[GlossaryRow]):
             return False
         self.definition_edited.emit(row.term, "" if text == row.suggested else text)
         return True
+
+
+def _aliases(row: GlossaryRow) -> list[str]:
+    return list(row.aliases)
 
 
 def _definition_text(row: GlossaryRow) -> str:
@@ -168,6 +172,7 @@ class GlossaryPage(QWidget):
         layout.addWidget(splitter)
         manager.table_changed.connect(self._on_table_changed)
         manager.database_changed.connect(self._on_external_change)
+        manager.run_changed.connect(self._on_run_changed)
         self._fingerprint: tuple[object, ...] = ()
 
     # -- which run -----------------------------------------------------------------------------
@@ -191,10 +196,10 @@ class GlossaryPage(QWidget):
     def _reload_runs(self, keep_choice: bool = True) -> None:
         chosen = self.shown_run() if keep_choice else None
         if chosen is not None and self._fingerprint and chosen == self._fingerprint[0]:
+            # self._fingerprint[0] is the current run as of the last reload.
             chosen = None  # the user was looking at the current glossary: follow it
         current = repo.current_run(self._project_id) if self._project_id is not None else None
         runs = repo.glossary_runs(self._project_id) if self._project_id is not None else []
-        self._fingerprint = (current, tuple(r.id for r in runs))
         self.runs.blockSignals(True)
         self.runs.clear()
         for run in runs:
@@ -217,6 +222,7 @@ class GlossaryPage(QWidget):
     @Slot()
     def _on_run_chosen(self) -> None:
         self.reload_entries()
+        self._fingerprint = self._state() if self._project_id is not None else ()
         self.run_shown.emit(self.shown_run())
 
     def reload_entries(self) -> None:
@@ -231,27 +237,44 @@ class GlossaryPage(QWidget):
         self.count.setText(f"{len(rows):,} entries" + (f", {edited} edited" if edited else ""))
         self._show_detail(self.table.currentIndex())
 
-    def select_term(self, term: str) -> bool:
+    def select_term(self, term: str) -> str | None:
+        """Select the entry of ``term``, or of the entry it was merged into (as an alias);
+        returns that entry's term, or None if there is none (refining dropped it)."""
+        wanted = term.casefold()
+        target = next(
+            (
+                r.term
+                for r in self.model.rows()
+                if r.term.casefold() == wanted or wanted in (a.casefold() for a in r.aliases)
+            ),
+            None,
+        )
+        if target is None:
+            return None
+        if self.filter.text():
+            self.filter.clear()  # the filter must not hide what was asked for
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
-            if index.data() == term:
+            if index.data() == target:
                 self.table.setCurrentIndex(index)
                 self.table.scrollTo(index)
-                return True
-        return False
+                break
+        return target
 
     # -- editing -------------------------------------------------------------------------------
 
     @Slot(str, str)
     def _save_edit(self, term: str, definition: str) -> None:
         if self._project_id is not None:
-            repo.set_definition_edit(self._project_id, term, definition or None)
+            row = next((r for r in self.model.rows() if r.term == term), None)
+            aliases = _aliases(row) if row is not None else []
+            repo.set_definition_edit(self._project_id, term, definition or None, aliases)
 
     @Slot()
     def _revert(self) -> None:
         row = self._current_row()
         if row is not None and self._project_id is not None:
-            repo.set_definition_edit(self._project_id, row.term, None)
+            repo.set_definition_edit(self._project_id, row.term, None, _aliases(row))
 
     def _current_row(self) -> GlossaryRow | None:
         index = self.table.currentIndex()
@@ -269,7 +292,7 @@ class GlossaryPage(QWidget):
         e = html.escape
         parts = [f"<h3>{e(row.term)}</h3>"]
         if row.aliases:
-            parts.append(f"<p><i>Also:</i> {e(row.aliases)}</p>")
+            parts.append(f"<p><i>Also:</i> {e(', '.join(row.aliases))}</p>")
         if row.edited:
             parts.append(
                 f"<p><b>Your definition:</b> {e(row.definition)}</p>"
@@ -310,14 +333,26 @@ class GlossaryPage(QWidget):
         elif table == "definition_edit":
             self.reload_entries()
 
+    @Slot(int)
+    def _on_run_changed(self, run_id: int) -> None:
+        # A listed run changed status (its label says running/failed/cancelled).
+        if self.runs.findData(run_id) >= 0:
+            self._reload_runs()
+
     @Slot()
     def _on_external_change(self) -> None:
+        """Commits of other processes (the step processes included): reload what moved."""
         if self._project_id is None:
             return
-        current = repo.current_run(self._project_id)
-        runs = tuple(r.id for r in repo.glossary_runs(self._project_id))
-        if (current, runs) != self._fingerprint:
+        if self._state() != self._fingerprint:
             self._reload_runs()
+
+    def _state(self) -> tuple[object, ...]:
+        assert self._project_id is not None
+        current = repo.current_run(self._project_id)
+        runs = tuple((r.id, r.status) for r in repo.glossary_runs(self._project_id))
+        shown = self.shown_run()
+        return (current, runs, shown, repo.final_stage(shown) if shown is not None else None)
 
 
 class IssueTableModel(RowsTableModel[IssueRow]):
