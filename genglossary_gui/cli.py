@@ -69,7 +69,13 @@ def _parser() -> argparse.ArgumentParser:
         help="run in this terminal with live progress (Ctrl+C cancels); otherwise the run "
         "goes on in the background and its id is printed",
     )
-    run.add_argument("--top", type=int, default=50, metavar="N", help="terms to print (--wait)")
+    run.add_argument(
+        "--top",
+        type=int,
+        default=50,
+        metavar="N",
+        help="terms or glossary entries to print at the end (--wait; 0 = all)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress output")
     # Internal: the background child reports its run id on stdout, then goes silent.
     run.add_argument("--report-run-id", action="store_true", help=argparse.SUPPRESS)
@@ -204,6 +210,15 @@ def _print_terms(rows: Iterable[tuple[str, float, int]], out: TextIO) -> None:
         out.write(f"{text}\t{score:.4f}\t{frequency}\n")
 
 
+def _print_glossary(project_id: int, top: int | None) -> None:
+    """The current glossary, one entry per line: ``term<TAB>definition``."""
+    from genglossary_gui.pipeline.glossary.export import project_glossary
+
+    entries = sorted(project_glossary(project_id), key=lambda e: e.term.casefold())
+    for e in entries[:top] if top else entries:
+        sys.stdout.write(f"{e.term}\t{' '.join(e.definition.split())}\n")
+
+
 def _project_terms(project_id: int, top: int | None) -> list[tuple[str, float, int]]:
     from genglossary_gui.store import repositories as repo
 
@@ -282,8 +297,10 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
     if run.status == "completed":
         if not args.quiet:
             print(f"Run {run_id} completed: {run.summary}", file=sys.stderr)
-        if scope in ("extract", "full"):
+        if scope == "extract":
             _print_terms(_project_terms(project_id, args.top or None), sys.stdout)
+        elif scope in ("full", "generate", "review", "refine"):
+            _print_glossary(project_id, args.top or None)
         return EXIT_OK
     if run.status == "cancelled":
         print(f"Run {run_id} cancelled.", file=sys.stderr)

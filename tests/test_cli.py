@@ -210,10 +210,15 @@ def test_export_a_project(
         capsys, "--data-dir", str(data), "export", "S", "--output", str(tmp_path / "x.md")
     )
     assert (code, "There is no glossary to export yet" in err) == (1, True)
-    code, _, err = run_cli(
-        capsys, "--data-dir", str(data), "run", "S", "--scope", "full", "--wait", "--quiet"
+    code, out, err = run_cli(
+        capsys, "--data-dir", str(data), "run", "S", "--scope", "full", "--wait", "--top", "0"
     )
     assert code == 0, err
+    # The glossary is printed, one entry per line.
+    printed = dict(line.split("\t") for line in out.splitlines())
+    assert printed["checkpoint"] == (
+        "A checkpoint is the point up to which every page is safely on disk."
+    )
     code, _, err = run_cli(
         capsys, "--data-dir", str(data), "export", "S", "--output", str(tmp_path / "x.md")
     )
