@@ -6,6 +6,7 @@ and is never held while emitting a signal, touching the database or the pool.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from genglossary_gui.pipeline.steps import SCOPES
 from genglossary_gui.runs.monitor import OwnerMonitor
 from genglossary_gui.runs.worker import Pipeline, RunWorker, WorkerSignals
 from genglossary_gui.store import notify, transitions
+from genglossary_gui.store.models import RunStatus
 from genglossary_gui.store.owner import Owner, current_owner
 from genglossary_gui.store.transitions import CancelResult
 
@@ -129,7 +131,12 @@ class RunManager(QObject):
             self._queue(worker)
         except Exception as exc:
             self._forget(run_id)
-            transitions.mark_failed(run_id, f"Could not start the run: {exc}")
+            # Retried like any final status write: the row must not stay pending forever.
+            with contextlib.suppress(transitions.FinalizeError):
+                transitions.finalize_run(
+                    run_id,
+                    transitions.Outcome(RunStatus.FAILED, error=f"Could not start the run: {exc}"),
+                )
             raise RunStartError(run_id, str(exc)) from exc
         return run_id
 
