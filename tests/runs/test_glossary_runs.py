@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,10 @@ def test_late_cancel_keeps_the_new_glossary(
     project, first = project_with_glossary
     real_refine = steps.STEPS["refine"]
 
+    refining = threading.Event()
+
     def refine_past_last_check(project_id: int, ctx: RunContext) -> str:
+        refining.set()
         ctx.token.wait(30)  # Cancel arrives, but this step finishes its work anyway
         ctx.token = type(ctx.token)()  # past its last check point
         return real_refine(project_id, ctx)
@@ -95,7 +99,7 @@ def test_late_cancel_keeps_the_new_glossary(
     monkeypatch.setitem(steps.STEPS, "refine", refine_past_last_check)
     manager = make_manager(steps.run_scope)
     run_id = manager.start_run(project, "full")
-    qtbot.waitUntil(lambda: bool(repo.load_issues(run_id)), timeout=30_000)
+    qtbot.waitUntil(refining.is_set, timeout=30_000)  # inside the last step, not before it
     manager.cancel_run(run_id)
     assert _finish(qtbot, manager, run_id).status == "completed"
     assert repo.current_run(project) == run_id != first
