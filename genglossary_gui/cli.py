@@ -99,6 +99,32 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--project", metavar="NAME", help="a project's extracted terms")
     terms.add_argument("--lang", choices=_LANGS, default="auto")
     terms.add_argument("--top", type=int, default=0, metavar="N", help="best N only (0 = all)")
+    mark = sub.add_parser("mark", help="mark terms required or excluded (kept across re-runs)")
+    mark.add_argument("project")
+    mark.add_argument("terms", nargs="+", metavar="TERM")
+    which = mark.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--require",
+        action="store_const",
+        const="required",
+        dest="status",
+        help="always define these terms; never drop them",
+    )
+    which.add_argument(
+        "--exclude",
+        action="store_const",
+        const="excluded",
+        dest="status",
+        help="never put these terms in the glossary",
+    )
+    which.add_argument(
+        "--reset",
+        action="store_const",
+        const="candidate",
+        dest="status",
+        help="let the ranking decide again",
+    )
+
     gen = sub.add_parser(
         "generate",
         help="one-step glossary of a folder (no project): extract, define, review, refine, export",
@@ -583,6 +609,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_mark(args: argparse.Namespace) -> int:
+    from genglossary_gui.store import repositories as repo
+    from genglossary_gui.store.models import Term, TermStatus
+
+    _open(args)
+    project = _project(args.project)
+    by_text = {t.text.casefold(): t for t in Term.select().where(Term.project == project.id)}
+    missing = [t for t in args.terms if t.casefold() not in by_text]
+    if missing:
+        raise CliError(
+            f"Not among the project's terms: {', '.join(missing)}. "
+            "Extract terms first, or check the spelling."
+        )
+    ids = [by_text[t.casefold()].id for t in args.terms]
+    repo.set_term_status(project.id, ids, TermStatus(args.status))
+    print(f"Marked {len(ids)} term(s) {args.status}.", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "project": cmd_project,
     "run": cmd_run,
@@ -590,6 +635,7 @@ COMMANDS = {
     "runs": cmd_runs,
     "log": cmd_log,
     "terms": cmd_terms,
+    "mark": cmd_mark,
     "generate": cmd_generate,
     "export": cmd_export,
 }

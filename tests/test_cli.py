@@ -224,3 +224,17 @@ def test_export_a_project(
     )
     assert code == 0, err
     assert "## checkpoint" in (tmp_path / "x.md").read_text("utf-8")
+
+
+def test_mark_terms(qapp: object, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from genglossary_gui.store import repositories as repo
+
+    corpus = Path(__file__).parent / "data" / "glossary_en"
+    run_cli(capsys, "--data-dir", str(data), "project", "create", "S", "--docs", str(corpus))
+    run_cli(capsys, "--data-dir", str(data), "run", "S", "--scope", "extract", "--wait")
+    code, _, err = run_cli(capsys, "--data-dir", str(data), "mark", "S", "System", "--require")
+    assert code == 0, err
+    code, _, err = run_cli(capsys, "--data-dir", str(data), "mark", "S", "nope", "--exclude")
+    assert code == 1 and "Not among the project's terms: nope" in err
+    statuses = {t.text: t.status for t in repo.term_rows(repo.project_by_name("S").id)}
+    assert statuses["system"] == "required"

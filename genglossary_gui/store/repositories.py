@@ -194,6 +194,20 @@ def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> No
     notify.publish("term")
 
 
+def set_term_status(project_id: int, term_ids: Sequence[int], status: TermStatus) -> int:
+    """Mark terms required, excluded, or back to candidates (the user's curation)."""
+    ids = list(term_ids)
+    if not ids:
+        return 0
+    rows = (
+        Term.update(status=status.value)
+        .where((Term.project == project_id) & Term.id.in_(ids))
+        .execute()
+    )
+    notify.publish("term")
+    return rows
+
+
 def ranked_terms(project_id: int, limit: int | None = None) -> list[Term]:
     query = (
         Term.select()

@@ -84,3 +84,44 @@ def test_full_run_edit_rerun_keeps_edit_and_exports(
         rows = {r["term"]: r for r in csv.DictReader(f)}
     assert rows["checkpoint"]["definition"] == MINE
     assert rows["checkpoint"]["definition_kind"] == "edited"
+
+
+def test_required_and_excluded_terms_shape_the_glossary(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    window, manager = make_window()
+    window.create_project("Storage", [str(DATA / "glossary_en")])
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=30_000)
+    window.start_run("extract")
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=30_000)
+    page = window.terms_page
+    qtbot.waitUntil(lambda: page.model.rowCount() > 5)
+
+    def select(*terms: str) -> None:
+        page.table.clearSelection()
+        for row in range(page.proxy.rowCount()):
+            if page.proxy.index(row, 0).data() in terms:
+                page.table.selectionModel().select(
+                    page.proxy.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+
+    select("system")  # an everyday word refine would drop...
+    qtbot.mouseClick(page.require_button, Qt.MouseButton.LeftButton)
+    select("checkpoint")  # ...and a real term the user does not want
+    qtbot.mouseClick(page.exclude_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: {r.text: r.status for r in page.model.rows()}.get("system") == "required"
+    )
+    window.start_run("full")  # re-extracts too: the marks must survive that
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=60_000)
+    project = window.current_project_id() or 0
+    run_id = repo.current_run(project)
+    assert run_id is not None
+    terms = {r.term for r in repo.glossary_rows(project, run_id)}
+    assert "system" in terms and "checkpoint" not in terms
+    statuses = {r.text: r.status for r in repo.term_rows(project)}
+    assert (statuses["system"], statuses["checkpoint"]) == ("required", "excluded")

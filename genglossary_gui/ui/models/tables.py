@@ -12,6 +12,8 @@ from genglossary_gui.ui.formatting import LANGUAGE_NAMES, format_size
 from genglossary_gui.ui.models.rows_model import Column, Index, RowsTableModel
 
 PROBLEM_COLOR = QColor("#b3261e")
+EXCLUDED_COLOR = QColor("#8a8a8a")
+REQUIRED_COLOR = QColor("#1d4ed8")
 
 
 class DocumentTableModel(RowsTableModel[DocumentRow]):
@@ -58,9 +60,32 @@ class TermTableModel(RowsTableModel[TermRow]):
                     lambda t: t.language,
                     lambda t: LANGUAGE_NAMES.get(t.language, t.language),
                 ),
+                Column(
+                    "Your mark",
+                    lambda t: "" if t.status == "candidate" else t.status,
+                    tooltip=_status_tooltip,
+                ),
             ],
             parent,
         )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            row = self.row_at(index.row())
+            if row is not None and row.status == "excluded":
+                return QBrush(EXCLUDED_COLOR)
+            if row is not None and row.status == "required":
+                return QBrush(REQUIRED_COLOR)
+            return None
+        return super().data(index, role)
+
+
+def _status_tooltip(t: TermRow) -> str | None:
+    if t.status == "required":
+        return "Always in the glossary; never dropped as unnecessary."
+    if t.status == "excluded":
+        return "Never in the glossary."
+    return None
 
 
 class ProjectListModel(RowsTableModel[ProjectRow]):

@@ -7,13 +7,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
-from genglossary_gui.ui.models.rows_model import FilterProxy, RowsTableModel
+from genglossary_gui.store.models import TermStatus
+from genglossary_gui.ui.models.rows_model import ID_ROLE, FilterProxy, RowsTableModel
 from genglossary_gui.ui.models.tables import DocumentTableModel, TermTableModel
 from genglossary_gui.ui.widgets import make_table
 
@@ -42,11 +44,11 @@ class _TablePage(QWidget):
         self.filter.textChanged.connect(self._on_filter)
         self.count = QLabel()
         self.table = make_table(self.proxy, f"{self.table_name}sTable")
-        bar = QHBoxLayout()
-        bar.addWidget(self.filter, 1)
-        bar.addWidget(self.count)
+        self.bar = QHBoxLayout()
+        self.bar.addWidget(self.filter, 1)
+        self.bar.addWidget(self.count)
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addLayout(self.bar)
         layout.addWidget(self.table)
         manager.table_changed.connect(self._on_table_changed)
         manager.database_changed.connect(self._on_external_change)
@@ -123,8 +125,34 @@ class TermsPage(_TablePage):
         self.model.setParent(self)
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
-        for column, width in ((1, 90), (2, 90), (3, 90), (4, 100)):
+        for column, width in ((1, 90), (2, 90), (3, 90), (4, 100), (5, 100)):
             header.resizeSection(column, width)
+        # Curation: what the glossary must contain, and what it must never contain.
+        self.require_button = QPushButton("&Require")
+        self.require_button.setToolTip("Always define the selected terms; never drop them")
+        self.exclude_button = QPushButton("E&xclude")
+        self.exclude_button.setToolTip("Never put the selected terms in the glossary")
+        self.reset_button = QPushButton("Re&set Mark")
+        self.reset_button.setToolTip("Let the ranking decide again")
+        for button, status in (
+            (self.require_button, TermStatus.REQUIRED),
+            (self.exclude_button, TermStatus.EXCLUDED),
+            (self.reset_button, TermStatus.CANDIDATE),
+        ):
+            button.clicked.connect(lambda _=False, s=status: self.mark_selected(s))
+            self.bar.addWidget(button)
+        hint = QLabel("Marks are kept across re-runs.")
+        hint.setEnabled(False)
+        self.bar.addWidget(hint)
+
+    def mark_selected(self, status: TermStatus) -> int:
+        if self._project_id is None:
+            return 0
+        ids = [
+            self.proxy.mapToSource(i).data(ID_ROLE)
+            for i in self.table.selectionModel().selectedRows()
+        ]
+        return repo.set_term_status(self._project_id, ids, status)
 
     def _load(self, project_id: int) -> list:
         return repo.term_rows(project_id)
