@@ -328,11 +328,13 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
     run_id = _run_id(ctx)
     entries = _entries_to_work_on(project_id, run_id, step, ctx)
     ctx.progress(step, 0, len(entries))
+    edits = repo.definition_edits(project_id)
     issues = engine.review_entries(
         entries,
         engine.general_zipf,
         check=ctx.check,
         progress=lambda done, total: ctx.progress(step, done, total),
+        edited=lambda e: repo.edit_for(edits, e.term, e.aliases) is not None,
     )
     ctx.check()
     repo.save_issues(project_id, run_id, issues)

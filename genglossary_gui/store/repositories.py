@@ -715,8 +715,28 @@ class IssueRow:
     type: str
     term: str
     description: str
+    #: What refining did with the term: "" (kept), "merged into X" or "dropped".
+    outcome: str = ""
 
 
 def issue_rows(run_id: int) -> list[IssueRow]:
-    query = Issue.select().where(Issue.run == run_id).order_by(Issue.type, Issue.term)
-    return [IssueRow(i.id, i.type, i.term, i.description) for i in query]
+    outcome: dict[str, str] = {}
+    if final_stage(run_id) == "refined":
+        query = GlossaryEntry.select(GlossaryEntry.term, GlossaryEntry.aliases).where(
+            (GlossaryEntry.run == run_id) & (GlossaryEntry.stage == "refined")
+        )
+        kept = set()
+        for e in query:
+            kept.add(e.term)
+            for alias in json.loads(e.aliases):
+                outcome[alias] = f"merged into {e.term}"
+        refined = True
+    else:
+        kept, refined = set(), False
+    rows = []
+    for i in Issue.select().where(Issue.run == run_id).order_by(Issue.type, Issue.term):
+        done = outcome.get(i.term, "") if i.term not in kept else ""
+        if refined and not done and i.term not in kept:
+            done = "dropped"
+        rows.append(IssueRow(i.id, i.type, i.term, i.description, done))
+    return rows

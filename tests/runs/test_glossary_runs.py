@@ -138,3 +138,24 @@ def test_edit_survives_a_change_of_casing(data_dir: Path, tmp_path: Path) -> Non
     exported = {e.term.casefold(): e for e in project_glossary(project)}
     assert exported["raft"].definition == "My words about Raft."
     assert exported["raft"].definition_kind == "edited"
+
+
+def test_review_does_not_report_definition_problems_the_user_fixed(
+    project_with_glossary: tuple[int, int],
+) -> None:
+    project, first = project_with_glossary
+    unclear = {i["term"] for i in repo.load_issues(first) if i["type"] == "unclear"}
+    assert "storage engine" in unclear
+    repo.set_definition_edit(project, "storage engine", "The part that stores the pages.")
+    run_id = run_to_completion(project, "review")
+    issues = {(i["type"], i["term"]) for i in repo.load_issues(run_id)}
+    assert ("unclear", "storage engine") not in issues
+    assert ("contradiction", "checkpoint") in issues  # the others are still reported
+
+
+def test_issues_say_what_refining_did(project_with_glossary: tuple[int, int]) -> None:
+    _, first = project_with_glossary
+    outcome = {(r.type, r.term): r.outcome for r in repo.issue_rows(first)}
+    assert outcome[("duplicate", "WAL")] == "merged into write-ahead log"
+    assert outcome[("unnecessary", "system")] == "dropped"
+    assert outcome[("contradiction", "checkpoint")] == ""

@@ -65,14 +65,17 @@ def test_full_run_edit_rerun_keeps_edit_and_exports(
     assert row.suggested.startswith("A checkpoint is")  # the new suggestion, not overwritten
     assert repo.definition_edits(project) == {"checkpoint": MINE}
 
-    # Issues of the shown run; double-click jumps to the entry.
+    # Issues of the shown run. The contradiction about "checkpoint" is gone: the user's
+    # own definition settled it. Opening an issue jumps to its entry, merged ones too.
     issues = window.issues_page
     assert issues.model.rowCount() > 0
-    issues.type_filter.setCurrentIndex(issues.type_filter.findData("contradiction"))
+    assert not any(r.type == "contradiction" for r in issues.model.rows())
+    issues.type_filter.setCurrentIndex(issues.type_filter.findData("duplicate"))
     assert issues.proxy.rowCount() == 1
-    issues._open(issues.proxy.index(0, 0))
+    issues._open(issues.proxy.index(0, 0))  # the issue about "WAL"
     assert window.tabs.currentWidget() is page
-    assert page.table.currentIndex().data() == "checkpoint"
+    assert page.table.currentIndex().data() == "write-ahead log"
+    assert "merged into “write-ahead log”" in window.statusBar().currentMessage()
 
     # Export what is shown; the edit is exported.
     out = tmp_path / "storage.csv"

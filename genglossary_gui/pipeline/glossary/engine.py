@@ -302,14 +302,18 @@ def review_entries(
     everyday: Callable[[str, str], float | None] | None = None,
     check: Check = lambda: None,
     progress: Progress | None = None,
+    edited: Callable[[Entry], bool] = lambda e: False,
 ) -> list[IssueData]:
-    """Problems of a glossary, each described for a user."""
+    """Problems of a glossary, each described for a user. An entry whose definition the user
+    wrote has no definition problems to report (duplicates and everyday words still count)."""
     issues: list[IssueData] = []
     for done, entry in enumerate(entries, start=1):
         check()
         if progress is not None:
             progress(done, len(entries))
-        if entry.kind == "none":
+        if edited(entry):
+            pass
+        elif entry.kind == "none":
             issues.append(
                 IssueData(
                     entry.term,
@@ -336,7 +340,7 @@ def review_entries(
                     f"The definition of “{entry.term}” only restates the term.",
                 )
             )
-        for sentence, path, line, strength in entry.alternatives:
+        for sentence, path, line, strength in [] if edited(entry) else entry.alternatives:
             if strength >= 0.7 and _disagree(entry.definition, sentence, entry.term):
                 issues.append(
                     IssueData(

@@ -362,6 +362,11 @@ class IssueTableModel(RowsTableModel[IssueRow]):
                 Column("Type", lambda r: r.type),
                 Column("Term", lambda r: r.term),
                 Column("Problem", lambda r: r.description, tooltip=lambda r: r.description),
+                Column(
+                    "Outcome",
+                    lambda r: r.outcome,
+                    tooltip=lambda r: "What refining did with this term" if r.outcome else None,
+                ),
             ],
             parent,
         )
@@ -384,7 +389,9 @@ class IssuesPage(QWidget):
             self.type_filter.addItem(kind.capitalize(), kind)
         self.type_filter.currentIndexChanged.connect(self._apply_filter)
         self.count = QLabel()
-        self.table = make_table(self.proxy, "issuesTable", stretch=2, widths={0: 110, 1: 180})
+        self.table = make_table(
+            self.proxy, "issuesTable", stretch=2, widths={0: 110, 1: 180, 3: 180}
+        )
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
         hint = QLabel("Double-click (or Enter) opens the entry.")
