@@ -1,0 +1,1 @@
+"""Language-model engines (no Qt): protocol clients and structured output."""

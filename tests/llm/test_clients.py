@@ -1,0 +1,178 @@
+"""Both protocols against a real HTTP server on 127.0.0.1 (tests/fake_llm.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from genglossary_gui.llm.clients import (
+    AuthenticationFailed,
+    LLMSettings,
+    ModelMissing,
+    ServerUnreachable,
+    ask_structured,
+    make_client,
+)
+from genglossary_gui.llm.structured import StructuredOutputError
+from tests.fake_llm import FakeLLMServer
+
+SCHEMA = {
+    "type": "object",
+    "required": ["term", "definition"],
+    "properties": {"term": {"type": "string"}, "definition": {"type": "string"}},
+}
+MESSAGES = [{"role": "user", "content": "Define WAL."}]
+ENGINES = ["ollama", "openai"]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeLLMServer]:
+    fake = FakeLLMServer().start()
+    yield fake
+    fake.stop()
+
+
+def _settings(server: FakeLLMServer, engine: str, **kw: object) -> LLMSettings:
+    return LLMSettings(engine, server.url, kw.pop("model", "fake-small"), **kw)  # type: ignore[arg-type]
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def _ask(settings: LLMSettings, raw: list[str] | None = None) -> object:
+    client = make_client(settings)
+    try:
+        return await ask_structured(
+            client, MESSAGES, SCHEMA, on_raw=raw.append if raw is not None else None
+        )
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_streamed_structured_answer(server: FakeLLMServer, engine: str) -> None:
+    assert run(_ask(_settings(server, engine))) == {
+        "term": "WAL",
+        "definition": "A log of changes.",
+    }
+    _, path, body, _ = server.requests[-1]
+    assert body["stream"] is True
+    if engine == "ollama":
+        assert path == "/api/chat" and body["format"] == SCHEMA
+    else:
+        assert path == "/v1/chat/completions"
+        assert body["response_format"]["json_schema"]["schema"] == SCHEMA
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_models_are_listed(server: FakeLLMServer, engine: str) -> None:
+    async def models() -> list[str]:
+        client = make_client(_settings(server, engine))
+        try:
+            return await client.list_models()
+        finally:
+            await client.aclose()
+
+    assert run(models()) == ["fake-large", "fake-small"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("fault", ["500", "429", "drop"])
+def test_transient_faults_are_retried(server: FakeLLMServer, engine: str, fault: str) -> None:
+    server.faults.extend([fault, fault])
+    assert run(_ask(_settings(server, engine)))["term"] == "WAL"  # type: ignore[index]
+    assert len([r for r in server.requests if r[0] == "POST"]) == 3
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_fenced_reply_is_understood_and_malformed_one_reasked(
+    server: FakeLLMServer, engine: str
+) -> None:
+    server.faults.append("fenced")
+    assert run(_ask(_settings(server, engine)))["term"] == "WAL"  # type: ignore[index]
+    server.faults.append("malformed")
+    raw: list[str] = []
+    assert run(_ask(_settings(server, engine), raw))["term"] == "WAL"  # type: ignore[index]
+    assert raw == ['{"term": "WAL", "definition": ']  # kept for the run log
+    last = server.requests[-1][2]["messages"]
+    assert "not valid" in last[-1]["content"]  # the re-ask names the problem
+    server.faults.extend(["malformed", "malformed"])
+    with pytest.raises(StructuredOutputError):
+        run(_ask(_settings(server, engine)))
+
+
+def test_openai_falls_back_when_json_schema_is_refused(server: FakeLLMServer) -> None:
+    server.faults.append("no-json-schema")
+    assert run(_ask(_settings(server, "openai")))["term"] == "WAL"  # type: ignore[index]
+    formats = [r[2].get("response_format", {}).get("type") for r in server.requests]
+    assert formats == ["json_schema", "json_object"]
+
+
+def test_azure_uses_deployment_url_api_version_and_api_key(server: FakeLLMServer) -> None:
+    settings = _settings(
+        server, "openai", model="my-deployment", api_key="s3cret", azure_api_version="2024-06-01"
+    )
+    assert run(_ask(settings))["term"] == "WAL"  # type: ignore[index]
+    _, target, _, headers = server.requests[-1]
+    assert target == "/openai/deployments/my-deployment/chat/completions?api-version=2024-06-01"
+    assert headers["api-key"] == "s3cret" and "authorization" not in headers
+    assert "s3cret" not in repr(settings)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_plain_failures_say_what_is_wrong(server: FakeLLMServer, engine: str) -> None:
+    with pytest.raises(ModelMissing, match="not on the server"):
+        run(_ask(_settings(server, engine, model="nope")))
+    server.faults.append("401")
+    with pytest.raises(AuthenticationFailed, match="API key"):
+        run(_ask(_settings(server, engine)))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_server_not_running_fails_within_seconds(engine: str) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    started = time.monotonic()
+    with pytest.raises(ServerUnreachable, match="is the server running"):
+        run(_ask(LLMSettings(engine, f"http://127.0.0.1:{port}", "m")))
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cancel_closes_the_connection(engine: str) -> None:
+    fake = FakeLLMServer(latency_s=30).start()
+    try:
+
+        async def ask_then_cancel() -> float:
+            task = asyncio.ensure_future(_ask(_settings(fake, engine)))
+            while not fake.requests:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)
+            started = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            return time.monotonic() - started
+
+        assert run(ask_then_cancel()) < 1.0
+        deadline = time.monotonic() + 5
+        while fake.disconnects < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert fake.disconnects == 1  # the server saw the client hang up
+    finally:
+        fake.stop()
+
+
+def test_requests_carry_no_key_in_the_body(server: FakeLLMServer) -> None:
+    run(_ask(_settings(server, "openai", api_key="s3cret")))
+    _, _, body, headers = server.requests[-1]
+    assert "s3cret" not in json.dumps(body)
+    assert headers["authorization"] == "Bearer s3cret"
