@@ -28,6 +28,8 @@ class FakeLLMServer:
         self.requests: list[tuple[str, str, dict[str, Any], dict[str, str]]] = []
         self.disconnects = 0
         self.models = ["fake-small", "fake-large"]
+        #: Requests whose prompt contains one of these strings fail with HTTP 500, always.
+        self.poisoned: set[str] = set()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.AbstractServer | None = None
@@ -119,6 +121,9 @@ class FakeLLMServer:
         if body.get("model") not in self.models and "deployments" not in path:
             await self._send(writer, 404, {"error": f"model {body.get('model')} not found"})
             return True
+        prompt = json.dumps(body.get("messages", []), ensure_ascii=False)
+        if any(p in prompt for p in self.poisoned):
+            fault = "500"
         if fault == "500":
             await self._send(writer, 500, {"error": "internal"})
             return True
@@ -194,3 +199,27 @@ class FakeLLMServer:
     def _chunk(writer: asyncio.StreamWriter, text: str) -> None:
         data = text.encode()
         writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+
+
+def _first_task(body: dict[str, Any]) -> str:
+    users = [m["content"] for m in body.get("messages", []) if m["role"] == "user"]
+    return users[0] if users else ""
+
+
+def glossary_reply(body: dict[str, Any]) -> str:
+    """A "model" for the glossary prompts: keeps candidates, defines terms, reviews nothing."""
+    prompt = _first_task(body)
+    if prompt.startswith("Task: judge"):
+        terms = [line[2:].split(":", 1)[0] for line in prompt.splitlines() if line.startswith("- ")]
+        return json.dumps(
+            {"terms": [{"term": t, "keep": t != "system", "category": "concept"} for t in terms]}
+        )
+    if prompt.startswith("Task: define"):
+        term = next(line[6:] for line in prompt.splitlines() if line.startswith("Term: "))
+        return json.dumps(
+            {"definition": f"{term}: explained by the model.", "source": 0, "confidence": 0.8},
+            ensure_ascii=False,
+        )
+    if prompt.startswith("Task: review"):
+        return json.dumps({"issues": []})
+    return json.dumps({"error": "unknown task"})

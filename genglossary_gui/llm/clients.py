@@ -301,18 +301,26 @@ def make_client(settings: LLMSettings) -> OllamaClient | OpenAIClient:
     raise ValueError(f"Unknown engine {settings.engine!r}; choose one of {', '.join(ENGINES)}.")
 
 
+#: Retry policy for transient failures (429, 5xx, timeouts, dropped connections).
+RETRY_ATTEMPTS = 4
+FIRST_RETRY_DELAY_S = 0.5
+MAX_RETRY_DELAY_S = 8.0
+
+
 async def with_retries(
     call: Callable[[], Awaitable[T]],
     *,
-    attempts: int = 4,
-    first_delay_s: float = 0.5,
-    max_delay_s: float = 8.0,
+    attempts: int | None = None,
+    first_delay_s: float | None = None,
+    max_delay_s: float | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
     """Retry what may pass on a second try: 429 (honouring Retry-After), 5xx, timeouts,
     dropped connections. Anything else (server not running, bad key, missing model) fails at
     once, so a misconfigured run fails within seconds."""
-    delay = first_delay_s
+    attempts = attempts or RETRY_ATTEMPTS
+    delay = FIRST_RETRY_DELAY_S if first_delay_s is None else first_delay_s
+    max_delay_s = MAX_RETRY_DELAY_S if max_delay_s is None else max_delay_s
     for attempt in range(1, attempts + 1):
         try:
             return await call()

@@ -22,7 +22,7 @@ class CancelToken:
     def __init__(self) -> None:
         self._event = threading.Event()
         self._lock = threading.Lock()
-        self._callbacks: list[Callable[[], None]] = []
+        self._callbacks: list[Callable[[], object]] = []
 
     def cancel(self) -> bool:
         """Set the flag. Returns True the first time only. Safe from any thread."""
@@ -47,7 +47,7 @@ class CancelToken:
     def wait(self, timeout: float | None = None) -> bool:
         return self._event.wait(timeout)
 
-    def on_cancel(self, callback: Callable[[], None]) -> None:
+    def on_cancel(self, callback: Callable[[], object]) -> None:
         """Call ``callback`` (from the cancelling thread) when cancelled; at once if already."""
         with self._lock:
             if not self._event.is_set():

@@ -132,6 +132,24 @@ def _drain(stream: IO[str], tail: deque[str]) -> None:
         tail.append(line.rstrip())
 
 
+def _child_environment(project_id: int) -> dict[str, str]:
+    """The child's environment: ours, plus the project's API key when it uses a model (an
+    environment variable, not an argument: arguments are visible to every user of the
+    machine)."""
+    env = dict(os.environ)
+    try:
+        from genglossary_gui.llm.config import api_key, load_config
+
+        config = load_config(project_id)
+        if config.uses_llm:
+            key = api_key(config)
+            if key:
+                env["GENGLOSSARY_API_KEY"] = key
+    except Exception:  # a missing project or key is the child's to report
+        pass
+    return env
+
+
 def _spawn_options() -> dict[str, Any]:
     # Its own process group/session: Ctrl+C in the terminal reaches the CLI, which cancels
     # the run properly, instead of killing the child mid-step.
@@ -162,6 +180,7 @@ def run_scope_isolated(
         cmd += ["--run", str(ctx.run_id)]
     child = subprocess.Popen(
         cmd,
+        env=_child_environment(project_id),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -9,11 +9,19 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import peewee
 
+from genglossary_gui.llm.config import EngineConfig, api_key, load_config
+from genglossary_gui.llm.engine import (
+    Tally,
+    define_terms,
+    improve_definitions,
+    judge_candidates,
+    review_with_model,
+)
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.pipeline.documents import (
     DEFAULT_MAX_BYTES,
@@ -229,14 +237,15 @@ def extract_terms(project_id: int, ctx: RunContext) -> str:
         del doc
     ctx.log("Ranking candidates", step=step)
     ranked = extractor.ranked(top=MAX_TERMS)
+    records = [
+        repo.TermRecord(t.text, t.language, t.score, t.frequency, t.document_count) for t in ranked
+    ]
+    llm = _llm(project_id)
+    if llm is not None:
+        records = _judge_with_model(project_id, records, llm, ctx, step)
+        ranked = [t for t in ranked if t.text in {r.text for r in records}]
     ctx.check()  # last check point: past here the run completes even if Cancel comes now
-    repo.replace_candidate_terms(
-        project_id,
-        [
-            repo.TermRecord(t.text, t.language, t.score, t.frequency, t.document_count)
-            for t in ranked
-        ],
-    )
+    repo.replace_candidate_terms(project_id, records)
     top = ", ".join(t.text for t in ranked[:5])
     elapsed = time.monotonic() - started
     message = f"Found {len(ranked)} terms in {elapsed:.1f} s" + (f" (top: {top})" if top else "")
@@ -258,6 +267,53 @@ def _import_step(project_id: int, ctx: RunContext) -> str:
 
 #: Terms defined per run (plus every term the user marked required), best ranked first.
 GLOSSARY_MAX_TERMS = 300
+
+
+def _llm(project_id: int) -> tuple[EngineConfig, str] | None:
+    """The project's model settings and key, or None for the built-in engine."""
+    config = load_config(project_id)
+    if not config.uses_llm:
+        return None
+    problems = config.problems()
+    if problems:
+        raise StepError("The engine settings are incomplete: " + " ".join(problems))
+    return config, api_key(config)
+
+
+def _check_tally(tally: Tally, what: str, ctx: RunContext, step: str, fatal: bool = True) -> str:
+    """Name the failures in the summary; a step where every item failed fails."""
+    if fatal and tally.all_failed():
+        first = tally.failed[0][1]
+        raise StepError(f"Every request to the model failed ({tally.total} {what}): {first}")
+    text = tally.summary(what)
+    if text:
+        ctx.log(text, level="warning", step=step)
+    return f"; {text}" if text else ""
+
+
+def _judge_with_model(
+    project_id: int,
+    records: list[repo.TermRecord],
+    llm: tuple[EngineConfig, str],
+    ctx: RunContext,
+    step: str,
+) -> list[repo.TermRecord]:
+    """The model keeps or drops the best candidates, judging from their contexts."""
+    config, key = llm
+    head, tail = records[:GLOSSARY_MAX_TERMS], records[GLOSSARY_MAX_TERMS:]
+    ctx.log(f"Asking {config.model} to judge {len(head)} candidates", step=step)
+    contexts = engine.generate_entries(
+        [(r.text, r.language) for r in head], _documents(project_id, ctx), check=ctx.check
+    )
+    verdicts, tally = judge_candidates(config, key, contexts, ctx, step)
+    _check_tally(tally, "batches", ctx, step)
+    kept = []
+    for record in head:
+        keep, category = verdicts.get(record.text, (True, ""))
+        if keep:
+            kept.append(replace(record, category=category))
+    ctx.log(f"The model kept {len(kept)} of {len(head)} candidates", step=step)
+    return kept + tail
 
 
 def _run_id(ctx: RunContext) -> int:
@@ -295,8 +351,21 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
         check=ctx.check,
         progress=lambda done, all_: ctx.progress(step, done, all_),
     )
+    failures = ""
+    llm = _llm(project_id)
+    if llm is not None:
+        config, key = llm
+        ctx.log(
+            f"Writing definitions with {config.model} ({config.concurrency} requests in flight)",
+            step=step,
+        )
+        entries, tally = define_terms(config, key, entries, ctx, step)
+        failures = _check_tally(tally, "terms", ctx, step)
     ctx.check()
     repo.save_entries(project_id, run_id, "provisional", entries)
+    if llm is not None:
+        written = sum(1 for e in entries if e.kind == "generated")
+        return f"{len(entries)} entries ({written} written by the model)" + failures
     defined = sum(1 for e in entries if e.kind == "defining")
     ctx.log(
         f"{defined} of {len(entries)} terms have a defining sentence; the others use the "
@@ -329,6 +398,10 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
     entries = _entries_to_work_on(project_id, run_id, step, ctx)
     ctx.progress(step, 0, len(entries))
     edits = repo.definition_edits(project_id)
+
+    def edited_entry(term: str) -> bool:
+        return repo.edit_for(edits, term) is not None
+
     issues = engine.review_entries(
         entries,
         engine.general_zipf,
@@ -336,13 +409,25 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
         progress=lambda done, total: ctx.progress(step, done, total),
         edited=lambda e: repo.edit_for(edits, e.term, e.aliases) is not None,
     )
+    failures = ""
+    llm = _llm(project_id)
+    if llm is not None:
+        config, key = llm
+        more, tally = review_with_model(config, key, entries, ctx, step)
+        failures = _check_tally(tally, "review batches", ctx, step)
+        seen = {(i.type, i.term) for i in issues}
+        issues += [
+            i
+            for i in more
+            if (i.type, i.term) not in seen and not (i.type != "duplicate" and edited_entry(i.term))
+        ]
     ctx.check()
     repo.save_issues(project_id, run_id, issues)
     ctx.progress(step, len(entries), len(entries))
     counts = Counter(i.type for i in issues)
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
     ctx.log(f"{len(issues)} issues" + (f": {detail}" if detail else ""), step=step)
-    return f"{len(issues)} issues"
+    return f"{len(issues)} issues" + failures
 
 
 def refine_glossary(project_id: int, ctx: RunContext) -> str:
@@ -360,6 +445,12 @@ def refine_glossary(project_id: int, ctx: RunContext) -> str:
         for r in issue_rows
     ]
     ctx.progress(step, 0, len(entries))
+    failures = ""
+    llm = _llm(project_id)
+    if llm is not None:
+        config, key = llm
+        entries, tally = improve_definitions(config, key, entries, issues, ctx, step)
+        failures = _check_tally(tally, "rewrites", ctx, step, fatal=False)
     refined = engine.refine_entries(
         entries,
         issues,
@@ -372,7 +463,7 @@ def refine_glossary(project_id: int, ctx: RunContext) -> str:
     ctx.progress(step, len(entries), len(entries))
     merged = len(entries) - len(refined)
     ctx.log(f"{len(refined)} entries after refining ({merged} merged or dropped)", step=step)
-    return f"{len(refined)} refined entries"
+    return f"{len(refined)} refined entries" + failures
 
 
 STEPS: dict[str, StepFunction] = {

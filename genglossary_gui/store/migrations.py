@@ -131,6 +131,13 @@ _V3 = [
 ]
 
 
+_V4 = [
+    # The project's LLM settings as JSON (engine name stays in project.engine). Never a key:
+    # API keys live in the system keyring or the environment.
+    "ALTER TABLE project ADD COLUMN engine_settings TEXT NOT NULL DEFAULT '{}'",
+]
+
+
 def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None]:
     def apply(db: peewee.SqliteDatabase) -> None:
         for sql in statements:
@@ -144,4 +151,5 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _statements(_V1),
     _statements(_V2),
     _statements(_V3),
+    _statements(_V4),
 ]

@@ -53,6 +53,9 @@ class Project(BaseModel):
     #: "auto", "ja" or "en".
     language = peewee.CharField(default="auto")
     engine = peewee.CharField(default="builtin")
+    #: JSON: base_url, model, concurrency, timeout_s, temperature, azure_api_version,
+    #: transcript. Never an API key.
+    engine_settings = peewee.TextField(default="{}")
     created_at = peewee.FloatField(default=now)
     #: The completed run whose glossary is the project's current one.
     current_run = peewee.IntegerField(null=True, column_name="current_run_id")

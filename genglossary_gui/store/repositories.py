@@ -143,16 +143,17 @@ class TermRecord:
     score: float
     frequency: int
     document_count: int
+    category: str = ""
 
 
 def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> None:
     """Store a fresh extraction. User curation is kept: a term the user marked required or
     excluded, annotated, categorised or grouped stays, matched without regard to case (the
     display casing of a term can change with the corpus)."""
+    # The category is assigned by each extraction (the LLM judge); it is not curation.
     curated_filter = (
         (Term.status != TermStatus.CANDIDATE.value)
         | (Term.user_notes != "")
-        | (Term.category != "")
         | Term.synonym_group.is_null(False)
     )
     with db.atomic("IMMEDIATE"):
@@ -171,6 +172,7 @@ def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> No
                     document_count=rec.document_count,
                     rank=rank,
                     language=rec.language,
+                    category=rec.category,
                 ).where(Term.id == kept.id).execute()
                 continue
             rows.append(
@@ -182,6 +184,7 @@ def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> No
                     "frequency": rec.frequency,
                     "document_count": rec.document_count,
                     "rank": rank,
+                    "category": rec.category,
                 }
             )
         # Curated terms no longer found keep their place but lose their stale counts.

@@ -317,10 +317,10 @@ def test_curation_survives_reextraction_whatever_the_casing(data_dir: Path) -> N
         [repo.TermRecord("Kubernetes", "en", 3, 4, 1), repo.TermRecord("pod", "en", 2, 3, 1)],
     )
     Term.update(status="excluded").where(Term.text == "Kubernetes").execute()
-    Term.update(category="object").where(Term.text == "pod").execute()
+    Term.update(user_notes="our smallest unit").where(Term.text == "pod").execute()
     # The corpus changed; the display form is lower case now.
     repo.replace_candidate_terms(project, [repo.TermRecord("kubernetes", "en", 5, 9, 2)])
     rows = {t.text: t for t in Term.select()}
     assert set(rows) == {"Kubernetes", "pod"}
     assert rows["Kubernetes"].status == "excluded" and rows["Kubernetes"].frequency == 9
-    assert rows["pod"].category == "object"  # no longer found, but curated: kept
+    assert rows["pod"].user_notes == "our smallest unit"  # no longer found, but curated: kept

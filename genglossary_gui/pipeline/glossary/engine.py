@@ -449,13 +449,14 @@ def refine_entries(
     return sorted(by_term.values(), key=lambda e: normalize(e.term))
 
 
-_KIND_RANK = {"defining": 2, "context": 1, "none": 0}
+_KIND_RANK = {"defining": 2, "generated": 2, "context": 1, "none": 0}
 
 
 def _better(a: Entry, b: Entry, required: set[str]) -> bool:
-    def key(e: Entry) -> tuple[int, int, float, int]:
-        # Required first, then the better definition; on a tie the shorter form (API over
-        # APIs) heads the entry.
-        return (e.term in required, _KIND_RANK[e.kind], e.confidence, -len(e.term))
+    def key(e: Entry) -> tuple[int, int, int, float, int]:
+        # Required first, then the better definition; the full form over its acronym; on a
+        # tie the shorter form (API over APIs) heads the entry.
+        acronym = re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", e.term) is not None
+        return (e.term in required, _KIND_RANK[e.kind], not acronym, e.confidence, -len(e.term))
 
     return key(a) >= key(b)

@@ -1,0 +1,136 @@
+"""A project's engine settings, and API keys kept out of the database.
+
+Keys come from the system keyring (service "GenGlossary", one entry per engine and server),
+else from ``GENGLOSSARY_API_KEY`` or ``OPENAI_API_KEY``. They are never written to the
+database, the logs or the exports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import asdict, dataclass, fields
+
+from genglossary_gui.llm.clients import LLMSettings
+
+KEYRING_SERVICE = "GenGlossary"
+KEY_ENV_VARS = ("GENGLOSSARY_API_KEY", "OPENAI_API_KEY")
+ENGINE_CHOICES = ("builtin", "ollama", "openai")
+DEFAULT_URLS = {"ollama": "http://127.0.0.1:11434", "openai": "https://api.openai.com/v1"}
+
+
+@dataclass
+class EngineConfig:
+    engine: str = "builtin"
+    base_url: str = ""
+    model: str = ""
+    concurrency: int = 4
+    timeout_s: float = 60.0
+    temperature: float = 0.2
+    azure_api_version: str = ""
+    #: Save prompts and replies with each run (keys and absolute paths removed).
+    transcript: bool = False
+
+    @property
+    def uses_llm(self) -> bool:
+        return self.engine in ("ollama", "openai")
+
+    def problems(self) -> list[str]:
+        if not self.uses_llm:
+            return []
+        out = []
+        if not self.base_url.strip():
+            out.append("Enter the server address.")
+        if not self.model.strip():
+            out.append("Choose a model.")
+        if not 1 <= self.concurrency <= 64:
+            out.append("Requests in flight must be between 1 and 64.")
+        if self.timeout_s <= 0:
+            out.append("The timeout must be positive.")
+        return out
+
+    def settings(self, api_key: str = "") -> LLMSettings:
+        return LLMSettings(
+            engine=self.engine,
+            base_url=self.base_url.strip(),
+            model=self.model.strip(),
+            api_key=api_key,
+            azure_api_version=self.azure_api_version.strip(),
+            read_timeout_s=self.timeout_s,
+            temperature=self.temperature,
+            concurrency=self.concurrency,
+        )
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data.pop("engine")  # stored in its own column
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, engine: str, text: str) -> EngineConfig:
+        data = json.loads(text or "{}")
+        known = {f.name for f in fields(cls)}
+        return cls(engine=engine or "builtin", **{k: v for k, v in data.items() if k in known})
+
+
+def load_config(project_id: int) -> EngineConfig:
+    from genglossary_gui.store.models import Project
+
+    project = Project.get_by_id(project_id)
+    return EngineConfig.from_json(project.engine, project.engine_settings)
+
+
+def save_config(project_id: int, config: EngineConfig) -> None:
+    from genglossary_gui.store import notify
+    from genglossary_gui.store.models import Project
+
+    if config.engine not in ENGINE_CHOICES:
+        raise ValueError(f"Unknown engine {config.engine!r}.")
+    Project.update(engine=config.engine, engine_settings=config.to_json()).where(
+        Project.id == project_id
+    ).execute()
+    notify.publish("project", project_id)
+
+
+def _key_name(config: EngineConfig) -> str:
+    return f"{config.engine}:{config.base_url.strip().rstrip('/')}"
+
+
+class KeyringUnavailable(RuntimeError):
+    pass
+
+
+def store_api_key(config: EngineConfig, key: str) -> None:
+    """Keep the key in the system keyring; KeyringUnavailable when there is none."""
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    try:
+        if key:
+            keyring.set_password(KEYRING_SERVICE, _key_name(config), key)
+        else:
+            with contextlib.suppress(PasswordDeleteError):
+                keyring.delete_password(KEYRING_SERVICE, _key_name(config))
+    except KeyringError as exc:
+        raise KeyringUnavailable(
+            "No system keyring is available here, so the key cannot be saved. Set the "
+            "GENGLOSSARY_API_KEY environment variable instead."
+        ) from exc
+
+
+def api_key(config: EngineConfig) -> str:
+    """The key for this engine and server: keyring first, then the environment."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        stored = keyring.get_password(KEYRING_SERVICE, _key_name(config))
+    except KeyringError:
+        stored = None
+    if stored:
+        return stored
+    for name in KEY_ENV_VARS:
+        if os.environ.get(name):
+            return os.environ[name]
+    return ""
