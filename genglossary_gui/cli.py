@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from genglossary_gui import __version__
+from genglossary_gui.llm.config import EngineConfig
 
 if TYPE_CHECKING:
     from genglossary_gui.pipeline.extract import TermExtractor
+    from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 _LANGS = ("auto", "ja", "en")
@@ -29,6 +31,54 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
         super().__init__(message)
         self.code = code
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        choices=["builtin", "ollama", "openai"],
+        help="built-in (offline), Ollama, or an OpenAI-compatible server",
+    )
+    p.add_argument("--base-url", metavar="URL", help="server address")
+    p.add_argument("--model", help="model (the deployment, for Azure)")
+    p.add_argument("--concurrency", type=int, metavar="N", help="requests in flight")
+    p.add_argument("--timeout", type=float, metavar="S", help="seconds between streamed chunks")
+    p.add_argument("--temperature", type=float)
+    p.add_argument("--azure-api-version", metavar="V", help="for Azure OpenAI")
+    p.add_argument(
+        "--transcript",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="save prompts and replies with each run",
+    )
+
+
+def _apply_engine_options(config: EngineConfig, args: argparse.Namespace) -> EngineConfig:
+    from dataclasses import replace
+
+    from genglossary_gui.llm.config import DEFAULT_URLS
+
+    changes: dict[str, object] = {}
+    for option, field_name in (
+        ("engine", "engine"),
+        ("base_url", "base_url"),
+        ("model", "model"),
+        ("concurrency", "concurrency"),
+        ("timeout", "timeout_s"),
+        ("temperature", "temperature"),
+        ("azure_api_version", "azure_api_version"),
+        ("transcript", "transcript"),
+    ):
+        value = getattr(args, option, None)
+        if value is not None:
+            changes[field_name] = value
+    config = replace(config, **changes)  # type: ignore[arg-type]
+    if config.uses_llm and not config.base_url:
+        config = replace(config, base_url=DEFAULT_URLS[config.engine])
+    problems = config.problems()
+    if problems:
+        raise CliError(" ".join(problems), EXIT_USAGE)
+    return config
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--lang", choices=_LANGS, default="auto", help="document language")
     psub.add_parser("list", help="list projects")
+    pset = psub.add_parser("set", help="choose a project's engine (built-in, Ollama, OpenAI)")
+    pset.add_argument("name")
+    _engine_options(pset)
 
     run = sub.add_parser("run", help="start a run of a project's pipeline")
     run.add_argument("project")
@@ -138,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--lang", choices=_LANGS, default="auto")
     gen.add_argument("--title", default="", help="glossary title (default: the folder's name)")
+    _engine_options(gen)
 
     exp = sub.add_parser("export", help="export a project's glossary")
     exp.add_argument("project")
@@ -390,6 +444,15 @@ def cmd_project(args: argparse.Namespace) -> int:
     from genglossary_gui.store.models import Document
 
     _open(args)
+    if args.project_command == "set":
+        from genglossary_gui.llm.config import load_config, save_config
+
+        project = _project(args.name)
+        config = _apply_engine_options(load_config(project.id), args)
+        save_config(project.id, config)
+        where = f" at {config.base_url}, model {config.model}" if config.uses_llm else ""
+        print(f"{args.name}: engine {config.engine}{where}.", file=sys.stderr)
+        return EXIT_OK
     if args.project_command == "list":
         for project in repo.list_projects():
             docs = Document.select().where(Document.project == project.id).count()
@@ -558,7 +621,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     ranked = extractor.ranked(top=GLOSSARY_MAX_TERMS)
     print(f"{len(documents)} documents, {len(ranked)} terms", file=sys.stderr)
     entries = engine.generate_entries([(t.text, t.language) for t in ranked], documents)
-    issues = engine.review_entries(entries, engine.general_zipf)
+    config = _apply_engine_options(EngineConfig(), args)
+    if config.uses_llm:
+        entries, issues = _generate_with_model(config, entries)
+    else:
+        issues = engine.review_entries(entries, engine.general_zipf)
     refined = engine.refine_entries(entries, issues, set())
     for issue in issues:
         print(f"{issue.type}: {issue.description}", file=sys.stderr)
@@ -585,6 +652,40 @@ def cmd_generate(args: argparse.Namespace) -> int:
         language,
     )
     return EXIT_OK
+
+
+def _generate_with_model(
+    config: EngineConfig, entries: list[Entry]
+) -> tuple[list[Entry], list[IssueData]]:
+    """`generate --engine ...`: definitions and review through the model, in this process."""
+    from genglossary_gui.llm.config import api_key
+    from genglossary_gui.llm.engine import define_terms, review_with_model
+    from genglossary_gui.pipeline.context import RunContext
+    from genglossary_gui.pipeline.glossary import engine
+
+    class Errors:
+        def progress(self, step: str, done: int, total: int) -> None:
+            pass
+
+        def log(self, message: str, *, level: str = "info", step: str = "") -> None:
+            if level != "info":
+                print(f"{level}: {message}", file=sys.stderr)
+
+    ctx = RunContext(reporter=Errors())
+    key = api_key(config)
+    print(
+        f"Asking {config.model} at {config.base_url} ({config.concurrency} in flight)…",
+        file=sys.stderr,
+    )
+    entries, tally = define_terms(config, key, entries, ctx)
+    if tally.all_failed():
+        raise CliError(f"Every request to the model failed: {tally.failed[0][1]}")
+    if tally.failed:
+        print(tally.summary("terms"), file=sys.stderr)
+    issues = engine.review_entries(entries, engine.general_zipf)
+    more, _ = review_with_model(config, key, entries, ctx)
+    seen = {(i.type, i.term) for i in issues}
+    return entries, issues + [i for i in more if (i.type, i.term) not in seen]
 
 
 def cmd_export(args: argparse.Namespace) -> int:

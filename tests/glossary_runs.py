@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import time
+
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.pipeline.steps import run_scope
+from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
 from genglossary_gui.store.owner import current_owner
+
+
+class StoreReporter:
+    """Persists log lines like a worker's reporter does (without Qt signals)."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        pass
+
+    def log(self, message: str, *, level: str = "info", step: str = "") -> None:
+        repo.append_logs(self.run_id, [repo.LogEntry(level, step, message, time.time())])
 
 
 def run_to_completion(project_id: int, scope: str) -> int:
     run_id = transitions.create_run(project_id, scope, current_owner())
     transitions.mark_running(run_id)
-    summary = run_scope(project_id, scope, RunContext(run_id=run_id))
+    ctx = RunContext(reporter=StoreReporter(run_id), run_id=run_id)
+    summary = run_scope(project_id, scope, ctx)
     assert transitions.mark_completed(run_id, summary)
     return run_id

@@ -10,6 +10,8 @@ its failure is counted and named in the summary; a step where every item failed 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -118,11 +120,39 @@ def _log_raw(ctx: RunContext, step: str) -> Callable[[str], None]:
     return log
 
 
+_ABSOLUTE_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\'\"<>]+[/\\])+([^\s/\\'\"<>]*)")
+
+
+class Transcript:
+    """Prompts and replies saved with the run (an opt-in setting), with the API key and
+    absolute paths removed."""
+
+    def __init__(self, ctx: RunContext, step: str, config: EngineConfig, key: str) -> None:
+        self._ctx, self._step, self._key = ctx, step, key
+        self.enabled = config.transcript
+
+    def __call__(self, kind: str, text: str) -> None:
+        if not self.enabled:
+            return
+        if self._key:
+            text = text.replace(self._key, "***")
+        text = _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "…", text)
+        self._ctx.log(f"{kind}: {text}", level="transcript", step=self._step)
+
+
 async def _ask(
-    client: ChatClient, user: str, schema: dict[str, Any], ctx: RunContext, step: str
+    client: ChatClient,
+    user: str,
+    schema: dict[str, Any],
+    ctx: RunContext,
+    step: str,
+    transcript: Transcript,
 ) -> Any:
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
-    return await ask_structured(client, messages, schema, on_raw=_log_raw(ctx, step))
+    transcript("prompt", user)
+    reply = await ask_structured(client, messages, schema, on_raw=_log_raw(ctx, step))
+    transcript("reply", json.dumps(reply, ensure_ascii=False))
+    return reply
 
 
 def _failure(exc: Exception) -> str:
@@ -166,6 +196,8 @@ def judge_candidates(
     tally = Tally(total=len(batches))
     done = 0
 
+    transcript = Transcript(ctx, step, config, api_key)
+
     async def main() -> None:
         client = make_client(config.settings(api_key))
         try:
@@ -185,7 +217,7 @@ def judge_candidates(
                     'Reply as {"terms": [{"term": ..., "keep": true, "category": ...}]}.'
                 )
                 try:
-                    reply = await _ask(client, user, JUDGE_SCHEMA, ctx, step)
+                    reply = await _ask(client, user, JUDGE_SCHEMA, ctx, step, transcript)
                     for item in reply["terms"]:
                         verdicts[item["term"]] = (bool(item["keep"]), item.get("category", ""))
                     tally.succeeded += 1
@@ -235,6 +267,8 @@ def define_terms(
     tally = Tally(total=len(entries))
     done = 0
 
+    transcript = Transcript(ctx, step, config, api_key)
+
     async def main() -> None:
         client = make_client(config.settings(api_key))
         try:
@@ -253,7 +287,7 @@ def define_terms(
                         '"source": 0, "confidence": 0.8}.'
                     )
                     try:
-                        reply = await _ask(client, user, DEFINE_SCHEMA, ctx, step)
+                        reply = await _ask(client, user, DEFINE_SCHEMA, ctx, step, transcript)
                         source = reply["source"]
                         path, line, _ = snippets[source if 0 <= source < len(snippets) else 0]
                         confidence = float(reply.get("confidence", 0.7))
@@ -322,6 +356,8 @@ def review_with_model(
     known = {e.term for e in entries}
     done = 0
 
+    transcript = Transcript(ctx, step, config, api_key)
+
     async def main() -> None:
         client = make_client(config.settings(api_key))
         try:
@@ -339,7 +375,7 @@ def review_with_model(
                     " (an empty list if there is nothing to report)."
                 )
                 try:
-                    reply = await _ask(client, user, REVIEW_SCHEMA, ctx, step)
+                    reply = await _ask(client, user, REVIEW_SCHEMA, ctx, step, transcript)
                     for item in reply["issues"]:
                         if item["term"] in known:
                             issues.append(

@@ -154,3 +154,27 @@ def test_cancel_aborts_requests_in_flight(
     assert Run.get_by_id(run_id).status == "cancelled"
     qtbot.waitUntil(lambda: server.disconnects >= 4, timeout=5_000)
     assert (data_dir / DB_FILENAME).exists()
+
+
+def test_transcript_is_opt_in_and_redacted(
+    data_dir: Path, server: FakeLLMServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENGLOSSARY_API_KEY", KEY)
+    docs = tmp_path / "secret-home" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "a.md").write_text(
+        f"A checkpoint is a point stored in {tmp_path}/secret-home/cache. "
+        f"A checkpoint saves pages. A checkpoint keeps the key {KEY} safe.\n"
+    )
+    project = _project(data_dir, server, "openai", docs)
+    off = run_to_completion(project, "full")
+    assert not [e for e in repo.read_log(off) if e.level == "transcript"]
+    save_config(project, EngineConfig("openai", server.url, "fake-small", transcript=True))
+    on = run_to_completion(project, "full")
+    lines = [e.message for e in repo.read_log(on) if e.level == "transcript"]
+    assert any(m.startswith("prompt: Task: define") for m in lines)
+    assert any(m.startswith("reply: ") for m in lines)
+    text = "\n".join(lines)
+    assert KEY not in text
+    assert str(tmp_path) not in text
+    assert "***" in text
