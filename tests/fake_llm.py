@@ -28,6 +28,8 @@ class FakeLLMServer:
         self.requests: list[tuple[str, str, dict[str, Any], dict[str, str]]] = []
         self.disconnects = 0
         self.models = ["fake-small", "fake-large"]
+        #: Delay before answering a model list (a slow server for the connection test).
+        self.list_latency_s = 0.0
         #: Requests whose prompt contains one of these strings fail with HTTP 500, always.
         self.poisoned: set[str] = set()
         self._loop = asyncio.new_event_loop()

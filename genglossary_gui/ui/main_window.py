@@ -43,6 +43,7 @@ from genglossary_gui.ui.models.tables import ProjectListModel
 from genglossary_gui.ui.notifications import NotificationBar
 from genglossary_gui.ui.pages.glossary_pages import GlossaryPage, IssuesPage
 from genglossary_gui.ui.pages.runs_page import RunsPage
+from genglossary_gui.ui.pages.settings_page import SettingsPage
 from genglossary_gui.ui.pages.tables_pages import DocumentsPage, TermsPage
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.issues_page.open_entry.connect(self.open_entry)
         self.runs_page = RunsPage(manager)
         self.runs_page.open_output.connect(self.open_run_output)
+        self.settings_page = SettingsPage()
         self.runs_page.cancel_requested.connect(self.cancel_run)
         self.runs_page.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.tabs = QTabWidget()
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.glossary_page, "&Glossary")
         self.tabs.addTab(self.issues_page, "&Issues")
         self.tabs.addTab(self.runs_page, "&Runs")
+        self.tabs.addTab(self.settings_page, "&Settings")
         self.tabs.currentChanged.connect(self._update_actions)
         self.empty_hint = QLabel(
             "Create a project to start: File ▸ New Project… (Ctrl+N), or drop a folder of "
@@ -198,7 +201,7 @@ class MainWindow(QMainWindow):
         for action in run_menu.actions():
             run_top.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
-        for i, name in enumerate(("Documents", "Terms", "Glossary", "Issues", "Runs")):
+        for i, name in enumerate(("Documents", "Terms", "Glossary", "Issues", "Runs", "Settings")):
             action = QAction(name, self)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
@@ -283,6 +286,7 @@ class MainWindow(QMainWindow):
         self.terms_page.set_project(project_id)
         self.glossary_page.set_project(project_id)
         self.runs_page.set_project(project_id)
+        self.settings_page.set_project(project_id)
         name = next((p.name for p in self.projects.rows() if p.id == project_id), None)
         self.setWindowTitle(f"{name} — GenGlossary" if name else "GenGlossary")
         self._update_actions()

@@ -1,0 +1,156 @@
+"""The Settings page: engine settings saved with the project, the key in the keyring, and a
+connection test that runs on the qasync loop while the window stays responsive."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+import qasync
+from keyring.backend import KeyringBackend
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from genglossary_gui.llm.config import KEYRING_SERVICE, load_config
+from genglossary_gui.store.database import DB_FILENAME
+from genglossary_gui.ui.pages.settings_page import SettingsPage
+from tests.fake_llm import FakeLLMServer
+from tests.helpers import new_project
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring for tests (the machine has no system keyring)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    event_loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeLLMServer]:
+    fake = FakeLLMServer().start()
+    yield fake
+    fake.stop()
+
+
+def test_settings_saved_and_key_kept_out_of_the_project(
+    qtbot: QtBot, data_dir: Path, memory_keyring: MemoryKeyring, server: FakeLLMServer
+) -> None:
+    project = new_project()
+    page = SettingsPage()
+    qtbot.addWidget(page)
+    page.set_project(project)
+    assert not page.base_url.isEnabled()  # built-in: nothing to set
+    page.engine.setCurrentIndex(page.engine.findData("openai"))
+    assert page.base_url.text() == "https://api.openai.com/v1"
+    page.base_url.setText(server.url)
+    page.model.setEditText("fake-small")
+    page.concurrency.setValue(8)
+    page.key.setText("sk-page-secret")
+    assert page.save()
+    config = load_config(project)
+    assert (config.engine, config.base_url, config.model, config.concurrency) == (
+        "openai",
+        server.url,
+        "fake-small",
+        8,
+    )
+    assert memory_keyring.items == {(KEYRING_SERVICE, f"openai:{server.url}"): "sk-page-secret"}
+    assert b"sk-page-secret" not in (data_dir / DB_FILENAME).read_bytes()
+    assert page.key.text() == ""  # not left on screen
+    page.model.setEditText("")
+    assert not page.save() and "Choose a model" in page.status.text()
+
+
+def test_connection_test_and_model_list_in_plain_words(
+    qtbot: QtBot,
+    data_dir: Path,
+    memory_keyring: MemoryKeyring,
+    server: FakeLLMServer,
+    loop: qasync.QEventLoop,
+) -> None:
+    page = SettingsPage()
+    qtbot.addWidget(page)
+    page.set_project(new_project())
+    page.engine.setCurrentIndex(page.engine.findData("ollama"))
+    page.base_url.setText(server.url)
+    page.model.setEditText("fake-small")
+
+    async def scenario() -> list[str]:
+        answers = [await page.test_connection()]
+        page.model.setEditText("missing-model")
+        answers.append(await page.test_connection())
+        models = await page.fetch_models()
+        page.base_url.setText("http://127.0.0.1:9")  # nothing listens there
+        answers.append(await page.test_connection())
+        return [*answers, *models]
+
+    ok, missing, down, *models = loop.run_until_complete(scenario())
+    assert ok == f"Connected to {server.url}: 2 models."
+    assert "'missing-model' is not on the server" in missing and "fake-small" in missing
+    assert "is the server running" in down
+    assert models == ["fake-large", "fake-small"]
+    assert [page.model.itemText(i) for i in range(page.model.count())] == models
+    assert page.test_button.isEnabled()
+
+
+def test_window_stays_responsive_during_a_slow_test(
+    qtbot: QtBot, data_dir: Path, memory_keyring: MemoryKeyring, loop: qasync.QEventLoop
+) -> None:
+    slow = FakeLLMServer().start()
+    slow.list_latency_s = 0.3
+    try:
+        page = SettingsPage()
+        qtbot.addWidget(page)
+        page.set_project(new_project())
+        page.engine.setCurrentIndex(page.engine.findData("openai"))
+        page.base_url.setText(slow.url)
+        page.model.setEditText("fake-small")
+        ticks: list[float] = []
+
+        async def scenario() -> str:
+            page.test_button.click()  # the button's own path: a task on the loop
+            while page.test_button.isEnabled():
+                await asyncio.sleep(0.001)
+            while not page.test_button.isEnabled():
+                ticks.append(loop.time())  # the GUI thread keeps running meanwhile
+                await asyncio.sleep(0.005)
+            return page.status.text()
+
+        assert loop.run_until_complete(scenario()).startswith("Connected")
+        # The GUI thread went on running the loop (every 5 ms) while the request was slow.
+        assert len(ticks) > 10
+    finally:
+        slow.stop()
