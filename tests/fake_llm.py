@@ -110,6 +110,8 @@ class FakeLLMServer:
         writer: asyncio.StreamWriter,
     ) -> bool:
         path = target.split("?", maxsplit=1)[0]
+        if method == "GET" and self.list_latency_s:
+            await asyncio.sleep(self.list_latency_s)
         if method == "GET" and path == "/api/tags":
             await self._send(writer, 200, {"models": [{"name": m} for m in self.models]})
             return True
