@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from genglossary_gui.llm.config import EngineConfig, save_config  # noqa: E402
 from genglossary_gui.runs.manager import RunManager  # noqa: E402
 from genglossary_gui.store import repositories as repo  # noqa: E402
 from genglossary_gui.store.folder import open_data_folder  # noqa: E402
@@ -102,6 +103,15 @@ def main() -> None:
     window.runs_page.select_run(long_run)
     settle(700)
     window.grab().save(str(OUT / "runs.png"))
+
+    save_config(storage, EngineConfig("ollama", "http://127.0.0.1:11434", "qwen3:8b"))
+    window.select_project(storage)
+    window.tabs.setCurrentWidget(window.settings_page)
+    window.settings_page.status.setText(
+        "Cannot connect to http://127.0.0.1:11434: is the server running, and is the address right?"
+    )
+    settle()
+    window.grab().save(str(OUT / "settings.png"))
 
     dialog = window.open_new_project_dialog([str(ja), str(en / "storage.md")])
     dialog.name.setText("製品マニュアル")

@@ -168,9 +168,10 @@ class FakeLLMServer:
             content[i : i + max(1, len(content) // 3)]
             for i in range(0, len(content), max(1, len(content) // 3))
         ]
-        gone = asyncio.ensure_future(reader.read(1))  # b"" once the client hangs up
+        # With latency, watch for the client hanging up (read() returns b"" then).
+        gone = asyncio.ensure_future(reader.read(1)) if self.latency_s else None
         for i, piece in enumerate(pieces):
-            if self.latency_s:
+            if gone is not None:
                 done, _ = await asyncio.wait({gone}, timeout=self.latency_s / len(pieces))
                 if done:
                     with self._lock:
@@ -196,7 +197,9 @@ class FakeLLMServer:
         self._chunk(writer, final)
         writer.write(b"0\r\n\r\n")
         await writer.drain()
-        gone.cancel()
+        if gone is not None:
+            gone.cancel()
+            await asyncio.wait({gone})  # let it finish before the next request reads
         return True
 
     @staticmethod
