@@ -6,7 +6,16 @@ import logging
 from pathlib import Path
 
 import peewee
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QThreadPool, QTimer, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -62,6 +71,11 @@ SCOPE_LABELS = {
 
 
 class MainWindow(QMainWindow):
+    #: An export was written: path, entries.
+    export_finished = Signal(str, int)
+    #: An export failed: the message shown to the user.
+    export_failed = Signal(str)
+
     def __init__(
         self, manager: RunManager, settings: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
@@ -398,6 +412,7 @@ class MainWindow(QMainWindow):
         self._export = None
         self._update_actions()
         self.statusBar().showMessage(f"Exported {count:,} entries to {path}", 8000)
+        self.export_finished.emit(path, count)
 
     @Slot(str)
     def _on_export_failed(self, message: str) -> None:
@@ -405,6 +420,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.statusBar().clearMessage()
         self.notifications.notify(message)
+        self.export_failed.emit(message)
 
     # -- drag and drop ------------------------------------------------------------------------
 

@@ -79,10 +79,9 @@ def test_full_run_edit_rerun_keeps_edit_and_exports(
 
     # Export what is shown; the edit is exported.
     out = tmp_path / "storage.csv"
-    task = window.export_glossary(str(out), "csv")
-    assert task is not None
-    with qtbot.waitSignal(task.signals.finished, timeout=10_000):
-        pass
+    with qtbot.waitSignal(window.export_finished, timeout=10_000) as done:
+        assert window.export_glossary(str(out), "csv") is not None
+    assert done.args == [str(out), page.model.rowCount()]
     with out.open(encoding="utf-8", newline="") as f:
         rows = {r["term"]: r for r in csv.DictReader(f)}
     assert rows["checkpoint"]["definition"] == MINE

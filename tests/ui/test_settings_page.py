@@ -49,12 +49,18 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+@pytest.fixture(scope="session")
+def session_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """One qasync loop for the whole session, as the application has one for its life."""
     event_loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(event_loop)
     yield event_loop
     event_loop.close()
+
+
+@pytest.fixture
+def loop(session_loop: qasync.QEventLoop) -> Iterator[qasync.QEventLoop]:
+    asyncio.set_event_loop(session_loop)
+    yield session_loop
     asyncio.set_event_loop(None)
 
 

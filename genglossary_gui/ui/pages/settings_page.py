@@ -6,6 +6,7 @@ waits for them."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from PySide6.QtCore import Slot
@@ -33,6 +34,8 @@ from genglossary_gui.llm.config import (
     save_config,
     store_api_key,
 )
+
+_KEYRING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")
 
 ENGINES = [
     ("Built-in (offline)", "builtin"),
@@ -188,8 +191,9 @@ class SettingsPage(QWidget):
         config = self.config()
         key = self.key.text()
         if not key:
-            # The keyring may be slow (or ask to be unlocked): not on the GUI thread.
-            key = await asyncio.get_running_loop().run_in_executor(None, api_key, config)
+            # The keyring may be slow (or ask to be unlocked): not on the GUI thread. A plain
+            # Python thread, not the loop's default executor (QThreads under qasync).
+            key = await asyncio.get_running_loop().run_in_executor(_KEYRING_THREAD, api_key, config)
         return config.settings(key)
 
     def _spawn(self, coro) -> None:
