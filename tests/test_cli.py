@@ -238,3 +238,65 @@ def test_mark_terms(qapp: object, data: Path, capsys: pytest.CaptureFixture[str]
     assert code == 1 and "Not among the project's terms: nope" in err
     statuses = {t.text: t.status for t in repo.term_rows(repo.project_by_name("S").id)}
     assert statuses["system"] == "required"
+
+
+def test_engine_options(
+    qapp: object, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from genglossary_gui.llm.config import load_config
+    from genglossary_gui.store import repositories as repo
+    from tests.fake_llm import FakeLLMServer, glossary_reply
+
+    run_cli(capsys, "--data-dir", str(data), "project", "create", "S")
+    code, _, err = run_cli(
+        capsys,
+        "--data-dir",
+        str(data),
+        "project",
+        "set",
+        "S",
+        "--engine",
+        "ollama",
+        "--model",
+        "qwen3",
+        "--concurrency",
+        "8",
+    )
+    assert code == 0, err
+    config = load_config(repo.project_by_name("S").id)
+    assert (config.engine, config.base_url, config.model, config.concurrency) == (
+        "ollama",
+        "http://127.0.0.1:11434",
+        "qwen3",
+        8,
+    )
+    code, _, err = run_cli(
+        capsys, "--data-dir", str(data), "project", "set", "S", "--engine", "openai", "--model", ""
+    )
+    assert code == 2 and "Choose a model" in err
+
+    fake = FakeLLMServer(reply=glossary_reply).start()
+    try:
+        out = tmp_path / "g.json"
+        code, _, err = run_cli(
+            capsys,
+            "generate",
+            "--input",
+            str(Path(__file__).parent / "data" / "glossary_en"),
+            "--output",
+            str(out),
+            "--engine",
+            "openai",
+            "--base-url",
+            fake.url,
+            "--model",
+            "fake-small",
+        )
+        assert code == 0, err
+        import json
+
+        entries = {e["term"]: e for e in json.loads(out.read_text("utf-8"))["entries"]}
+        assert entries["checkpoint"]["definition"] == "checkpoint: explained by the model."
+        assert entries["checkpoint"]["definition_kind"] == "generated"
+    finally:
+        fake.stop()

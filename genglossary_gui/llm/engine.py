@@ -260,6 +260,7 @@ def define_terms(
     entries: Sequence[Entry],
     ctx: RunContext,
     step: str = "generate",
+    notes: dict[str, str] | None = None,
 ) -> tuple[list[Entry], Tally]:
     """LLM-written definitions grounded in each term's occurrences; a term whose request fails
     keeps the built-in entry."""
@@ -278,8 +279,12 @@ def define_terms(
                 snippets = entry.occurrences[:MAX_SNIPPETS]
                 if snippets:
                     listing = "\n".join(f"[{i}] {quote(s)}" for i, (_, _, s) in enumerate(snippets))
+                    note = (notes or {}).get(entry.term, "")
+                    # The user's own note on the term guides the wording (it is theirs, not
+                    # document text, so it is not quoted as data).
+                    hint = f"The glossary's editor notes: {note}\n" if note else ""
                     user = (
-                        f"Task: define a glossary term.\nTerm: {entry.term}\nSentences "
+                        f"Task: define a glossary term.\nTerm: {entry.term}\n{hint}Sentences "
                         f"from the documents that use it:\n{listing}\nWrite a one- or "
                         "two-sentence definition supported by these sentences, give the "
                         "number of the sentence it relies on most as source, and your "

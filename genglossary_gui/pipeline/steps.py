@@ -359,7 +359,9 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
             f"Writing definitions with {config.model} ({config.concurrency} requests in flight)",
             step=step,
         )
-        entries, tally = define_terms(config, key, entries, ctx, step)
+        entries, tally = define_terms(
+            config, key, entries, ctx, step, notes=repo.term_notes(project_id)
+        )
         failures = _check_tally(tally, "terms", ctx, step)
     ctx.check()
     repo.save_entries(project_id, run_id, "provisional", entries)

@@ -624,6 +624,14 @@ def set_definition_edit(
     notify.publish("definition_edit", project_id)
 
 
+def term_notes(project_id: int) -> dict[str, str]:
+    """The user's notes on terms (curation that a model is told about)."""
+    query = Term.select(Term.text, Term.user_notes).where(
+        (Term.project == project_id) & (Term.user_notes != "")
+    )
+    return {t.text: t.user_notes for t in query}
+
+
 def required_terms(project_id: int) -> set[str]:
     query = Term.select(Term.text).where(
         (Term.project == project_id) & (Term.status == TermStatus.REQUIRED.value)

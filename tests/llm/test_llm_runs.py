@@ -178,3 +178,40 @@ def test_transcript_is_opt_in_and_redacted(
     assert KEY not in text
     assert str(tmp_path) not in text
     assert "***" in text
+
+
+def test_user_curation_reaches_the_model(data_dir: Path, server: FakeLLMServer) -> None:
+    from genglossary_gui.store.models import Term
+
+    project = _project(data_dir, server, "ollama")
+    save_config(project, EngineConfig())  # built-in first: the user curates its term list
+    run_to_completion(project, "extract")
+    save_config(project, EngineConfig("ollama", server.url, "fake-small"))
+    Term.update(user_notes="Say it is about durability.").where(Term.text == "checkpoint").execute()
+    Term.update(status="required").where(Term.text == "system").execute()
+    Term.update(status="excluded").where(Term.text == "replica").execute()
+    before = len(server.requests)
+    run_id = run_to_completion(project, "full")
+    prompts = [
+        json.dumps(r[2], ensure_ascii=False) for r in server.requests[before:] if r[0] == "POST"
+    ]
+    assert any("Term: checkpoint\\n" in p and "Say it is about durability." in p for p in prompts)
+    assert not any("Term: replica\\n" in p for p in prompts)  # (not "replication lag")
+    terms = {e["term"] for e in repo.load_entries(run_id, "refined")}
+    # The model's judge would drop "system", and refine would drop it as an everyday word:
+    # the user required it, so it stays. The excluded term is never asked about.
+    assert "system" in terms and "replica" not in terms
+
+
+def test_plain_text_fallback_when_no_json_mode_exists(data_dir: Path) -> None:
+    fake = FakeLLMServer(reply=glossary_reply).start()
+    try:
+        fake.faults.extend(["no-json-schema", "no-json-schema"])  # json_schema, json_object
+        project = _project(data_dir, fake, "openai")
+        run_to_completion(project, "extract")
+        formats = [
+            r[2].get("response_format", {}).get("type") for r in fake.requests if r[0] == "POST"
+        ]
+        assert formats[:3] == ["json_schema", "json_object", None]
+    finally:
+        fake.stop()
