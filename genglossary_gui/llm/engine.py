@@ -181,6 +181,45 @@ JUDGE_SCHEMA = {
 }
 
 
+class _Step:
+    """What the model-backed steps share: one client, the transcript, a bounded number of
+    requests in flight, progress per item, and failures counted per item."""
+
+    def __init__(
+        self, config: EngineConfig, key: str, ctx: RunContext, step: str, total: int
+    ) -> None:
+        self.config, self.key, self.ctx, self.step = config, key, ctx, step
+        self.tally = Tally(total=total)
+        self.transcript = Transcript(ctx, step, config, key)
+        self._done = 0
+
+    def run(self, items: Sequence[T], work: Callable[[ChatClient, T], Awaitable[None]]) -> Tally:
+        async def main() -> None:
+            client = make_client(self.config.settings(self.key))
+            try:
+
+                async def one(item: T) -> None:
+                    await work(client, item)
+                    self._done += 1
+                    self.ctx.progress(self.step, self._done, len(items))
+
+                await _gather_limited(
+                    self.config.concurrency, [lambda i=i: one(i) for i in items], self.tally
+                )
+            finally:
+                await client.aclose()
+
+        run_async(self.ctx, main)
+        return self.tally
+
+    async def ask(self, client: ChatClient, user: str, schema: dict[str, Any]) -> Any:
+        return await _ask(client, user, schema, self.ctx, self.step, self.transcript)
+
+    def failed(self, what: str, name: str, exc: Exception) -> None:
+        self.ctx.log(f"{what} “{name}” failed: {_failure(exc)}", level="warning", step=self.step)
+        self.tally.fail(name, _failure(exc))
+
+
 def judge_candidates(
     config: EngineConfig,
     api_key: str,
@@ -193,52 +232,30 @@ def judge_candidates(
     batches = [
         list(candidates[i : i + JUDGE_BATCH]) for i in range(0, len(candidates), JUDGE_BATCH)
     ]
-    tally = Tally(total=len(batches))
-    done = 0
+    runner = _Step(config, api_key, ctx, step, len(batches))
 
-    transcript = Transcript(ctx, step, config, api_key)
-
-    async def main() -> None:
-        client = make_client(config.settings(api_key))
+    async def judge(client: ChatClient, batch: list[Entry]) -> None:
+        listing = "\n".join(
+            f"- {e.term}: " + " / ".join(quote(s) for _, _, s in e.occurrences[:2]) for e in batch
+        )
+        user = (
+            "Task: judge glossary candidates. For each candidate term below, decide whether "
+            "it is a domain term worth a glossary entry (keep) or an everyday word, fragment "
+            "or name of no use (drop), and give a short category (concept, process, "
+            "component, product, role, other).\n"
+            f"Candidates with context:\n{listing}\n"
+            'Reply as {"terms": [{"term": ..., "keep": true, "category": ...}]}.'
+        )
         try:
+            reply = await runner.ask(client, user, JUDGE_SCHEMA)
+        except (LLMError, StructuredOutputError) as exc:
+            runner.failed("Judging from", batch[0].term, exc)
+            return
+        for item in reply["terms"]:
+            verdicts[item["term"]] = (bool(item["keep"]), item.get("category", ""))
+        runner.tally.succeeded += 1
 
-            async def judge(batch: list[Entry]) -> None:
-                nonlocal done
-                listing = "\n".join(
-                    f"- {e.term}: " + " / ".join(quote(s) for _, _, s in e.occurrences[:2])
-                    for e in batch
-                )
-                user = (
-                    "Task: judge glossary candidates. For each candidate term below, "
-                    "decide whether it is a domain term worth a glossary entry (keep) or "
-                    "an everyday word, fragment or name of no use (drop), and give a short "
-                    "category (concept, process, component, product, role, other).\n"
-                    f"Candidates with context:\n{listing}\n"
-                    'Reply as {"terms": [{"term": ..., "keep": true, "category": ...}]}.'
-                )
-                try:
-                    reply = await _ask(client, user, JUDGE_SCHEMA, ctx, step, transcript)
-                    for item in reply["terms"]:
-                        verdicts[item["term"]] = (bool(item["keep"]), item.get("category", ""))
-                    tally.succeeded += 1
-                except (LLMError, StructuredOutputError) as exc:
-                    ctx.log(
-                        f"Judging from “{batch[0].term}” failed: {_failure(exc)}",
-                        level="warning",
-                        step=step,
-                    )
-                    tally.fail(batch[0].term, _failure(exc))
-                done += 1
-                ctx.progress(step, done, len(batches))
-
-            await _gather_limited(
-                config.concurrency, [lambda b=b: judge(b) for b in batches], tally
-            )
-        finally:
-            await client.aclose()
-
-    run_async(ctx, main)
-    return verdicts, tally
+    return verdicts, runner.run(batches, judge)
 
 
 # -- generate: one definition per term from its most relevant occurrences --------------------
@@ -265,63 +282,43 @@ def define_terms(
     """LLM-written definitions grounded in each term's occurrences; a term whose request fails
     keeps the built-in entry."""
     out: dict[str, Entry] = {e.term: e for e in entries}
-    tally = Tally(total=len(entries))
-    done = 0
+    runner = _Step(config, api_key, ctx, step, len(entries))
 
-    transcript = Transcript(ctx, step, config, api_key)
-
-    async def main() -> None:
-        client = make_client(config.settings(api_key))
+    async def define(client: ChatClient, entry: Entry) -> None:
+        snippets = entry.occurrences[:MAX_SNIPPETS]
+        if not snippets:
+            return
+        listing = "\n".join(f"[{i}] {quote(s)}" for i, (_, _, s) in enumerate(snippets))
+        note = (notes or {}).get(entry.term, "")
+        # The user's own note on the term guides the wording (it is theirs, not document
+        # text, so it is not quoted as data).
+        hint = f"The glossary's editor notes: {note}\n" if note else ""
+        user = (
+            f"Task: define a glossary term.\nTerm: {entry.term}\n{hint}Sentences from the "
+            f"documents that use it:\n{listing}\nWrite a one- or two-sentence definition "
+            "supported by these sentences, give the number of the sentence it relies on most "
+            "as source, and your confidence from 0 to 1. Reply as "
+            '{"definition": ..., "source": 0, "confidence": 0.8}.'
+        )
         try:
+            reply = await runner.ask(client, user, DEFINE_SCHEMA)
+        except (LLMError, StructuredOutputError) as exc:
+            runner.failed("Defining", entry.term, exc)
+            return
+        source = reply["source"]
+        path, line, _ = snippets[source if 0 <= source < len(snippets) else 0]
+        confidence = max(0.0, min(1.0, float(reply.get("confidence", 0.7))))
+        out[entry.term] = replace(
+            entry,
+            definition=reply["definition"].strip(),
+            kind="generated",
+            source_path=path,
+            source_line=line,
+            confidence=round(confidence * 0.9, 2),
+        )
+        runner.tally.succeeded += 1
 
-            async def define(entry: Entry) -> None:
-                nonlocal done
-                snippets = entry.occurrences[:MAX_SNIPPETS]
-                if snippets:
-                    listing = "\n".join(f"[{i}] {quote(s)}" for i, (_, _, s) in enumerate(snippets))
-                    note = (notes or {}).get(entry.term, "")
-                    # The user's own note on the term guides the wording (it is theirs, not
-                    # document text, so it is not quoted as data).
-                    hint = f"The glossary's editor notes: {note}\n" if note else ""
-                    user = (
-                        f"Task: define a glossary term.\nTerm: {entry.term}\n{hint}Sentences "
-                        f"from the documents that use it:\n{listing}\nWrite a one- or "
-                        "two-sentence definition supported by these sentences, give the "
-                        "number of the sentence it relies on most as source, and your "
-                        'confidence from 0 to 1. Reply as {"definition": ..., '
-                        '"source": 0, "confidence": 0.8}.'
-                    )
-                    try:
-                        reply = await _ask(client, user, DEFINE_SCHEMA, ctx, step, transcript)
-                        source = reply["source"]
-                        path, line, _ = snippets[source if 0 <= source < len(snippets) else 0]
-                        confidence = float(reply.get("confidence", 0.7))
-                        out[entry.term] = replace(
-                            entry,
-                            definition=reply["definition"].strip(),
-                            kind="generated",
-                            source_path=path,
-                            source_line=line,
-                            confidence=round(max(0.0, min(1.0, confidence)) * 0.9, 2),
-                        )
-                        tally.succeeded += 1
-                    except (LLMError, StructuredOutputError) as exc:
-                        ctx.log(
-                            f"Defining “{entry.term}” failed: {_failure(exc)}",
-                            level="warning",
-                            step=step,
-                        )
-                        tally.fail(entry.term, _failure(exc))
-                done += 1
-                ctx.progress(step, done, len(entries))
-
-            await _gather_limited(
-                config.concurrency, [lambda e=e: define(e) for e in entries], tally
-            )
-        finally:
-            await client.aclose()
-
-    run_async(ctx, main)
+    tally = runner.run(list(entries), define)
     return [out[e.term] for e in entries], tally
 
 
@@ -357,60 +354,39 @@ def review_with_model(
 ) -> tuple[list[IssueData], Tally]:
     issues: list[IssueData] = []
     batches = [list(entries[i : i + REVIEW_BATCH]) for i in range(0, len(entries), REVIEW_BATCH)]
-    tally = Tally(total=len(batches))
     known = {e.term for e in entries}
-    done = 0
+    runner = _Step(config, api_key, ctx, step, len(batches))
 
-    transcript = Transcript(ctx, step, config, api_key)
-
-    async def main() -> None:
-        client = make_client(config.settings(api_key))
+    async def review(client: ChatClient, batch: list[Entry]) -> None:
+        listing = "\n".join(f"- {e.term}: {quote(e.definition)}" for e in batch)
+        user = (
+            "Task: review glossary entries. Report only real problems: unclear (does not say "
+            "what the term is), circular (restates the term), duplicate (same concept as "
+            "another entry; name it in related), contradiction, unnecessary (an everyday "
+            f"word).\nEntries:\n{listing}\n"
+            'Reply as {"issues": [{"term": ..., "type": ..., "description": ...}]}'
+            " (an empty list if there is nothing to report)."
+        )
         try:
-
-            async def review(batch: list[Entry]) -> None:
-                nonlocal done
-                listing = "\n".join(f"- {e.term}: {quote(e.definition)}" for e in batch)
-                user = (
-                    "Task: review glossary entries. Report only real problems: unclear "
-                    "(does not say what the term is), circular (restates the term), "
-                    "duplicate (same concept as another entry; name it in related), "
-                    "contradiction, unnecessary (an everyday word).\n"
-                    f"Entries:\n{listing}\n"
-                    'Reply as {"issues": [{"term": ..., "type": ..., "description": ...}]}'
-                    " (an empty list if there is nothing to report)."
-                )
-                try:
-                    reply = await _ask(client, user, REVIEW_SCHEMA, ctx, step, transcript)
-                    for item in reply["issues"]:
-                        if item["term"] in known:
-                            issues.append(
-                                IssueData(
-                                    item["term"],
-                                    item["type"],
-                                    item["description"].strip(),
-                                    item.get("related", "") if item.get("related") in known else "",
-                                    should_exclude=item["type"] == "unnecessary",
-                                )
-                            )
-                    tally.succeeded += 1
-                except (LLMError, StructuredOutputError) as exc:
-                    ctx.log(
-                        f"Reviewing from “{batch[0].term}” failed: {_failure(exc)}",
-                        level="warning",
-                        step=step,
+            reply = await runner.ask(client, user, REVIEW_SCHEMA)
+        except (LLMError, StructuredOutputError) as exc:
+            runner.failed("Reviewing from", batch[0].term, exc)
+            return
+        for item in reply["issues"]:
+            if item["term"] in known:
+                related = item.get("related", "")
+                issues.append(
+                    IssueData(
+                        item["term"],
+                        item["type"],
+                        item["description"].strip(),
+                        related if related in known else "",
+                        should_exclude=item["type"] == "unnecessary",
                     )
-                    tally.fail(batch[0].term, _failure(exc))
-                done += 1
-                ctx.progress(step, done, len(batches))
+                )
+        runner.tally.succeeded += 1
 
-            await _gather_limited(
-                config.concurrency, [lambda b=b: review(b) for b in batches], tally
-            )
-        finally:
-            await client.aclose()
-
-    run_async(ctx, main)
-    return issues, tally
+    return issues, runner.run(batches, review)
 
 
 # -- refine: rewrite the definitions an issue says are unclear or circular -------------------
