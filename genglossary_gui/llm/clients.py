@@ -143,13 +143,71 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-class OllamaClient:
-    """Ollama's native API: streaming NDJSON, ``format`` with a JSON schema."""
+class _StreamingClient:
+    """The HTTP plumbing both protocols share: a streamed POST whose lines a subclass turns
+    into text pieces, a model list, and errors translated to plain words."""
+
+    protocol = ""
 
     def __init__(self, settings: LLMSettings) -> None:
         self.settings = settings
-        self._base = settings.base_url.rstrip("/")
+        self._headers: dict[str, str] = {}
         self._http = _http_client(settings)
+
+    def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
+        raise NotImplementedError
+
+    async def _stream(self, url: str, body: dict[str, Any]) -> str:
+        parts: list[str] = []
+        try:
+            async with self._http.stream("POST", url, json=body, headers=self._headers) as resp:
+                await _raise_for_status(resp, self.settings)
+                async for piece in self._pieces(resp.aiter_lines()):
+                    parts.append(piece)
+        except httpx.HTTPError as exc:
+            raise _translate(exc, self.settings) from exc
+        except json.JSONDecodeError as exc:
+            raise ServerFailed(
+                f"The server sent something that is not the {self.protocol} format.",
+                raw="".join(parts),
+            ) from exc
+        return "".join(parts)
+
+    async def _get_json(self, url: str) -> Any:
+        try:
+            resp = await self._http.get(url, headers=self._headers)
+            await _raise_for_status(resp, self.settings)
+            return resp.json()
+        except httpx.HTTPError as exc:
+            raise _translate(exc, self.settings) from exc
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+def _server_error(chunk: dict[str, Any], raw: str) -> None:
+    if "error" in chunk:
+        raise ServerFailed(f"The server failed: {chunk['error']}", raw=raw)
+
+
+class OllamaClient(_StreamingClient):
+    """Ollama's native API: streaming NDJSON, ``format`` with a JSON schema."""
+
+    protocol = "Ollama"
+
+    def __init__(self, settings: LLMSettings) -> None:
+        super().__init__(settings)
+        self._base = settings.base_url.rstrip("/")
+
+    async def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
+        async for line in lines:
+            if not line.strip():
+                continue
+            chunk = json.loads(line)
+            _server_error(chunk, line)
+            yield chunk.get("message", {}).get("content", "")
+            if chunk.get("done"):
+                break
 
     async def chat(self, messages: list[dict[str, str]], schema: dict[str, Any] | None) -> str:
         body: dict[str, Any] = {
@@ -160,50 +218,24 @@ class OllamaClient:
         }
         if schema is not None:
             body["format"] = schema
-        parts: list[str] = []
-        try:
-            async with self._http.stream("POST", f"{self._base}/api/chat", json=body) as resp:
-                await _raise_for_status(resp, self.settings)
-                async for line in resp.aiter_lines():
-                    if not line.strip():
-                        continue
-                    chunk = json.loads(line)
-                    if "error" in chunk:
-                        raise ServerFailed(f"The server failed: {chunk['error']}", raw=line)
-                    parts.append(chunk.get("message", {}).get("content", ""))
-                    if chunk.get("done"):
-                        break
-        except httpx.HTTPError as exc:
-            raise _translate(exc, self.settings) from exc
-        except json.JSONDecodeError as exc:
-            raise ServerFailed(
-                "The server sent something that is not Ollama's format.", raw="".join(parts)
-            ) from exc
-        return "".join(parts)
+        return await self._stream(f"{self._base}/api/chat", body)
 
     async def list_models(self) -> list[str]:
-        try:
-            resp = await self._http.get(f"{self._base}/api/tags")
-            await _raise_for_status(resp, self.settings)
-            return sorted(m["name"] for m in resp.json().get("models", []))
-        except httpx.HTTPError as exc:
-            raise _translate(exc, self.settings) from exc
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
+        data = await self._get_json(f"{self._base}/api/tags")
+        return sorted(m["name"] for m in data.get("models", []))
 
 
-class OpenAIClient:
+class OpenAIClient(_StreamingClient):
     """OpenAI-compatible chat completions (OpenAI, Azure, LM Studio, llama.cpp, vLLM):
     streaming SSE; ``response_format`` json_schema, falling back to json_object, then to
     plain text, when the server refuses it (remembered for the client's life)."""
 
+    protocol = "OpenAI"
     _MODES = ("json_schema", "json_object", "text")
 
     def __init__(self, settings: LLMSettings) -> None:
-        self.settings = settings
+        super().__init__(settings)
         base = settings.base_url.rstrip("/")
-        self._headers: dict[str, str] = {}
         if settings.azure_api_version:
             self._chat_url = (
                 f"{base}/openai/deployments/{settings.model}/chat/completions"
@@ -219,7 +251,6 @@ class OpenAIClient:
             if settings.api_key:
                 self._headers["Authorization"] = f"Bearer {settings.api_key}"
         self._mode = 0
-        self._http = _http_client(settings)
 
     def _response_format(self, schema: dict[str, Any] | None) -> dict[str, Any] | None:
         mode = self._MODES[self._mode]
@@ -231,6 +262,18 @@ class OpenAIClient:
             "type": "json_schema",
             "json_schema": {"name": "reply", "schema": schema, "strict": False},
         }
+
+    async def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
+        async for line in lines:
+            if not line.startswith("data:"):
+                continue
+            data = line[5:].strip()
+            if data == "[DONE]":
+                break
+            chunk = json.loads(data)
+            _server_error(chunk, data)
+            for choice in chunk.get("choices", []):
+                yield (choice.get("delta") or {}).get("content") or ""
 
     async def chat(self, messages: list[dict[str, str]], schema: dict[str, Any] | None) -> str:
         while True:
@@ -244,7 +287,7 @@ class OpenAIClient:
             if response_format is not None:
                 body["response_format"] = response_format
             try:
-                return await self._stream(body)
+                return await self._stream(self._chat_url, body)
             except LLMError as exc:
                 refused = "response_format" in exc.raw or "json_schema" in exc.raw
                 if response_format is not None and refused and self._mode < len(self._MODES) - 1:
@@ -252,45 +295,9 @@ class OpenAIClient:
                     continue
                 raise
 
-    async def _stream(self, body: dict[str, Any]) -> str:
-        parts: list[str] = []
-        try:
-            async with self._http.stream(
-                "POST", self._chat_url, json=body, headers=self._headers
-            ) as resp:
-                await _raise_for_status(resp, self.settings)
-                async for data in _sse_data(resp.aiter_lines()):
-                    if data == "[DONE]":
-                        break
-                    chunk = json.loads(data)
-                    if "error" in chunk:
-                        raise ServerFailed(f"The server failed: {chunk['error']}", raw=data)
-                    for choice in chunk.get("choices", []):
-                        parts.append((choice.get("delta") or {}).get("content") or "")
-        except httpx.HTTPError as exc:
-            raise _translate(exc, self.settings) from exc
-        except json.JSONDecodeError as exc:
-            raise ServerFailed(
-                "The server sent something that is not the OpenAI format.", raw="".join(parts)
-            ) from exc
-        return "".join(parts)
-
     async def list_models(self) -> list[str]:
-        try:
-            resp = await self._http.get(self._models_url, headers=self._headers)
-            await _raise_for_status(resp, self.settings)
-            return sorted(m["id"] for m in resp.json().get("data", []))
-        except httpx.HTTPError as exc:
-            raise _translate(exc, self.settings) from exc
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-
-async def _sse_data(lines: AsyncIterator[str]) -> AsyncIterator[str]:
-    async for line in lines:
-        if line.startswith("data:"):
-            yield line[5:].strip()
+        data = await self._get_json(self._models_url)
+        return sorted(m["id"] for m in data.get("data", []))
 
 
 def make_client(settings: LLMSettings) -> OllamaClient | OpenAIClient:

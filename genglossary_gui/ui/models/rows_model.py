@@ -19,8 +19,6 @@ from PySide6.QtCore import (
 
 Index = QModelIndex | QPersistentModelIndex
 
-#: Raw value of a cell, for sorting (numbers sort as numbers).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The row's id.
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -133,8 +131,6 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
                 return column.display(row)
             value = column.value(row)
             return "" if value is None else str(value)
-        if role == SORT_ROLE:
-            return column.value(row)
         if role == ID_ROLE:
             return row.id
         if role == Qt.ItemDataRole.TextAlignmentRole:

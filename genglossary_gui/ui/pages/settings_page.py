@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -249,10 +248,3 @@ class SettingsPage(QWidget):
             self.test_button.setEnabled(True)
         self.status.setText(answer)
         return answer
-
-    def with_config(self, **changes: object) -> None:
-        """Set fields from a config change (for tests and scripted use)."""
-        config = replace(self.config(), **changes)  # type: ignore[arg-type]
-        self.engine.setCurrentIndex(max(0, self.engine.findData(config.engine)))
-        self.base_url.setText(config.base_url)
-        self.model.setEditText(config.model)
