@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -41,12 +42,41 @@ async def _run_until_quit(app: QApplication) -> None:
     await quit_requested
 
 
+def _open_or_explain(explicit: str | None) -> Path | None:
+    """Open the data folder, or tell the user why not. A damaged database is kept; the user
+    may start a new one beside it. Returns the folder, or None to quit."""
+    from genglossary_gui.store.database import DatabaseDamaged, DatabaseError, set_aside
+    from genglossary_gui.store.folder import open_data_folder
+
+    try:
+        return open_data_folder(explicit)[0]
+    except DatabaseDamaged as exc:
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, str(exc))
+        start_new = box.addButton("Start a new database", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not start_new:
+            return None
+        try:
+            kept = set_aside(exc.path.parent)
+            data_dir = open_data_folder(explicit)[0]
+        except (DatabaseError, OSError) as again:
+            QMessageBox.critical(None, APP_NAME, f"Could not start a new database: {again}")
+            return None
+        if kept is not None:
+            QMessageBox.information(
+                None, APP_NAME, f"Started a new database. The damaged one is kept as {kept.name}."
+            )
+        return data_dir
+    except DatabaseError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import qasync
 
     from genglossary_gui.runs.manager import RunManager
-    from genglossary_gui.store.database import DatabaseError
-    from genglossary_gui.store.folder import open_data_folder
     from genglossary_gui.ui.main_window import MainWindow
 
     argv = list(sys.argv if argv is None else argv)
@@ -58,11 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    try:
-        data_dir, _interrupted = open_data_folder(args.data_dir)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+    opened = _open_or_explain(args.data_dir)
+    if opened is None:
         return 1
+    data_dir = opened
     manager = RunManager()
     # Window state lives beside the data it shows, so another data folder has its own.
     settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -23,6 +25,32 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 _LANGS = ("auto", "ja", "en")
+
+
+# Control characters (terminal escapes, carriage returns, tabs, newlines) and bidi controls:
+# text from the data folder (names, errors, log lines) must not steer the terminal or pass
+# for a line of ours.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(text: str, *, lines: bool = False) -> str:
+    """``text`` as it may be printed: control characters shown as escapes. With ``lines``,
+    line breaks are kept and every continuation line is indented, so stored text (a log line
+    with a newline in it) can never look like a line of its own."""
+    if lines:
+        return "\n    ".join(_UNSAFE.sub(_visible, part) for part in text.split("\n"))
+    return _UNSAFE.sub(_visible, text)
 
 
 class CliError(Exception):
@@ -46,6 +74,13 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--temperature", type=float)
     p.add_argument("--azure-api-version", metavar="V", help="for Azure OpenAI")
     p.add_argument(
+        "--max-failures",
+        type=float,
+        metavar="PCT",
+        help="a run whose model failed on more than PCT %% of its terms does not replace "
+        "the current glossary (default 20)",
+    )
+    p.add_argument(
         "--transcript",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -68,10 +103,11 @@ def _apply_engine_options(config: EngineConfig, args: argparse.Namespace) -> Eng
         ("temperature", "temperature"),
         ("azure_api_version", "azure_api_version"),
         ("transcript", "transcript"),
+        ("max_failures", "max_failed_share"),
     ):
         value = getattr(args, option, None)
         if value is not None:
-            changes[field_name] = value
+            changes[field_name] = value / 100 if option == "max_failures" else value
     config = replace(config, **changes)  # type: ignore[arg-type]
     if config.uses_llm and not config.base_url:
         config = replace(config, base_url=DEFAULT_URLS[config.engine])
@@ -193,6 +229,25 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--title", default="", help="glossary title (default: the folder's name)")
     _engine_options(gen)
 
+    promote = sub.add_parser(
+        "promote",
+        help="make a finished run's glossary the project's current one (e.g. one kept aside "
+        "because too many model requests failed)",
+    )
+    promote.add_argument("run_id", type=int)
+
+    database = sub.add_parser("database", help="the data folder's database")
+    dsub = database.add_subparsers(dest="database_command", required=True, metavar="ACTION")
+    new_db = dsub.add_parser(
+        "new",
+        help="start a new, empty database; the current one is kept beside it, renamed",
+    )
+    new_db.add_argument(
+        "--force",
+        action="store_true",
+        help="also when the current database is not damaged",
+    )
+
     exp = sub.add_parser("export", help="export a project's glossary")
     exp.add_argument("project")
     exp.add_argument("--output", metavar="FILE", required=True)
@@ -209,10 +264,20 @@ def _parser() -> argparse.ArgumentParser:
 # -- helpers ----------------------------------------------------------------------------------
 
 
+#: How long a command waits for another process's write lock before saying so and giving up.
+WRITE_PATIENCE_S = 60.0
+_on_exit: list[Callable[[], None]] = []
+
+
 def _open(args: argparse.Namespace) -> Path:
-    from genglossary_gui.store.database import DatabaseError
+    from genglossary_gui.store.database import DatabaseError, WritePatience, set_write_patience
     from genglossary_gui.store.folder import open_data_folder
 
+    set_write_patience(
+        WritePatience(WRITE_PATIENCE_S, on_wait=lambda m: print(f"note: {m}", file=sys.stderr))
+    )
+    # A command's patience ends with it (main() may be called again in this process).
+    _on_exit.append(lambda: set_write_patience(WritePatience()))
     try:
         data_dir, interrupted = open_data_folder(args.data_dir)
     except DatabaseError as exc:
@@ -271,11 +336,12 @@ class _Progress:
         self._stream.flush()
 
     def log(self, level: str, message: str) -> None:
-        if self._quiet and level == "info":
+        # Transcripts (prompts and replies) are saved with the run; --quiet keeps them there.
+        if self._quiet and level in ("info", "transcript"):
             return
         self.end_line()
         prefix = "" if level == "info" else f"{level}: "
-        self._stream.write(f"{prefix}{message}\n")
+        self._stream.write(f"{prefix}{safe(message, lines=True)}\n")
         self._stream.flush()
 
     def end_line(self) -> None:
@@ -287,7 +353,7 @@ class _Progress:
 def _print_terms(rows: Iterable[tuple[str, float, int]], out: TextIO) -> None:
     """One term per line: ``term<TAB>score<TAB>frequency``, in the order given (best first)."""
     for text, score, frequency in rows:
-        out.write(f"{text}\t{score:.4f}\t{frequency}\n")
+        out.write(f"{safe(text)}\t{score:.4f}\t{frequency}\n")
 
 
 def _print_glossary(project_id: int, top: int | None) -> None:
@@ -296,7 +362,7 @@ def _print_glossary(project_id: int, top: int | None) -> None:
 
     entries = sorted(project_glossary(project_id), key=lambda e: e.term.casefold())
     for e in entries[:top] if top else entries:
-        sys.stdout.write(f"{e.term}\t{' '.join(e.definition.split())}\n")
+        sys.stdout.write(f"{safe(e.term)}\t{safe(' '.join(e.definition.split()))}\n")
 
 
 def _project_terms(project_id: int, top: int | None) -> list[tuple[str, float, int]]:
@@ -376,7 +442,7 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
         raise CliError(f"Run {run_id} disappeared (was its project deleted?).")
     if run.status == "completed":
         if not args.quiet:
-            print(f"Run {run_id} completed: {run.summary}", file=sys.stderr)
+            print(f"Run {run_id} completed: {safe(run.summary)}", file=sys.stderr)
         if scope == "extract":
             _print_terms(_project_terms(project_id, args.top or None), sys.stdout)
         elif scope in ("full", "generate", "review", "refine"):
@@ -385,7 +451,7 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
     if run.status == "cancelled":
         print(f"Run {run_id} cancelled.", file=sys.stderr)
         return EXIT_CANCELLED
-    print(f"Run {run_id} {run.status}: {run.error}", file=sys.stderr)
+    print(f"Run {run_id} {run.status}: {safe(run.error)}", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -397,12 +463,13 @@ def _start_in_background(args: argparse.Namespace, data_dir: Path) -> int:
         "--data-dir",
         str(data_dir),
         "run",
-        args.project,
         "--scope",
         args.scope,
         "--wait",
         "--quiet",
         "--report-run-id",
+        "--",  # a project may be named "-x"
+        args.project,
     ]
     detach: dict[str, object] = (
         {"start_new_session": True}
@@ -457,7 +524,7 @@ def cmd_project(args: argparse.Namespace) -> int:
         for project in repo.list_projects():
             docs = Document.select().where(Document.project == project.id).count()
             where = ", ".join(project.source_paths()) or "-"
-            print(f"{project.name}\t{docs} documents\t{where}")
+            print(f"{safe(project.name)}\t{docs} documents\t{safe(where)}")
         return EXIT_OK
     sources: list[str] = []
     for given in args.docs or []:
@@ -528,12 +595,12 @@ def cmd_runs(args: argparse.Namespace) -> int:
         table.append(
             [
                 str(r.id),
-                r.project.name,
+                safe(r.project.name),
                 r.scope,
                 r.status,
                 _fmt_time(r.started_at or r.created_at),
                 _fmt_duration(duration),
-                r.error or "",
+                safe(r.error or ""),
             ]
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
@@ -551,8 +618,8 @@ def cmd_log(args: argparse.Namespace) -> int:
         raise CliError(f"There is no run {args.run_id}.")
     for entry in repo.read_log(args.run_id):
         level = "" if entry.level == "info" else f"{entry.level.upper()} "
-        step = f"[{entry.step}] " if entry.step else ""
-        print(f"{_fmt_time(entry.created_at)} {level}{step}{entry.message}")
+        step = f"[{safe(entry.step)}] " if entry.step else ""
+        print(f"{_fmt_time(entry.created_at)} {level}{step}{safe(entry.message, lines=True)}")
     return EXIT_OK
 
 
@@ -570,7 +637,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
 def _write_export(
     entries: Sequence[object], output: str, fmt: str | None, title: str, language: str
 ) -> None:
-    from genglossary_gui.pipeline.glossary.export import export, format_for
+    from genglossary_gui.pipeline.glossary.export import export, format_for, write_export_file
 
     try:
         chosen = format_for(output, fmt)
@@ -578,7 +645,8 @@ def _write_export(
         raise CliError(str(exc), EXIT_USAGE) from exc
     text = export(entries, chosen, title=title, language=language)  # type: ignore[arg-type]
     try:
-        Path(output).expanduser().write_text(text, encoding="utf-8")
+        # Replaced in one step: a failed write (a full disk) leaves an earlier export as it was.
+        write_export_file(Path(output).expanduser(), text)
     except OSError as exc:
         raise CliError(f"Cannot write {output!r}: {exc.strerror or exc}") from exc
     print(f"Wrote {len(entries)} entries to {output} ({chosen}).", file=sys.stderr)
@@ -587,8 +655,19 @@ def _write_export(
 def _read_folder(
     folder_arg: str, lang: str
 ) -> tuple[TermExtractor, list[tuple[str, str]], Counter[str]]:
-    """Read every document of a folder into a term extractor; skipped files go to stderr."""
-    from genglossary_gui.pipeline.documents import SkipFile, iter_document_files, load_file
+    """Read every document of a folder into a term extractor; skipped files go to stderr.
+
+    As in a project import, only regular files inside the folder are read (a link to a file
+    elsewhere is skipped), and paths are printed through ``display_path`` so that a file
+    name cannot put terminal escapes or extra lines into the output.
+    """
+    from genglossary_gui.pipeline.documents import (
+        SkipFile,
+        display_path,
+        is_guessed,
+        iter_document_files,
+        load_file,
+    )
     from genglossary_gui.pipeline.extract import TermExtractor
 
     folder = Path(folder_arg).expanduser()
@@ -598,12 +677,14 @@ def _read_folder(
     documents: list[tuple[str, str]] = []
     languages: Counter[str] = Counter()
     for path in iter_document_files(folder):
-        rel = path.relative_to(folder).as_posix()
+        rel = display_path(path.relative_to(folder).as_posix())
         try:
-            loaded = load_file(path)
+            loaded = load_file(path, within=folder)
         except SkipFile as skip:
             print(f"skipped {rel}: {skip.reason}", file=sys.stderr)
             continue
+        if is_guessed(loaded.encoding):
+            print(f"{rel}: decoded as {loaded.encoding}; check its text", file=sys.stderr)
         languages[extractor.add(loaded.text, lang)] += 1
         documents.append((rel, loaded.text))
     if not documents:
@@ -660,7 +741,7 @@ def _generate_with_model(
     """`generate --engine ...`: definitions and review through the model, in this process."""
     from genglossary_gui.llm.config import api_key
     from genglossary_gui.llm.engine import define_terms, review_with_model
-    from genglossary_gui.pipeline.context import RunContext
+    from genglossary_gui.pipeline.context import RedactingReporter, RunContext
     from genglossary_gui.pipeline.glossary import engine
 
     class Errors:
@@ -671,8 +752,8 @@ def _generate_with_model(
             if level != "info":
                 print(f"{level}: {message}", file=sys.stderr)
 
-    ctx = RunContext(reporter=Errors())
     key = api_key(config)
+    ctx = RunContext(reporter=RedactingReporter(Errors(), [key]))
     print(
         f"Asking {config.model} at {config.base_url} ({config.concurrency} in flight)…",
         file=sys.stderr,
@@ -729,7 +810,56 @@ def cmd_mark(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_promote(args: argparse.Namespace) -> int:
+    from genglossary_gui.store.transitions import PromoteResult, promote_run
+
+    _open(args)
+    result = promote_run(args.run_id)
+    if result is PromoteResult.NOT_FOUND:
+        raise CliError(f"There is no run {args.run_id}.")
+    if not result:
+        raise CliError(f"Run {args.run_id}: {result.value}.")
+    print(f"Run {args.run_id}: {result.value}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_database(args: argparse.Namespace) -> int:
+    """``database new``: set a damaged database aside (kept, renamed) and start afresh."""
+    from genglossary_gui.store.database import (
+        DatabaseDamaged,
+        DatabaseError,
+        init_db,
+        resolve_data_dir,
+        set_aside,
+    )
+
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        init_db(data_dir)
+    except DatabaseDamaged:
+        pass
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+    else:
+        if not args.force:
+            raise CliError(
+                "The database is not damaged; nothing was changed. Add --force to start a new "
+                "one anyway (the current one is kept beside it, renamed)."
+            )
+    kept = set_aside(data_dir)
+    try:
+        init_db(data_dir)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+    if kept is not None:
+        print(f"Kept the old database as {kept.name} in {data_dir}.", file=sys.stderr)
+    print(f"Started a new database in {data_dir}.", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
+    "database": cmd_database,
+    "promote": cmd_promote,
     "project": cmd_project,
     "run": cmd_run,
     "cancel": cmd_cancel,
@@ -746,11 +876,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return COMMANDS[args.command](args)
+        return _dispatch(args)
     except CliError as exc:
         # A background child's parent reads its stdout only.
         stream = sys.stdout if getattr(args, "report_run_id", False) else sys.stderr
-        print(f"error: {exc}", file=stream, flush=True)
+        print(f"error: {safe(str(exc))}", file=stream, flush=True)
         return exc.code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -760,6 +890,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:
+        message = _store_failure(exc)
+        if message is None:
+            raise
+        stream = sys.stdout if getattr(args, "report_run_id", False) else sys.stderr
+        print(f"error: {safe(message)}", file=stream, flush=True)
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    try:
+        return COMMANDS[args.command](args)
+    finally:
+        while _on_exit:
+            _on_exit.pop()()
+
+
+def _store_failure(exc: BaseException) -> str | None:
+    """Plain words for a database or disk failure that reached the top, else None (a bug,
+    whose traceback is worth seeing)."""
+    if "peewee" not in sys.modules and not isinstance(exc, OSError):
+        return None
+    from genglossary_gui.store.database import DatabaseError, explain
+
+    if isinstance(exc, DatabaseError):
+        return str(exc)
+    plain = explain(exc)
+    if plain is not None:
+        return plain
+    import sqlite3
+
+    import peewee
+
+    if isinstance(exc, peewee.PeeweeException | sqlite3.Error):
+        return f"Database problem: {exc}"
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EIO):
+        return f"File or system error: {exc.strerror or exc}"
+    return None
 
 
 if __name__ == "__main__":

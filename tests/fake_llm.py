@@ -11,8 +11,20 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-#: Faults, queued per request: "500", "429", "malformed", "fenced", "drop", "401",
-#: "no-json-schema" (a 400 naming response_format, as servers without it answer).
+#: Faults, queued per request (``faults``) or for every request whose prompt contains a string
+#: (``fault_for``):
+#: - "500", "429", "401", "malformed", "fenced", "drop";
+#: - "no-json-schema": a 400 naming response_format, as servers without it answer;
+#: - "huge": ``huge_chars`` of "{" streamed in 64 KiB pieces; "huge-line": the same in one
+#:   line; "braces": ``braces_chars`` of "{", just under the client's limit (read and parsed,
+#:   not JSON); "huge-500": an HTTP 500 whose body is ``huge_chars`` long;
+#: - "echo-key-500", "echo-key-400": a plain-text error body quoting the request's
+#:   Authorization or api-key header; "echo-key-reply": a 200 non-JSON reply quoting it;
+#:   "echo-key-stream-error": an error inside the stream quoting it;
+#: - "keepalive": only keep-alive messages, every ``tick_s``, until the client hangs up (SSE
+#:   ": keepalive" comments; Ollama lines with empty content and done false); "empty-deltas":
+#:   OpenAI chunks with empty content; "trickle": one character of content every ``tick_s``,
+#:   never finishing.
 Reply = Callable[[dict[str, Any]], str]
 
 
@@ -32,6 +44,13 @@ class FakeLLMServer:
         self.list_latency_s = 0.0
         #: Requests whose prompt contains one of these strings fail with HTTP 500, always.
         self.poisoned: set[str] = set()
+        #: Requests whose prompt contains the key get the fault named by its value, always.
+        self.fault_for: dict[str, str] = {}
+        #: Size of a "huge" reply, and the pace and longest life of the endless streams.
+        self.huge_chars = 20 << 20
+        self.braces_chars = 1_000_000
+        self.tick_s = 0.05
+        self.endless_s = 60.0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.AbstractServer | None = None
@@ -81,7 +100,7 @@ class FakeLLMServer:
                 with self._lock:
                     self.requests.append((method, target, body, headers))
                     fault = self.faults.popleft() if self.faults else ""
-                keep_open = await self._route(method, target, body, fault, reader, writer)
+                keep_open = await self._route(method, target, body, headers, fault, reader, writer)
                 if not keep_open:
                     return
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -92,9 +111,15 @@ class FakeLLMServer:
     async def _send(
         self, writer: asyncio.StreamWriter, status: int, payload: Any, extra: str = ""
     ) -> None:
-        data = json.dumps(payload).encode()
+        await self._send_text(writer, status, json.dumps(payload), "application/json", extra)
+
+    @staticmethod
+    async def _send_text(
+        writer: asyncio.StreamWriter, status: int, text: str, kind: str, extra: str = ""
+    ) -> None:
+        data = text.encode()
         writer.write(
-            f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+            f"HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\n"
             f"Content-Length: {len(data)}\r\n{extra}\r\n".encode()
             + data
         )
@@ -105,6 +130,7 @@ class FakeLLMServer:
         method: str,
         target: str,
         body: dict[str, Any],
+        headers: dict[str, str],
         fault: str,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
@@ -128,6 +154,14 @@ class FakeLLMServer:
         prompt = json.dumps(body.get("messages", []), ensure_ascii=False)
         if any(p in prompt for p in self.poisoned):
             fault = "500"
+        fault = next((f for p, f in self.fault_for.items() if p in prompt), fault)
+        secret = _credential(headers)
+        if fault in ("echo-key-500", "echo-key-400"):
+            status = int(fault.rsplit("-", 1)[1])
+            await self._send_text(writer, status, f"Invalid key {secret}", "text/plain")
+            return True
+        if fault == "huge-500":
+            return await self._huge_error(writer)
         if fault == "500":
             await self._send(writer, 500, {"error": "internal"})
             return True
@@ -144,8 +178,24 @@ class FakeLLMServer:
                 writer, 400, {"error": {"message": "response_format json_schema is not supported"}}
             )
             return True
+        if fault in ("huge", "huge-line"):
+            return await self._huge(writer, ollama, self.huge_chars, one_line=fault == "huge-line")
+        if fault == "braces":
+            return await self._huge(writer, ollama, self.braces_chars, one_line=False)
+        if fault in ("keepalive", "empty-deltas", "trickle"):
+            return await self._endless(writer, reader, ollama, fault)
+        if fault == "echo-key-stream-error":
+            self._start_stream(writer, ollama)
+            error = f"Invalid key {secret}"
+            line = json.dumps({"error": error if ollama else {"message": error}})
+            self._chunk(writer, line + "\n" if ollama else f"data: {line}\n\n")
+            writer.write(b"0\r\n\r\n")
+            await writer.drain()
+            return True
         content = self.reply(body)
-        if fault == "malformed":
+        if fault == "echo-key-reply":
+            content = f"Sorry, I cannot use {secret} for this."
+        elif fault == "malformed":
             content = '{"term": "WAL", "definition": '
         elif fault == "fenced":
             content = f"Here you go:\n```json\n{content}\n```\nAnything else?"
@@ -159,11 +209,7 @@ class FakeLLMServer:
         ollama: bool,
         drop: bool,
     ) -> bool:
-        kind = "application/x-ndjson" if ollama else "text/event-stream"
-        writer.write(
-            f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n".encode()
-        )
+        self._start_stream(writer, ollama)
         pieces = [
             content[i : i + max(1, len(content) // 3)]
             for i in range(0, len(content), max(1, len(content) // 3))
@@ -180,21 +226,9 @@ class FakeLLMServer:
             if drop and i == 1:
                 writer.transport.abort()  # the connection dies mid-answer
                 return False
-            if ollama:
-                line = (
-                    json.dumps({"message": {"role": "assistant", "content": piece}, "done": False})
-                    + "\n"
-                )
-            else:
-                line = "data: " + json.dumps({"choices": [{"delta": {"content": piece}}]}) + "\n\n"
-            self._chunk(writer, line)
+            self._chunk(writer, _content_line(piece, ollama))
             await writer.drain()
-        final = (
-            json.dumps({"message": {"content": ""}, "done": True}) + "\n"
-            if ollama
-            else "data: [DONE]\n\n"
-        )
-        self._chunk(writer, final)
+        self._chunk(writer, _final_line(ollama))
         writer.write(b"0\r\n\r\n")
         await writer.drain()
         if gone is not None:
@@ -203,9 +237,113 @@ class FakeLLMServer:
         return True
 
     @staticmethod
+    def _start_stream(writer: asyncio.StreamWriter, ollama: bool) -> None:
+        kind = "application/x-ndjson" if ollama else "text/event-stream"
+        writer.write(
+            f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+        )
+
+    async def _huge(
+        self, writer: asyncio.StreamWriter, ollama: bool, size: int, one_line: bool
+    ) -> bool:
+        """``size`` characters of "{" as the reply, as fast as the client reads; a client that
+        stops reading and hangs up is counted in ``disconnects``."""
+        self._start_stream(writer, ollama)
+        step = size if one_line else 65536
+        try:
+            for start in range(0, size, step):
+                self._chunk(writer, _content_line("{" * min(step, size - start), ollama))
+                await writer.drain()
+            self._chunk(writer, _final_line(ollama))
+            writer.write(b"0\r\n\r\n")
+            await writer.drain()
+        except ConnectionError:
+            with self._lock:
+                self.disconnects += 1
+            return False
+        return True
+
+    async def _huge_error(self, writer: asyncio.StreamWriter) -> bool:
+        """An error page ``huge_chars`` long, for a client that should stop reading it."""
+        piece = b"E" * 65536
+        count = max(1, self.huge_chars // len(piece))
+        writer.write(
+            "HTTP/1.1 500 X\r\nContent-Type: text/plain\r\n"
+            f"Content-Length: {count * len(piece)}\r\n\r\n".encode()
+        )
+        try:
+            for _ in range(count):
+                writer.write(piece)
+                await writer.drain()
+        except ConnectionError:
+            with self._lock:
+                self.disconnects += 1
+            return False
+        return True
+
+    async def _endless(
+        self,
+        writer: asyncio.StreamWriter,
+        reader: asyncio.StreamReader,
+        ollama: bool,
+        fault: str,
+    ) -> bool:
+        """A stream that never finishes: a line every ``tick_s`` (keep-alive messages, empty
+        deltas or one character of content) until the client hangs up (counted in
+        ``disconnects``) or ``endless_s`` passes."""
+        if fault == "trickle":
+            line = _content_line("x", ollama)
+        elif ollama:
+            line = _content_line("", ollama)
+        elif fault == "keepalive":
+            line = ": keepalive\n\n"
+        else:
+            line = "data: " + json.dumps({"choices": [{"delta": {"content": ""}}]}) + "\n\n"
+        self._start_stream(writer, ollama)
+        await writer.drain()
+        gone = asyncio.ensure_future(reader.read(1))
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.endless_s
+        try:
+            while loop.time() < until:
+                done, _ = await asyncio.wait({gone}, timeout=self.tick_s)
+                if done:
+                    with self._lock:
+                        self.disconnects += 1
+                    return False
+                self._chunk(writer, line)
+                await writer.drain()
+        except ConnectionError:
+            with self._lock:
+                self.disconnects += 1
+        finally:
+            gone.cancel()
+        return False
+
+    @staticmethod
     def _chunk(writer: asyncio.StreamWriter, text: str) -> None:
         data = text.encode()
         writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+
+
+def _credential(headers: dict[str, str]) -> str:
+    """What the client sent to authenticate (its Authorization or api-key header)."""
+    return headers.get("authorization") or headers.get("api-key") or "(none)"
+
+
+def _content_line(piece: str, ollama: bool) -> str:
+    """One streamed piece of content in the protocol's own format."""
+    if ollama:
+        message = {"role": "assistant", "content": piece}
+        return json.dumps({"message": message, "done": False}) + "\n"
+    return "data: " + json.dumps({"choices": [{"delta": {"content": piece}}]}) + "\n\n"
+
+
+def _final_line(ollama: bool) -> str:
+    if ollama:
+        return json.dumps({"message": {"content": ""}, "done": True}) + "\n"
+    return "data: [DONE]\n\n"
 
 
 def _first_task(body: dict[str, Any]) -> str:

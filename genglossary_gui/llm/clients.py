@@ -1,9 +1,12 @@
 """Async clients for Ollama (/api/chat) and OpenAI-compatible servers (/v1/chat/completions,
 Azure OpenAI included), streaming, on httpx.AsyncClient.
 
-Timeouts: a connect timeout, and a read timeout *between streamed chunks* (not for the whole
-answer). Cancelling the task that awaits a request closes its connection, which is how a
-server learns to stop generating. Errors are mapped to messages a user understands.
+Timeouts: a connect timeout; a read timeout between pieces *of the answer* (keep-alive
+messages and empty pieces do not count, so a server that only holds the connection open still
+times out); and a deadline for the whole request, however steadily the server streams. A reply
+longer than ``max_reply_chars`` is cut off. Cancelling the task that awaits a request closes
+its connection, which is how a server learns to stop generating. Errors are mapped to messages
+a user understands, and the API key is removed from replies and errors (servers echo it).
 """
 
 from __future__ import annotations
@@ -18,9 +21,20 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from genglossary_gui.llm.structured import StructuredOutputError, parse
+from genglossary_gui.pipeline.context import redact
 
 ENGINES = ("ollama", "openai")
 T = TypeVar("T")
+
+#: A reply longer than this is cut off: a model repeating itself, or a server that is not an
+#: LLM. 1 MiB of text is a hundred times a long glossary reply, and parses in milliseconds.
+MAX_REPLY_CHARS = 1 << 20
+#: Reading an error's body stops here (only its start is kept, for the run log).
+MAX_ERROR_BODY_BYTES = 64 << 10
+#: Reading a model list stops here.
+MAX_LIST_BYTES = 16 << 20
+#: The shortest deadline for a whole request (the default is five read timeouts).
+MIN_REQUEST_DEADLINE_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -33,10 +47,21 @@ class LLMSettings:
     #: Set for Azure OpenAI: the deployment is ``model``, the key goes in ``api-key``.
     azure_api_version: str = ""
     connect_timeout_s: float = 5.0
-    #: Longest silence between two streamed chunks.
+    #: Longest wait for the next piece of the answer (keep-alive messages do not count).
     read_timeout_s: float = 60.0
     temperature: float = 0.2
     concurrency: int = 4
+    #: Longest one request may take in all; None: max(120 s, 5 × read_timeout_s).
+    request_deadline_s: float | None = None
+    #: A longer reply is cut off (ReplyTooLong), unread.
+    max_reply_chars: int = MAX_REPLY_CHARS
+
+    @property
+    def deadline_s(self) -> float:
+        """The whole-request deadline in effect."""
+        if self.request_deadline_s is not None:
+            return self.request_deadline_s
+        return max(MIN_REQUEST_DEADLINE_S, 5 * self.read_timeout_s)
 
     def __repr__(self) -> str:  # never print the key
         return (
@@ -80,6 +105,10 @@ class TimedOut(LLMError):
     retryable = True
 
 
+class ReplyTooLong(LLMError):
+    """Not retried: the same question would get the same runaway answer."""
+
+
 class ChatClient(Protocol):
     async def chat(self, messages: list[dict[str, str]], schema: dict[str, Any] | None) -> str: ...
 
@@ -104,6 +133,8 @@ def _translate(exc: Exception, settings: LLMSettings) -> LLMError:
         return ServerUnreachable(
             f"Cannot connect to {where}: is the server running, and is the address right?"
         )
+    if isinstance(exc, httpx.ReadTimeout):
+        return TimedOut(_silence(settings, answered=False, kept_alive=False))
     if isinstance(exc, httpx.TimeoutException):
         return TimedOut(f"{where} did not answer in time.")
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
@@ -111,10 +142,69 @@ def _translate(exc: Exception, settings: LLMSettings) -> LLMError:
     return LLMError(f"Talking to {where} failed: {exc}")
 
 
+def _silence(settings: LLMSettings, *, answered: bool, kept_alive: bool) -> str:
+    """Why a request timed out waiting for the next piece of its answer."""
+    wait = f"{settings.read_timeout_s:g} s"
+    text = (
+        f"{settings.base_url} stopped answering: nothing new within {wait}"
+        if answered
+        else f"{settings.base_url} sent no answer within {wait}"
+    )
+    return text + (" (only keep-alive messages)." if kept_alive else ".")
+
+
+def _size(chars: int) -> str:
+    """A length in words: 1048576 -> "1 MB", 2000 -> "2,000 characters"."""
+    if chars >= 1 << 20:
+        return f"{chars / (1 << 20):.3g} MB"
+    return f"{chars:,} characters"
+
+
+def _too_long(settings: LLMSettings) -> ReplyTooLong:
+    return ReplyTooLong(
+        f"The model's reply was longer than {_size(settings.max_reply_chars)}; stopped reading it."
+    )
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body: reading stops there (the rest is never fetched
+    once the response is closed)."""
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) >= limit:
+            break
+    return bytes(data[:limit])
+
+
+async def _lines(
+    chunks: AsyncIterator[str], limit: int, too_long: Callable[[], LLMError]
+) -> AsyncIterator[str]:
+    """The lines of a streamed body (split on "\\n", a trailing "\\r" dropped). A line longer
+    than ``limit`` characters stops the reading before it is all in memory: a server sending
+    one endless line would otherwise have it buffered whole."""
+    pending: list[str] = []
+    size = 0
+    async for chunk in chunks:
+        *complete, rest = chunk.split("\n")
+        for part in complete:
+            pending.append(part)
+            yield "".join(pending).removesuffix("\r")
+            pending, size = [], 0
+        if rest:
+            pending.append(rest)
+            size += len(rest)
+            if size > limit:
+                raise too_long()
+    if pending:
+        yield "".join(pending).removesuffix("\r")
+
+
 async def _raise_for_status(response: httpx.Response, settings: LLMSettings) -> None:
     if response.status_code < 400:
         return
-    body = (await response.aread()).decode("utf-8", "replace")[:2000]
+    body = (await _read_capped(response, MAX_ERROR_BODY_BYTES)).decode("utf-8", "replace")
+    body = body[:2000]
     status = response.status_code
     if status in (401, 403):
         raise AuthenticationFailed(
@@ -143,9 +233,15 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
+#: A piece of a streamed answer: its text, and whether it shows the model is working (text,
+#: or a reasoning model's thinking) rather than a keep-alive message or an empty delta.
+Piece = tuple[str, bool]
+
+
 class _StreamingClient:
     """The HTTP plumbing both protocols share: a streamed POST whose lines a subclass turns
-    into text pieces, a model list, and errors translated to plain words."""
+    into pieces of text, a model list, limits on time and size, errors translated to plain
+    words, and the API key kept out of everything returned or raised."""
 
     protocol = ""
 
@@ -154,18 +250,75 @@ class _StreamingClient:
         self._headers: dict[str, str] = {}
         self._http = _http_client(settings)
 
-    def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
+    def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[Piece]:
         raise NotImplementedError
 
+    @property
+    def _secrets(self) -> list[str]:
+        # The header values first: "Bearer <key>" goes as a whole.
+        return [*self._headers.values(), self.settings.api_key]
+
+    def _scrub(self, exc: LLMError) -> None:
+        """Hide the key in an error's message and raw text (a server may echo it back)."""
+        exc.args = tuple(redact(a, self._secrets) if isinstance(a, str) else a for a in exc.args)
+        exc.raw = redact(exc.raw, self._secrets)
+
     async def _stream(self, url: str, body: dict[str, Any]) -> str:
-        parts: list[str] = []
+        """The streamed answer's text, key removed, within the request's deadline."""
         try:
-            async with self._http.stream("POST", url, json=body, headers=self._headers) as resp:
-                await _raise_for_status(resp, self.settings)
-                async for piece in self._pieces(resp.aiter_lines()):
-                    parts.append(piece)
+            return redact(await self._within_deadline(url, body), self._secrets)
+        except LLMError as exc:
+            self._scrub(exc)
+            raise
+
+    async def _within_deadline(self, url: str, body: dict[str, Any]) -> str:
+        deadline = asyncio.timeout(self.settings.deadline_s)
+        try:
+            async with deadline:
+                return await self._read_answer(url, body)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            raise TimedOut(
+                f"{self.settings.base_url} did not finish its answer within "
+                f"{self.settings.deadline_s:g} s (the longest one request may take)."
+            ) from None
+
+    async def _read_answer(self, url: str, body: dict[str, Any]) -> str:
+        """Read the answer, waiting at most ``read_timeout_s`` for each piece of text (httpx's
+        own read timeout is per network read: keep-alive messages would reset it)."""
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        parts: list[str] = []
+        size = 0
+        kept_alive = False
+        idle = asyncio.timeout(settings.read_timeout_s)
+        try:
+            async with (
+                idle,
+                self._http.stream("POST", url, json=body, headers=self._headers) as resp,
+            ):
+                await _raise_for_status(resp, settings)
+                line_limit = 2 * settings.max_reply_chars + 65536  # room for JSON escapes
+                lines = _lines(resp.aiter_text(), line_limit, lambda: _too_long(settings))
+                async for text, working in self._pieces(lines):
+                    if not working:
+                        kept_alive = True
+                        continue
+                    idle.reschedule(loop.time() + settings.read_timeout_s)
+                    kept_alive = False
+                    parts.append(text)
+                    size += len(text)
+                    if size > settings.max_reply_chars:
+                        raise _too_long(settings)  # leaving closes the connection
+        except TimeoutError:
+            if not idle.expired():
+                raise
+            raise TimedOut(
+                _silence(settings, answered=bool(parts), kept_alive=kept_alive)
+            ) from None
         except httpx.HTTPError as exc:
-            raise _translate(exc, self.settings) from exc
+            raise _translate(exc, settings) from exc
         except json.JSONDecodeError as exc:
             raise ServerFailed(
                 f"The server sent something that is not the {self.protocol} format.",
@@ -174,12 +327,35 @@ class _StreamingClient:
         return "".join(parts)
 
     async def _get_json(self, url: str) -> Any:
+        deadline = asyncio.timeout(self.settings.deadline_s)
         try:
-            resp = await self._http.get(url, headers=self._headers)
-            await _raise_for_status(resp, self.settings)
-            return resp.json()
+            async with deadline:
+                return await self._read_json(url)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            raise TimedOut(f"{self.settings.base_url} did not answer in time.") from None
+        except LLMError as exc:
+            self._scrub(exc)
+            raise
+
+    async def _read_json(self, url: str) -> Any:
+        try:
+            async with self._http.stream("GET", url, headers=self._headers) as resp:
+                await _raise_for_status(resp, self.settings)
+                data = await _read_capped(resp, MAX_LIST_BYTES)
+                if len(data) >= MAX_LIST_BYTES:
+                    raise LLMError(
+                        f"The server's answer was longer than {_size(MAX_LIST_BYTES)}; "
+                        "stopped reading it."
+                    )
+            return json.loads(data)
         except httpx.HTTPError as exc:
             raise _translate(exc, self.settings) from exc
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ServerFailed(
+                f"The server sent something that is not the {self.protocol} format."
+            ) from exc
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -199,13 +375,16 @@ class OllamaClient(_StreamingClient):
         super().__init__(settings)
         self._base = settings.base_url.rstrip("/")
 
-    async def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
+    async def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[Piece]:
         async for line in lines:
             if not line.strip():
+                yield "", False
                 continue
             chunk = json.loads(line)
             _server_error(chunk, line)
-            yield chunk.get("message", {}).get("content", "")
+            message = chunk.get("message") or {}
+            content = message.get("content") or ""
+            yield content, bool(content or message.get("thinking"))
             if chunk.get("done"):
                 break
 
@@ -263,9 +442,10 @@ class OpenAIClient(_StreamingClient):
             "json_schema": {"name": "reply", "schema": schema, "strict": False},
         }
 
-    async def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[str]:
+    async def _pieces(self, lines: AsyncIterator[str]) -> AsyncIterator[Piece]:
         async for line in lines:
             if not line.startswith("data:"):
+                yield "", False  # a comment (": keepalive"), a blank line, an event name
                 continue
             data = line[5:].strip()
             if data == "[DONE]":
@@ -273,7 +453,10 @@ class OpenAIClient(_StreamingClient):
             chunk = json.loads(data)
             _server_error(chunk, data)
             for choice in chunk.get("choices", []):
-                yield (choice.get("delta") or {}).get("content") or ""
+                delta = choice.get("delta") or {}
+                content = delta.get("content") or ""
+                thinking = delta.get("reasoning_content") or delta.get("reasoning")
+                yield content, bool(content or thinking)
 
     async def chat(self, messages: list[dict[str, str]], schema: dict[str, Any] | None) -> str:
         while True:
@@ -347,10 +530,13 @@ async def ask_structured(
     *,
     on_raw: Callable[[str], None] | None = None,
 ) -> Any:
-    """Ask for JSON conforming to ``schema``; re-ask once with the validation error."""
+    """Ask for JSON conforming to ``schema``; re-ask once with the validation error.
+
+    Replies are parsed on a worker thread, so a cancel reaches this task even then.
+    """
     reply = await with_retries(lambda: client.chat(messages, schema))
     try:
-        return parse(reply, schema)
+        return await asyncio.to_thread(parse, reply, schema)
     except StructuredOutputError as first:
         if on_raw is not None:
             on_raw(reply)
@@ -359,13 +545,13 @@ async def ask_structured(
             {"role": "assistant", "content": reply},
             {
                 "role": "user",
-                "content": f"That reply was not valid: {first}. Reply with the "
+                "content": f"That reply was not valid: {str(first).rstrip('.')}. Reply with the "
                 "JSON value only, exactly as the schema says.",
             },
         ]
         second = await with_retries(lambda: client.chat(retry, schema))
         try:
-            return parse(second, schema)
+            return await asyncio.to_thread(parse, second, schema)
         except StructuredOutputError:
             if on_raw is not None:
                 on_raw(second)

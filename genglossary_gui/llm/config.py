@@ -31,6 +31,9 @@ class EngineConfig:
     azure_api_version: str = ""
     #: Save prompts and replies with each run (keys and absolute paths removed).
     transcript: bool = False
+    #: A run whose model failed on more than this share of its terms (or review batches)
+    #: does not replace the current glossary: it fails, its output kept with the run.
+    max_failed_share: float = 0.2
 
     @property
     def uses_llm(self) -> bool:
@@ -48,6 +51,8 @@ class EngineConfig:
             out.append("Requests in flight must be between 1 and 64.")
         if self.timeout_s <= 0:
             out.append("The timeout must be positive.")
+        if not 0 <= self.max_failed_share <= 1:
+            out.append("The share of failed requests allowed must be between 0 and 100 %.")
         return out
 
     def settings(self, api_key: str = "") -> LLMSettings:
@@ -83,13 +88,19 @@ def load_config(project_id: int) -> EngineConfig:
 
 def save_config(project_id: int, config: EngineConfig) -> None:
     from genglossary_gui.store import notify
+    from genglossary_gui.store.database import patient
     from genglossary_gui.store.models import Project
 
     if config.engine not in ENGINE_CHOICES:
         raise ValueError(f"Unknown engine {config.engine!r}.")
-    Project.update(engine=config.engine, engine_settings=config.to_json()).where(
-        Project.id == project_id
-    ).execute()
+
+    @patient
+    def write() -> None:
+        Project.update(engine=config.engine, engine_settings=config.to_json()).where(
+            Project.id == project_id
+        ).execute()
+
+    write()
     notify.publish("project", project_id)
 
 

@@ -5,6 +5,7 @@ definitions from the built-in occurrences, review and refine add to the built-in
 Each step runs its own asyncio loop (inside the run's step process); the run's cancel token
 cancels the loop's tasks, which closes their connections. One bad item never fails the run:
 its failure is counted and named in the summary; a step where every item failed fails.
+The API key is removed from everything a step logs or counts (servers echo it back).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 from genglossary_gui.llm.clients import ChatClient, LLMError, ask_structured, make_client
 from genglossary_gui.llm.config import EngineConfig
 from genglossary_gui.llm.structured import StructuredOutputError
-from genglossary_gui.pipeline.context import Cancelled, RunContext
+from genglossary_gui.pipeline.context import Cancelled, RunContext, redact
 from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
 
 T = TypeVar("T")
@@ -109,10 +110,10 @@ async def _gather_limited(
         tally.failed += [("…", tally.failed[0][1])] * (tally.total - len(tally.failed))
 
 
-def _log_raw(ctx: RunContext, step: str) -> Callable[[str], None]:
+def _log_raw(ctx: RunContext, step: str, key: str) -> Callable[[str], None]:
     def log(raw: str) -> None:
         ctx.log(
-            f"The model's reply was not the JSON asked for: {raw[:2000]}",
+            f"The model's reply was not the JSON asked for: {redact(raw[:2000], [key])}",
             level="warning",
             step=step,
         )
@@ -134,8 +135,7 @@ class Transcript:
     def __call__(self, kind: str, text: str) -> None:
         if not self.enabled:
             return
-        if self._key:
-            text = text.replace(self._key, "***")
+        text = redact(text, [self._key])
         text = _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "…", text)
         self._ctx.log(f"{kind}: {text}", level="transcript", step=self._step)
 
@@ -147,10 +147,11 @@ async def _ask(
     ctx: RunContext,
     step: str,
     transcript: Transcript,
+    key: str,
 ) -> Any:
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
     transcript("prompt", user)
-    reply = await ask_structured(client, messages, schema, on_raw=_log_raw(ctx, step))
+    reply = await ask_structured(client, messages, schema, on_raw=_log_raw(ctx, step, key))
     transcript("reply", json.dumps(reply, ensure_ascii=False))
     return reply
 
@@ -213,11 +214,14 @@ class _Step:
         return self.tally
 
     async def ask(self, client: ChatClient, user: str, schema: dict[str, Any]) -> Any:
-        return await _ask(client, user, schema, self.ctx, self.step, self.transcript)
+        return await _ask(client, user, schema, self.ctx, self.step, self.transcript, self.key)
 
     def failed(self, what: str, name: str, exc: Exception) -> None:
-        self.ctx.log(f"{what} “{name}” failed: {_failure(exc)}", level="warning", step=self.step)
-        self.tally.fail(name, _failure(exc))
+        """Log and count an item's failure, the key removed (the tally's reasons end up in
+        the run's summary and error)."""
+        why = redact(_failure(exc), [self.key])
+        self.ctx.log(f"{what} “{name}” failed: {why}", level="warning", step=self.step)
+        self.tally.fail(name, why)
 
 
 def judge_candidates(

@@ -1,8 +1,9 @@
 """Structured output that survives real models.
 
-Parse strictly; else strip code fences and surrounding prose and take the first balanced JSON
-value; then validate it against a JSON-schema subset (type, properties, required, items,
-enum, minItems). The caller re-asks once with the validation error (see ``clients``).
+Parse strictly; else strip code fences and surrounding prose and take the first JSON object or
+array (in time linear in the reply's length, whatever it holds); then validate it against a
+JSON-schema subset (type, properties, required, items, enum, minItems). The caller re-asks
+once with the validation error (see ``clients``).
 """
 
 from __future__ import annotations
@@ -23,57 +24,72 @@ class StructuredOutputError(ValueError):
 
 
 def extract_json(text: str) -> Any:
-    """The JSON value in a model's reply, tolerating fences and prose around it."""
+    """The JSON value in a model's reply, tolerating fences and prose around it.
+
+    Linear in the reply's length, however it is built (a reply of a million ``{`` included):
+    every attempt is a C-speed ``json`` decode, and attempts are bounded in number and in the
+    text they may scan.
+    """
     stripped = text.strip()
     try:
         return json.loads(stripped)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         pass
     for block in _FENCE.findall(stripped):
         try:
             return json.loads(block.strip())
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
-    value = _first_balanced(stripped)
-    if value is None:
-        raise StructuredOutputError("The reply contains no JSON value.", text)
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise StructuredOutputError(f"The reply's JSON is malformed: {exc.msg}.", text) from exc
+    return _first_value(stripped, text)
 
 
-def _first_balanced(text: str) -> str | None:
-    """The first {...} or [...] whose brackets balance, strings and escapes respected."""
-    for start, char in enumerate(text):
-        if char not in "{[":
+#: At most this many places are tried as the start of the JSON value: prose before a real
+#: reply has a few brackets, not thousands.
+MAX_STARTS = 1000
+#: The decoder may scan at most this many times the reply's length over all attempts.
+SCAN_FACTOR = 4
+
+#: Where a JSON object or array can begin: "{" before a key or "}", "[" before a value or "]"
+#: (Python's json also reads NaN and Infinity). Brackets in prose ("{note}", "[see 2]",
+#: LaTeX's "{x}") are passed over without an attempt.
+_START = re.compile(r'\{\s*["}]|\[\s*[-"\d\[\]{tfnNI]')
+#: A run of one opening bracket: after "nested too deeply", the rest of the run is too.
+_RUN = re.compile(r"\[+|\{+")
+_DECODER = json.JSONDecoder()
+
+
+def _first_value(stripped: str, text: str) -> Any:
+    """The first JSON object or array in ``stripped`` (prose around it is skipped).
+
+    Each place where a value may start is tried in turn with ``raw_decode``, which reads one
+    value and stops where it ends: the same answer as taking the first balanced span that
+    parses, without rescanning the text from every bracket. Raises StructuredOutputError
+    naming the problem of the attempt that got furthest.
+    """
+    budget = SCAN_FACTOR * len(stripped) + 65536
+    furthest, problem = -1, ""
+    pos = 0
+    for _ in range(MAX_STARTS):
+        match = _START.search(stripped, pos)
+        if match is None or budget <= 0:
+            break
+        start = match.start()
+        try:
+            value, _ = _DECODER.raw_decode(stripped, start)
+        except json.JSONDecodeError as exc:
+            budget -= exc.pos - start + 1
+            if exc.pos - start > furthest:
+                furthest, problem = exc.pos - start, f"The reply's JSON is malformed: {exc.msg}."
+            pos = start + 1
             continue
-        depth = 0
-        in_string = False
-        escaped = False
-        for end in range(start, len(text)):
-            c = text[end]
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif c == "\\":
-                    escaped = True
-                elif c == '"':
-                    in_string = False
-            elif c == '"':
-                in_string = True
-            elif c in "{[":
-                depth += 1
-            elif c in "}]":
-                depth -= 1
-                if depth == 0:
-                    candidate = text[start : end + 1]
-                    try:
-                        json.loads(candidate)
-                    except json.JSONDecodeError:
-                        break  # not JSON after all (prose in brackets): try the next start
-                    return candidate
-    return None
+        except RecursionError:  # nested thousands deep: charge it the rest of the text
+            budget -= len(stripped) - start
+            problem = problem or "The reply's JSON is nested too deeply."
+            run = _RUN.match(stripped, start)
+            pos = run.end() if run else start + 1
+            continue
+        return value
+    raise StructuredOutputError(problem or "The reply contains no JSON value.", text)
 
 
 _TYPES: dict[str, tuple[type, ...]] = {

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 
@@ -68,6 +69,39 @@ class NullReporter:
 
     def log(self, message: str, *, level: str = "info", step: str = "") -> None:
         pass
+
+
+#: Shorter "keys" (a local server's placeholder such as "x") are not hidden: they protect
+#: nothing, and replacing every "x" in the log would make it unreadable.
+MIN_SECRET_CHARS = 4
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret (an API key) replaced by ``***``, also where it appears
+    escaped inside JSON (a server echoing a request back)."""
+    for secret in secrets:
+        if len(secret) < MIN_SECRET_CHARS:
+            continue
+        text = text.replace(secret, "***")
+        escaped = json.dumps(secret)[1:-1]
+        if escaped != secret:
+            text = text.replace(escaped, "***")
+    return text
+
+
+class RedactingReporter:
+    """A reporter that hides secrets: every log line passes through :func:`redact` before it
+    reaches ``reporter`` (so an API key a server echoes back never reaches a log)."""
+
+    def __init__(self, reporter: Reporter, secrets: Iterable[str]) -> None:
+        self._reporter = reporter
+        self._secrets = [s for s in secrets if len(s) >= MIN_SECRET_CHARS]
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        self._reporter.progress(step, done, total)
+
+    def log(self, message: str, *, level: str = "info", step: str = "") -> None:
+        self._reporter.log(redact(message, self._secrets), level=level, step=step)
 
 
 class RunContext:

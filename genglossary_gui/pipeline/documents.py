@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +18,16 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 class SkipFile(Exception):
-    """A file that cannot be imported; ``reason`` is shown to the user."""
+    """A file that cannot be imported; ``reason`` is shown to the user.
 
-    def __init__(self, reason: str) -> None:
+    ``size_bytes`` is the file's size when it is known to be a regular file (else 0), so a
+    skipped document can still show how big it is without anything else being looked at.
+    """
+
+    def __init__(self, reason: str, size_bytes: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.size_bytes = size_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +43,8 @@ def iter_document_files(folder: Path, errors: list[OSError] | None = None) -> It
 
     Folders that cannot be listed are appended to ``errors`` (when given) instead of being
     silently passed over: a folder that merely looks empty must not lose its documents.
+    Links to folders are not followed. Links to files, named pipes and the like are listed
+    like other files: :func:`read_document` refuses them with a reason the user sees.
     """
     on_error = errors.append if errors is not None else None
     for root, dirs, files in os.walk(folder, followlinks=False, onerror=on_error):
@@ -47,30 +56,170 @@ def iter_document_files(folder: Path, errors: list[OSError] | None = None) -> It
                 yield Path(root, name)
 
 
+#: Characters that would break a path shown on one line or reprogram a terminal: C0 and C1
+#: controls, DEL, the Unicode line and paragraph separators, and bidirectional controls.
+_UNSAFE_IN_PATH = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def display_path(path: str) -> str:
-    """A path as valid text: undecodable bytes in file names (lone surrogates) become U+FFFD,
-    which SQLite and Qt accept."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    r"""A path as one line of safe, valid text, for logs, messages and the database.
+
+    Undecodable bytes in file names (lone surrogates) become U+FFFD, which SQLite and Qt
+    accept. Control characters become visible escapes (ESC as ``\x1b``, a newline as ``\n``)
+    so that a file name can neither fake a log line nor send commands to a terminal, while
+    the user can still recognise the file.
+    """
+    try:
+        text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte (Windows names)
+        text = _SURROGATE.sub("\ufffd", path)
+    return _UNSAFE_IN_PATH.sub(_escape, text)
 
 
 def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str]:
-    """Read a file's bytes and hash, or raise :class:`SkipFile` with a reason."""
+#: Files are read in pieces of this size, with a cancel check between them.
+_READ_CHUNK = 1024 * 1024
+#: The reason given for a file whose links lead out of its source folder.
+LINK_OUTSIDE = "a link to a file outside the folder; not imported"
+# Not every system has these flags (Windows has neither, and needs O_BINARY instead).
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def _not_regular(mode: int) -> str:
+    """What kind of file ``mode`` describes, in plain words; ``""`` for a regular file."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISFIFO(mode):
+        kind = "named pipe"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "device"
+    elif stat.S_ISSOCK(mode):
+        kind = "socket"
+    elif stat.S_ISDIR(mode):
+        kind = "folder"
+    elif stat.S_ISLNK(mode):
+        kind = "link"
+    else:
+        kind = "special file"
+    return f"not a regular file ({kind})"
+
+
+def _too_large(max_bytes: int, size: int | None = None) -> SkipFile:
+    limit = max_bytes / 1_048_576
+    if size is None:  # the file grew past its reported size (or reports none)
+        return SkipFile(f"too large (more than the limit of {limit:.0f} MB)")
+    return SkipFile(f"too large ({size / 1_048_576:.1f} MB; the limit is {limit:.0f} MB)", size)
+
+
+def _unreadable(exc: OSError, size: int = 0) -> SkipFile:
+    if isinstance(exc, PermissionError):
+        return SkipFile("cannot be read: permission denied", size)
+    if exc.errno == errno.ELOOP:
+        return SkipFile("cannot be read: a link that loops, or that changed meanwhile", size)
+    return SkipFile(f"cannot be read: {exc.strerror or exc.__class__.__name__}", size)
+
+
+def _target(path: Path, within: Path | None) -> tuple[Path, bool]:
+    """The file to open for ``path`` and whether the open may follow a link.
+
+    Inside a source folder every link is resolved here and the result must stay in the
+    folder; the resolved path is then opened without following links, so the check holds
+    for what is actually read.
+    """
+    if within is None:
+        return path, True
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(os.path.realpath(within)):
+        raise SkipFile(LINK_OUTSIDE)
+    return real, False
+
+
+def _read_capped(
+    path: Path, follow: bool, max_bytes: int, check: Callable[[], None] | None
+) -> bytes:
+    """At most ``max_bytes`` of a regular file, whatever size it reports.
+
+    ``O_NONBLOCK`` keeps the open from waiting on a named pipe that replaced the file after
+    it was looked at; the open descriptor is then checked to be a regular file.
+    """
+    flags = os.O_RDONLY | _O_NONBLOCK | _O_BINARY | (0 if follow else _O_NOFOLLOW)
+    fd = os.open(path, flags)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            mb, limit = size / 1_048_576, max_bytes / 1_048_576
-            raise SkipFile(f"too large ({mb:.1f} MB; the limit is {limit:.0f} MB)")
-        raw = path.read_bytes()
-    except PermissionError as exc:
-        raise SkipFile("cannot be read: permission denied") from exc
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind:
+            raise SkipFile(kind)
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_bytes:
+            chunk = os.read(fd, min(_READ_CHUNK, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if check is not None:
+                check()
+    finally:
+        os.close(fd)
+    if total > max_bytes:
+        raise _too_large(max_bytes)
+    return b"".join(chunks)
+
+
+def read_document(
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    within: Path | None = None,
+    check: Callable[[], None] | None = None,
+) -> tuple[bytes, str]:
+    """Read a regular file's bytes and hash, or raise :class:`SkipFile` with a reason.
+
+    ``within`` is the source folder the file was found in: after resolving every link the
+    file must lie inside it, so a link to ``/etc/passwd`` or a file in the user's home is
+    refused. Without it (a file the user chose by itself) a link is followed.
+
+    Only regular files are opened; named pipes, devices and sockets are refused (a pipe
+    would block forever, a device never ends). Whatever size the file reports, at most
+    ``max_bytes`` are read, in 1 MiB pieces with ``check`` called after each, so a cancel
+    (``check`` raising) takes effect while a large file is read.
+    """
+    try:
+        target, follow = _target(path, within)
+        info = os.stat(target, follow_symlinks=follow)
     except OSError as exc:
-        raise SkipFile(f"cannot be read: {exc.strerror or exc.__class__.__name__}") from exc
+        raise _unreadable(exc) from exc
+    kind = _not_regular(info.st_mode)
+    if kind:
+        raise SkipFile(kind)
+    size = info.st_size
+    if size > max_bytes:
+        raise _too_large(max_bytes, size)
+    try:
+        raw = _read_capped(target, follow, max_bytes, check)
+    except SkipFile as skip:
+        skip.size_bytes = size
+        raise
+    except OSError as exc:
+        raise _unreadable(exc, size) from exc
     if not raw.strip():
-        raise SkipFile("empty")
+        raise SkipFile("empty", len(raw))
     return raw, content_hash(raw)
 
 
@@ -81,25 +230,65 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16LE"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16BE"),
 )
+#: Added to the label of an encoding that a statistical detector chose.
+GUESSED = " (guessed)"
+#: The label of UTF-8 text in which a few invalid bytes became U+FFFD.
+REPAIRED_UTF8 = "UTF-8 (repaired)"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff66-\uff9f]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
+_HALFWIDTH_KANA_RUN = re.compile(r"[\uff66-\uff9f]{2,}")
 _LATIN = re.compile(r"[A-Za-z]")
+_ASCII_TEXT = re.compile(r"[\t\n\r\x20-\x7e]")
+#: What text in the documents this app reads is made of: ASCII, Latin letters, common
+#: punctuation, Japanese symbols, kana and kanji, full-width forms. Text read in the wrong
+#: byte order lands mostly elsewhere (CJK extension A, Yi, Hangul, private use...).
+_PLAIN_TEXT = re.compile(
+    r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u3000-\u30ff\u4e00-\u9fff"
+    r"\uff01-\uffef]"
+)
+_LABELS = {
+    "cp932": "Shift_JIS",
+    "shift_jis": "Shift_JIS",
+    "shift_jis_2004": "Shift_JIS-2004",
+    "euc_jis_2004": "EUC-JIS-2004",
+    "euc_jp": "EUC-JP",
+    "iso2022_jp": "ISO-2022-JP",
+    "utf-8": "UTF-8",
+}
+#: Western European encodings: charset_normalizer often ranks a Central European one first
+#: when both decode the text equally well (Café as cp1250 gives "crčme" for "crème").
+_WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15"})
+_WIDE_UNICODE = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
+
+
+def is_guessed(label: str) -> bool:
+    """Whether an encoding label from :func:`decode_bytes` marks a low-confidence decoding."""
+    return label.endswith(GUESSED) or label == REPAIRED_UTF8
+
+
+def _utf16_score(text: str) -> float:
+    """How much ``text`` (a UTF-16 reading) looks like a document; 0 if not at all.
+
+    It must be almost all plain text, with no NULs, and a good share of it kana or ASCII:
+    kanji alone do not count, since the other byte order of Japanese, and Shift_JIS read as
+    UTF-16, also come out as kanji.
+    """
+    if not text or "\x00" in text:
+        return 0.0
+    plain = len(_PLAIN_TEXT.findall(text)) / len(text)
+    telling = (len(_KANA.findall(text)) + len(_ASCII_TEXT.findall(text))) / len(text)
+    return plain if plain >= 0.95 and telling >= 0.2 else 0.0
 
 
 def _guess_utf16_without_bom(raw: bytes) -> str | None:
-    if len(raw) < 8 or len(raw) % 2:
+    """``utf-16-le`` or ``utf-16-be`` when one byte order reads as sensible text."""
+    if len(raw) < 4 or len(raw) % 2:
         return None
-    sample = raw[:4096]
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) // 2
-    # ASCII-heavy UTF-16 has a NUL in every other byte; Japanese UTF-16 has fewer but still many.
-    if odd_nuls > half * 0.3 and even_nuls < half * 0.05:
-        return "utf-16-le"
-    if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
-        return "utf-16-be"
-    return None
+    sample = raw[:65536]
+    scores = {c: _utf16_score(sample.decode(c, "replace")) for c in ("utf-16-le", "utf-16-be")}
+    codec = max(scores, key=lambda c: scores[c])
+    return codec if scores[codec] else None
 
 
 def _looks_binary(text: str) -> bool:
@@ -115,11 +304,91 @@ def _japanese_share(text: str) -> float:
     return len(_JAPANESE.findall(sample)) / len(sample)
 
 
+def _non_ascii(text: str) -> int:
+    return len(text) - len(text.encode("ascii", "ignore"))
+
+
+def _looks_japanese(text: str) -> bool:
+    """Whether a legacy Japanese decoding gives Japanese text rather than mojibake.
+
+    Japanese writing is full of kana (particles, endings, loanwords); bytes of another
+    encoding read as Shift_JIS come out as rare kanji and lone half-width katakana instead
+    (Latin-1 "é" before a letter is a kanji, "É" or "«" a half-width katakana). Half-width
+    katakana therefore count only in runs, as in old files written in them.
+    """
+    sample = text[:65536]
+    foreign = _non_ascii(sample)
+    kana = len(_KANA.findall(sample)) + sum(map(len, _HALFWIDTH_KANA_RUN.findall(sample)))
+    return foreign > 0 and kana * 10 >= foreign
+
+
+def _repair_utf8(raw: bytes) -> str | None:
+    """``raw`` as UTF-8 with U+FFFD for invalid bytes, if it is UTF-8 with a few of them.
+
+    A few is under 1 % of the bytes, and no more than the valid non-ASCII characters: text
+    in a legacy 8-bit encoding has no valid multi-byte sequences at all. A large file is
+    first judged on its first MiB, so a legacy one is not decoded whole for nothing.
+    """
+    head = raw[:_READ_CHUNK]
+    if len(head) < len(raw) and _too_damaged(head, final=False)[0]:
+        return None
+    damaged, text = _too_damaged(raw)
+    return None if damaged else text
+
+
+def _too_damaged(raw: bytes, final: bool = True) -> tuple[bool, str]:
+    """Whether ``raw`` has too many invalid UTF-8 bytes to repair, and its repaired text."""
+    # Not final: a character cut at the end of a sample is not an error.
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(raw, final=final)
+    bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+    valid = _non_ascii(text) - text.count("\ufffd")
+    return bad * 100 >= len(raw) or valid < bad, text
+
+
+def _label(codec: str) -> str:
+    name = codecs.lookup(codec).name
+    if name in _LABELS:
+        return _LABELS[name]
+    if name.startswith("iso8859-"):
+        return "ISO-8859-" + name.removeprefix("iso8859-")
+    if name.startswith("cp125"):
+        return "Windows-" + name.removeprefix("cp")
+    return name.upper()
+
+
+def _detect(raw: bytes) -> tuple[str, str] | None:
+    """``(text, label + GUESSED)`` from the statistical detector, or None."""
+    from charset_normalizer import from_bytes
+
+    # UTF-16 and UTF-32 were ruled out already, more reliably than the detector can.
+    matches = from_bytes(raw[: 1 << 20], cp_exclusion=_WIDE_UNICODE)
+    best = matches.best()
+    if best is None or not best.encoding:
+        return None
+    codecs_to_try = [best.encoding]
+    for match in matches:
+        # Among the (near) best readings, prefer the Western European one.
+        if match.chaos <= best.chaos + 0.1 and _WESTERN & set(match.could_be_from_charset):
+            codecs_to_try.insert(0, "cp1252")
+            break
+    for codec in codecs_to_try:
+        try:
+            return raw.decode(codec), _label(codec) + GUESSED
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
 def decode_bytes(raw: bytes) -> tuple[str, str]:
     """Decode ``raw``; returns ``(text, encoding label)`` or raises :class:`SkipFile`.
 
-    Order: byte-order marks, UTF-16 without a BOM, strict UTF-8, then the Japanese legacy
-    encodings (Shift_JIS as Windows code page 932, EUC-JP), then a statistical guess.
+    Order: byte-order marks; UTF-16 without a BOM (when one byte order reads as sensible
+    text, see :func:`_utf16_score`); strict UTF-8; UTF-8 with a few invalid bytes (labelled
+    ``"UTF-8 (repaired)"``, the bytes become U+FFFD); the Japanese legacy encodings
+    (Shift_JIS as Windows code page 932, EUC-JP) when the result looks Japanese; else the
+    statistical detector charset_normalizer, whose choice is labelled with the suffix
+    ``" (guessed)"`` (e.g. ``"Windows-1252 (guessed)"``). :func:`is_guessed` tells the
+    low-confidence labels apart, so the user can be asked to check those documents.
     """
     for bom, codec, label in _BOMS:
         if raw.startswith(bom):
@@ -127,7 +396,13 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
                 return _finish(raw[len(bom) :].decode(codec), label)
             except UnicodeDecodeError as exc:
                 raise SkipFile(f"not valid {label} text despite its byte-order mark") from exc
-    utf16 = _guess_utf16_without_bom(raw)
+    try:
+        utf8: str | None = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    has_nul = b"\x00" in raw[:65536]
+    # Valid UTF-8 without NULs is never taken for UTF-16: ASCII pairs read as UTF-16 are kanji.
+    utf16 = _guess_utf16_without_bom(raw) if has_nul or utf8 is None else None
     if utf16:
         try:
             return _finish(
@@ -135,30 +410,30 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
             )
         except UnicodeDecodeError:
             pass
-    if b"\x00" in raw[:65536]:
+    if has_nul:
         raise SkipFile("binary file (not text)")
-    try:
-        return _finish(raw.decode("utf-8"), "UTF-8")
-    except UnicodeDecodeError:
-        pass
+    if utf8 is not None:
+        return _finish(utf8, "UTF-8")
+    repaired = _repair_utf8(raw)
+    if repaired is not None:
+        return _finish(repaired, REPAIRED_UTF8)
     candidates: list[tuple[str, str]] = []
     for codec, label in (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
         try:
             candidates.append((raw.decode(codec), label))
         except UnicodeDecodeError:
             continue
+    best: tuple[str, str] | None = None
     if candidates:
         # Both can succeed on short inputs; the right one yields far more Japanese characters.
-        text, label = max(candidates, key=lambda c: _japanese_share(c[0]))
-        return _finish(text, label)
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw[: 1 << 20]).best()
-    if best is not None and best.encoding:
-        try:
-            return _finish(raw.decode(best.encoding), best.encoding)
-        except (UnicodeDecodeError, LookupError):
-            pass
+        best = max(candidates, key=lambda c: _japanese_share(c[0]))
+        if _looks_japanese(best[0]):
+            return _finish(*best)
+    detected = _detect(raw)
+    if detected is not None:
+        return _finish(*detected)
+    if best is not None:
+        return _finish(best[0], best[1] + GUESSED)
     raise SkipFile("unknown text encoding (not UTF-8, UTF-16, Shift_JIS or EUC-JP)")
 
 
@@ -171,8 +446,15 @@ def _finish(text: str, label: str) -> tuple[str, str]:
     return text, label
 
 
-def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedFile:
-    raw, digest = read_document(path, max_bytes=max_bytes)
+def load_file(
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    within: Path | None = None,
+    check: Callable[[], None] | None = None,
+) -> LoadedFile:
+    """Read and decode one file; ``within`` and ``check`` as for :func:`read_document`."""
+    raw, digest = read_document(path, max_bytes=max_bytes, within=within, check=check)
     text, encoding = decode_bytes(raw)
     return LoadedFile(text, encoding, digest, len(raw))
 
@@ -193,15 +475,20 @@ def detect_language(text: str) -> str:
 
 
 def split_chunks(text: str, max_chars: int) -> Iterator[str]:
-    """Split ``text`` into chunks of at most ``max_chars``, at sentence ends where possible."""
+    """Split ``text`` into chunks of at most ``max_chars``, at sentence ends where possible.
+
+    Without a sentence end in the window (one long line) the cut falls after the last
+    space, so no word is split in two; only text without either is cut hard.
+    """
     start = 0
     n = len(text)
     while start < n:
         end = min(start + max_chars, n)
         if end < n:
-            # Prefer the last sentence end inside the window; else cut hard.
             window = text[start:end]
             cut = max(window.rfind(c) for c in "。．！？!?\n")
+            if cut <= max_chars // 4:
+                cut = max(window.rfind(c) for c in " \t\u3000")
             if cut > max_chars // 4:
                 end = start + cut + 1
         yield text[start:end]

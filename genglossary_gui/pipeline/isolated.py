@@ -21,22 +21,48 @@ import sys
 import threading
 import traceback
 from collections import deque
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
+from genglossary_gui.pipeline.context import (
+    MIN_SECRET_CHARS,
+    Cancelled,
+    CancelToken,
+    RunContext,
+    redact,
+)
 from genglossary_gui.pipeline.steps import StepError, run_scope
 
 
-class _JsonReporter:
-    """The child's reporter: one JSON object per line on stdout."""
+def _secrets(env: Mapping[str, str]) -> list[str]:
+    """The API keys in ``env`` (where the parent puts the child's): what no message of the
+    child may contain."""
+    from genglossary_gui.llm.config import KEY_ENV_VARS
 
-    def __init__(self, out: IO[str]) -> None:
+    return [env[name] for name in KEY_ENV_VARS if len(env.get(name, "")) >= MIN_SECRET_CHARS]
+
+
+class _JsonReporter:
+    """The child's reporter: one JSON object per line on stdout, with every secret (the API
+    key) replaced by ``***`` in every string it sends: log lines, errors, tracebacks."""
+
+    def __init__(self, out: IO[str], secrets: Iterable[str] = ()) -> None:
         self._out = out
         self._lock = threading.Lock()
+        self._secrets = list(secrets)
+
+    def _redacted(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return redact(value, self._secrets)
+        if isinstance(value, list | tuple):
+            return [self._redacted(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self._redacted(v) for k, v in value.items()}
+        return value
 
     def send(self, **message: Any) -> None:
-        line = json.dumps(message)  # ASCII: safe whatever the console encoding
+        line = json.dumps(self._redacted(message))  # ASCII: safe whatever the console encoding
         with self._lock:
             self._out.write(line + "\n")
             self._out.flush()
@@ -65,11 +91,28 @@ def child_main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Ctrl+C belongs to the parent, which cancels us through stdin.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    reporter = _JsonReporter(sys.stdout)
+    reporter = _JsonReporter(sys.stdout, _secrets(os.environ))
+    # stdout carries our messages only: a stray print (a library's) goes to stderr instead.
+    sys.stdout = sys.stderr
     token = CancelToken()
     threading.Thread(target=_watch_stdin, args=(token,), daemon=True).start()
-    from genglossary_gui.store.database import db, init_db
+    from genglossary_gui.store.database import (
+        WritePatience,
+        db,
+        explain,
+        init_db,
+        set_write_patience,
+    )
 
+    # The step's writes wait for other writers as long as it takes (Cancel still stops
+    # them), and the user is told why nothing moves.
+    set_write_patience(
+        WritePatience(
+            None,
+            check=token.check,
+            on_wait=lambda message: reporter.log(message, level="warning", step="run"),
+        )
+    )
     database = Path(args.database)
     try:
         init_db(database.parent)
@@ -83,7 +126,9 @@ def child_main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # reported, with its traceback, to the parent's run log
         reporter.send(
-            error=f"{type(exc).__name__}: {exc}", expected=False, traceback=traceback.format_exc()
+            error=explain(exc) or f"{type(exc).__name__}: {exc}",
+            expected=False,
+            traceback=traceback.format_exc(),
         )
         return 0
     reporter.send(done=summary)
@@ -178,9 +223,10 @@ def run_scope_isolated(
     ]
     if ctx.run_id is not None:
         cmd += ["--run", str(ctx.run_id)]
+    env = _child_environment(project_id)
     child = subprocess.Popen(
         cmd,
-        env=_child_environment(project_id),
+        env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -225,6 +271,7 @@ def run_scope_isolated(
                 stream.close()
     if outcome is None:
         detail = next((line for line in reversed(stderr_tail) if line.strip()), "")
+        detail = redact(detail, _secrets(env))  # a crash may print what it was holding
         raise ChildProcessError(
             f"The {scope} process stopped unexpectedly (exit code {child.returncode})"
             + (f": {detail}" if detail else ".")

@@ -25,10 +25,12 @@ from genglossary_gui.llm.engine import (
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.pipeline.documents import (
     DEFAULT_MAX_BYTES,
+    LINK_OUTSIDE,
     SkipFile,
     decode_bytes,
     detect_language,
     display_path,
+    is_guessed,
     iter_document_files,
     read_document,
 )
@@ -81,14 +83,17 @@ class ImportSummary:
 
 def _collect_files(
     sources: Sequence[Path],
-) -> tuple[list[tuple[str, Path]], list[str], list[str]]:
-    """``(relative path, file)`` for every supported file of the sources, the sources that
-    are missing, and those that could not be read completely.
+) -> tuple[list[tuple[str, Path, Path | None]], list[str], list[str]]:
+    """``(relative path, file, its source folder)`` for every supported file of the sources,
+    the sources that are missing, and those that could not be read completely.
 
     One folder: paths relative to it. Several sources: each folder's name prefixes its files,
-    and a file stands by its own name.
+    and a file stands by its own name. A file found in a folder must stay inside it when its
+    links are resolved (checked when it is read); a file the user chose by itself has no
+    folder (None). Whatever exists but is not a folder counts as a file: reading it then
+    says why a named pipe or device is not imported, rather than calling it missing.
     """
-    files: list[tuple[str, Path]] = []
+    files: list[tuple[str, Path, Path | None]] = []
     missing: list[str] = []
     unreadable: list[str] = []
     taken: set[str] = set()
@@ -101,10 +106,11 @@ def _collect_files(
                 (display_path(prefix + p.relative_to(source).as_posix()), p)
                 for p in iter_document_files(source, errors)
             ]
+            within: Path | None = source
             if errors:
                 unreadable.append(source.name)
-        elif source.is_file():
-            found = [(display_path(source.name), source)]
+        elif source.exists():
+            found, within = [(display_path(source.name), source)], None
         else:
             missing.append(source.name)
             continue
@@ -113,7 +119,7 @@ def _collect_files(
             while unique in taken:  # two sources with the same name
                 unique, n = f"{rel} ({n})", n + 1
             taken.add(unique)
-            files.append((unique, path))
+            files.append((unique, path, within))
     return files, missing, unreadable
 
 
@@ -127,6 +133,9 @@ def import_documents(
     """Import the ``.md``/``.txt`` files of ``sources`` (folders or files) into the project.
 
     Files that cannot be imported are listed with their reason and skipped; the run goes on.
+    That includes links to files outside their folder and anything but regular files. A
+    cancel takes effect between files and while a large file is read. Files whose encoding
+    had to be guessed are imported with a warning asking the user to check their text.
     """
     step = "import"
     sources = [sources] if isinstance(sources, Path) else list(sources)
@@ -151,14 +160,22 @@ def import_documents(
     summary = ImportSummary()
     batch: list[repo.DocumentRecord] = []
     batch_bytes = 0
-    for i, (rel, path) in enumerate(files):
+    for i, (rel, path, within) in enumerate(files):
         ctx.check()
+        size = 0
         try:
-            raw, digest = read_document(path, max_bytes=max_bytes)
+            raw, digest = read_document(path, max_bytes=max_bytes, within=within, check=ctx.check)
+            size = len(raw)
             if existing.get(rel) == digest:
                 summary.unchanged += 1
             else:
                 text, encoding = decode_bytes(raw)
+                if is_guessed(encoding):
+                    ctx.log(
+                        f"{rel}: decoded as {encoding}; check its text in the Documents page",
+                        level="warning",
+                        step=step,
+                    )
                 batch.append(
                     repo.DocumentRecord(
                         rel, text, digest, encoding, detect_language(text), len(raw)
@@ -171,7 +188,8 @@ def import_documents(
                     summary.added += 1
         except SkipFile as skip:
             summary.skipped += 1
-            if existing.get(rel):
+            size = size or skip.size_bytes
+            if existing.get(rel) and skip.reason != LINK_OUTSIDE:
                 # Imported fine before (locked, or caught mid-save now): keep that version.
                 ctx.log(
                     f"Kept the version of {rel} imported earlier (now: {skip.reason})",
@@ -180,7 +198,9 @@ def import_documents(
                 )
             else:
                 ctx.log(f"Skipped {rel}: {skip.reason}", level="warning", step=step)
-                batch.append(repo.DocumentRecord(rel, "", "", "", "", _size_of(path), skip.reason))
+                # A link out of the folder also replaces a version imported before: its
+                # text came from outside the folder too.
+                batch.append(repo.DocumentRecord(rel, "", "", "", "", size, skip.reason))
         if batch_bytes >= _IMPORT_BATCH_BYTES:
             repo.save_documents(project_id, batch)
             batch, batch_bytes = [], 0
@@ -188,7 +208,7 @@ def import_documents(
     ctx.check()
     # Documents of a missing or partly unreadable source stay: the folder may be on an
     # unplugged drive, or its permissions may be fixed tomorrow.
-    seen = {rel for rel, _ in files}
+    seen = {rel for rel, _, _ in files}
     removed = [] if missing or unreadable else sorted(set(existing) - seen)
     repo.save_documents(project_id, batch, removed)
     summary.removed = len(removed)
@@ -196,13 +216,6 @@ def import_documents(
         ctx.log(f"Removed {rel}: the file is no longer there", step=step)
     ctx.log(str(summary), step=step)
     return summary
-
-
-def _size_of(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def extract_terms(project_id: int, ctx: RunContext) -> str:
@@ -278,6 +291,20 @@ def _llm(project_id: int) -> tuple[EngineConfig, str] | None:
     if problems:
         raise StepError("The engine settings are incomplete: " + " ".join(problems))
     return config, api_key(config)
+
+
+def _too_many_failed(tally: Tally, config: EngineConfig, what: str) -> StepError | None:
+    """The error that keeps a mostly failed model step's output from becoming current."""
+    if not tally.total or len(tally.failed) <= config.max_failed_share * tally.total:
+        return None
+    share = len(tally.failed) / tally.total
+    names = ", ".join(name for name, _ in tally.failed[:3]) + ("…" if len(tally.failed) > 3 else "")
+    return StepError(
+        f"The model failed on {len(tally.failed)} of {tally.total} {what} ({share:.0%}; at most "
+        f"{config.max_failed_share:.0%} allowed): {names}. This glossary was kept aside, not "
+        "made current; to use it anyway, show it on the Glossary page and choose Use This "
+        "Glossary."
+    )
 
 
 def _check_tally(tally: Tally, what: str, ctx: RunContext, step: str, fatal: bool = True) -> str:
@@ -363,6 +390,11 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
             config, key, entries, ctx, step, notes=repo.term_notes(project_id)
         )
         failures = _check_tally(tally, "terms", ctx, step)
+        too_many = _too_many_failed(tally, config, "terms")
+        if too_many is not None:
+            # Kept with the run (viewable, usable by hand), never made current.
+            repo.save_entries(project_id, run_id, "provisional", entries)
+            raise too_many
     ctx.check()
     repo.save_entries(project_id, run_id, "provisional", entries)
     if llm is not None:
@@ -423,6 +455,10 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
             for i in more
             if (i.type, i.term) not in seen and not (i.type != "duplicate" and edited_entry(i.term))
         ]
+        too_many = _too_many_failed(tally, config, "review batches")
+        if too_many is not None:
+            repo.save_issues(project_id, run_id, issues)
+            raise too_many
     ctx.check()
     repo.save_issues(project_id, run_id, issues)
     ctx.progress(step, len(entries), len(entries))

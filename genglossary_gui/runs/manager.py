@@ -131,11 +131,13 @@ class RunManager(QObject):
             self._queue(worker)
         except Exception as exc:
             self._forget(run_id)
-            # Retried like any final status write: the row must not stay pending forever.
+            # Retried like any final status write, but briefly (this is the GUI thread): if
+            # it still fails, recovery marks the run interrupted once this process is gone.
             with contextlib.suppress(transitions.FinalizeError):
                 transitions.finalize_run(
                     run_id,
                     transitions.Outcome(RunStatus.FAILED, error=f"Could not start the run: {exc}"),
+                    attempts=3,
                 )
             raise RunStartError(run_id, str(exc)) from exc
         return run_id
@@ -188,16 +190,25 @@ class RunManager(QObject):
         finished = self._pool.waitForDone(timeout_ms)
         if not finished:
             # Step processes that did not stop in time are stopped now; their workers then
-            # see the pipe close and end, so the pool can be torn down.
+            # see the pipe close and end, so the pool can be torn down. Workers still waiting
+            # for the database to take their outcome stop waiting (and we try once more).
             terminate_children()
+            for entry in entries.values():
+                entry.worker.stop_finalizing()
             finished = self._pool.waitForDone(2000)
         with self._lock:
-            leftovers = list(self._active)
+            leftovers = dict(self._active)
             # Workers that finished during the wait could not deliver ``finished`` (we were
             # blocking the event loop); their state goes now.
             self._active.clear()
-        for run_id in leftovers:
-            self._quietly(transitions.mark_failed, run_id, SHUTDOWN_INTERRUPTED)
+        for run_id, entry in leftovers.items():
+            decided = entry.worker.outcome
+            if decided is not None:
+                # The pipeline ended; only writing its outcome was left: record that, not
+                # "interrupted" (a completed run keeps its glossary).
+                self._quietly(transitions.finalize_run, run_id, decided, attempts=1)
+            else:
+                self._quietly(transitions.mark_failed, run_id, SHUTDOWN_INTERRUPTED)
         if self._monitor is not None:
             self._monitor.stop()
             self._monitor = None
@@ -205,12 +216,12 @@ class RunManager(QObject):
         return finished
 
     @staticmethod
-    def _quietly(write: Callable[..., object], *args: object) -> None:
+    def _quietly(write: Callable[..., object], *args: object, **kwargs: object) -> None:
         """A status write during shutdown: a failure is logged, and recovery (the next open
         of the data folder) marks the run interrupted."""
         try:
-            write(*args)
-        except peewee.PeeweeException as exc:
+            write(*args, **kwargs)
+        except (peewee.PeeweeException, transitions.FinalizeError) as exc:
             log.warning("while quitting, could not record run %s: %s", args[0], exc)
 
     # -- slots (GUI thread) -------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 
@@ -13,7 +14,7 @@ from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
 from genglossary_gui.pipeline.steps import StepError
 from genglossary_gui.runs.reporter import RunReporter
 from genglossary_gui.store import transitions
-from genglossary_gui.store.database import db
+from genglossary_gui.store.database import WritePatience, db, explain, thread_write_patience
 from genglossary_gui.store.models import RunStatus
 from genglossary_gui.store.transitions import FinalizeError, Outcome
 
@@ -35,7 +36,10 @@ def describe_failure(exc: BaseException) -> str:
     """A short, human message for an unexpected exception (the traceback goes to the log)."""
     if isinstance(exc, StepError):
         return str(exc)
-    if isinstance(exc, peewee.OperationalError):
+    plain = explain(exc)
+    if plain is not None:
+        return plain
+    if isinstance(exc, peewee.PeeweeException):
         return f"Database problem: {exc}"
     if isinstance(exc, MemoryError):
         return "Ran out of memory."
@@ -65,11 +69,28 @@ class RunWorker(QRunnable):
         self.signals = signals
         self._pipeline = pipeline
         self._reporter = RunReporter(run_id, signals)
+        #: What the pipeline's end means for the run, once decided (read by shutdown, which
+        #: records it itself if this worker is still waiting to write it).
+        self.outcome: Outcome | None = None
+        self._stop_finalizing = threading.Event()
+
+    def stop_finalizing(self) -> None:
+        """Stop waiting for the database to take the outcome (the application quits)."""
+        self._stop_finalizing.set()
+
+    def _patience(self) -> WritePatience:
+        # A run waits for other writers as long as it takes; Cancel still stops it.
+        return WritePatience(
+            None,
+            check=self.token.check,
+            on_wait=lambda message: self._reporter.log(message, level="warning", step="run"),
+        )
 
     def run(self) -> None:
         try:
             outcome = self._execute()
             if outcome is not None:
+                self.outcome = outcome
                 self._finalize(outcome)
         except BaseException:  # never let an exception escape into Qt's thread
             log.exception("run %s: worker crashed", self.run_id)
@@ -80,13 +101,16 @@ class RunWorker(QRunnable):
     def _execute(self) -> Outcome | None:
         """Run the pipeline; returns the outcome to record, or None if it never started."""
         reporter = self._reporter
+        cancelled_early = Outcome(RunStatus.CANCELLED, summary="Cancelled before it started.")
+        if self.token.cancelled:
+            # Cancelled while queued: the pipeline never begins.
+            return cancelled_early
         try:
-            with db.connection_context():
-                if self.token.cancelled:
-                    # Cancelled while queued: the pipeline never begins.
-                    transitions.cancel_pending(self.run_id)
-                    return None
-                started = transitions.mark_running(self.run_id)
+            with db.connection_context(), thread_write_patience(self._patience()):
+                try:
+                    started = transitions.mark_running(self.run_id)
+                except Cancelled:  # while waiting for another writer's lock
+                    return cancelled_early
                 if not started:
                     # Someone else ended it first (a cancel from another process, recovery).
                     log.info("run %s: not started (%s)", self.run_id, started.value)
@@ -121,11 +145,25 @@ class RunWorker(QRunnable):
             return Outcome(RunStatus.FAILED, error=describe_failure(exc))
 
     def _finalize(self, outcome: Outcome) -> None:
+        def tell_user(attempt: int, reason: str) -> None:
+            self._reporter.log(
+                f"Waiting to record the run as {outcome.status.value}: {reason} "
+                f"(attempt {attempt}; the result is kept meanwhile)",
+                level="warning",
+                step="run",
+            )
+
         try:
             # Fresh connections per attempt; the pipeline's connection is closed by now.
-            result = transitions.finalize_run(self.run_id, outcome)
+            result = transitions.finalize_run(
+                self.run_id,
+                outcome,
+                on_wait=tell_user,
+                should_stop=self._stop_finalizing.is_set,
+            )
         except FinalizeError as exc:
-            # Left active in the database; recovery marks it interrupted once we are gone.
+            # Only when quitting: shutdown records ``self.outcome`` itself if it can; else
+            # the row stays active and recovery marks it interrupted once we are gone.
             log.error("%s", exc)
             return
         if result.attempts > 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -10,7 +11,7 @@ from typing import Any, cast
 import peewee
 
 from genglossary_gui.store import notify
-from genglossary_gui.store.database import db
+from genglossary_gui.store.database import db, patient
 from genglossary_gui.store.models import (
     DefinitionEdit,
     Document,
@@ -37,10 +38,27 @@ class UnknownProject(LookupError):
 # -- projects ---------------------------------------------------------------------------------
 
 
-def create_project(name: str, sources: Sequence[str] = (), language: str = "auto") -> int:
+# Control characters and bidi controls: a name with them could forge lines or reorder text
+# wherever it is shown (a terminal, a table, an export).
+_NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_project_name(name: str) -> str:
+    """The name, stripped; ValueError with the reason when it cannot be a project's name."""
     name = name.strip()
     if not name:
         raise ValueError("A project needs a name.")
+    if _NAME_UNSAFE.search(name):
+        raise ValueError(
+            "A project name cannot contain control characters (line breaks, tabs, escapes) "
+            "or text-direction marks."
+        )
+    return name
+
+
+@patient
+def create_project(name: str, sources: Sequence[str] = (), language: str = "auto") -> int:
+    name = check_project_name(name)
     try:
         project = Project.create(name=name, sources=json.dumps(list(sources)), language=language)
     except peewee.IntegrityError as exc:
@@ -81,6 +99,7 @@ def existing_hashes(project_id: int) -> dict[str, str]:
     return {d.rel_path: d.content_hash for d in query}
 
 
+@patient
 def save_documents(
     project_id: int, upserts: Sequence[DocumentRecord], removed: Iterable[str] = ()
 ) -> None:
@@ -146,6 +165,7 @@ class TermRecord:
     category: str = ""
 
 
+@patient
 def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> None:
     """Store a fresh extraction. User curation is kept: a term the user marked required or
     excluded, annotated, categorised or grouped stays, matched without regard to case (the
@@ -197,6 +217,7 @@ def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> No
     notify.publish("term")
 
 
+@patient
 def set_term_status(project_id: int, term_ids: Sequence[int], status: TermStatus) -> int:
     """Mark terms required, excluded, or back to candidates (the user's curation)."""
     ids = list(term_ids)
@@ -474,6 +495,7 @@ def active_run_of(project_id: int) -> int | None:
 # -- glossary ---------------------------------------------------------------------------------
 
 
+@patient
 def save_entries(project_id: int, run_id: int, stage: str, entries: Sequence[Any]) -> None:
     """Store a step's entries (``engine.Entry``-like objects) under its run, replacing any
     earlier ones of the same run and stage."""
@@ -546,6 +568,7 @@ def final_stage(run_id: int) -> str | None:
     return None
 
 
+@patient
 def save_issues(project_id: int, run_id: int, issues: Sequence[Any]) -> None:
     rows = [
         {
@@ -603,6 +626,7 @@ def edit_for(edits: dict[str, str], term: str, aliases: Sequence[str] = ()) -> s
     return None
 
 
+@patient
 def set_definition_edit(
     project_id: int, term: str, definition: str | None, aliases: Sequence[str] = ()
 ) -> None:

@@ -9,7 +9,8 @@ create_run         (new row) pending    RunManager.start_run (owner process)
 mark_running       pending              the run's worker, as it begins
 cancel_pending     pending              any process (RunManager.cancel_run, CLI)
 mark_completed     running              the run's worker: pipeline returned
-mark_cancelled     running              the run's worker: pipeline stopped on cancel
+mark_cancelled     pending, running     the run's worker: pipeline stopped on cancel (or the
+                                        cancel came while it waited to start)
 mark_failed        pending, running     the run's worker, or start-up failure
 mark_interrupted   pending, running     any process, when the owner is gone
 =================  ===================  ============================================
@@ -23,14 +24,14 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 import peewee
 
 from genglossary_gui.store import notify
-from genglossary_gui.store.database import db, is_locked_error
+from genglossary_gui.store.database import db, explain, is_locked_error, patient
 from genglossary_gui.store.models import (
     ACTIVE_STATUSES,
     GlossaryEntry,
@@ -87,6 +88,7 @@ def _transition(run_id: int, expected: Iterable[RunStatus], **fields: object) ->
     return _classify(run_id, rows)
 
 
+@patient
 def create_run(project_id: int, scope: str, owner: Owner, triggered_by: str = "user") -> int:
     """Insert a pending run owned by ``owner``. Raises RunAlreadyActive / ProjectNotFound."""
     t = now()
@@ -114,6 +116,7 @@ def create_run(project_id: int, scope: str, owner: Owner, triggered_by: str = "u
     return int(run.id)
 
 
+@patient
 def mark_running(run_id: int) -> TransitionResult:
     t = now()
     return _transition(
@@ -121,6 +124,7 @@ def mark_running(run_id: int) -> TransitionResult:
     )
 
 
+@patient
 def cancel_pending(run_id: int) -> TransitionResult:
     t = now()
     return _transition(
@@ -153,10 +157,50 @@ def mark_completed(run_id: int, summary: str = "") -> TransitionResult:
     return result
 
 
+class PromoteResult(Enum):
+    PROMOTED = "its glossary is now the project's current one"
+    ALREADY = "its glossary is already the current one"
+    NOT_FOUND = "no such run"
+    ACTIVE = "the run has not finished yet"
+    NO_GLOSSARY = "the run wrote no glossary"
+
+    def __bool__(self) -> bool:
+        return self in (PromoteResult.PROMOTED, PromoteResult.ALREADY)
+
+
+@patient
+def promote_run(run_id: int) -> PromoteResult:
+    """Make a finished run's glossary the project's current one, by the user's choice (a run
+    kept aside because too many model requests failed, an older glossary, partial output)."""
+    with db.atomic("IMMEDIATE"):
+        run = Run.get_or_none(Run.id == run_id)
+        if run is None:
+            return PromoteResult.NOT_FOUND
+        if RunStatus(run.status) in ACTIVE_STATUSES:
+            return PromoteResult.ACTIVE
+        if not GlossaryEntry.select().where(GlossaryEntry.run == run_id).exists():
+            return PromoteResult.NO_GLOSSARY
+        project_id = Run.select(Run.project).where(Run.id == run_id).scalar()
+        rows = (
+            Project.update(current_run=run_id)
+            .where(
+                (Project.id == project_id)
+                & (Project.current_run.is_null() | (Project.current_run != run_id))
+            )
+            .execute()
+        )
+    if not rows:
+        return PromoteResult.ALREADY
+    notify.publish("project", project_id)
+    return PromoteResult.PROMOTED
+
+
 def mark_cancelled(run_id: int, summary: str = "") -> TransitionResult:
+    """running (or still pending: the cancel came while its worker waited to start) ->
+    cancelled."""
     return _transition(
         run_id,
-        [RunStatus.RUNNING],
+        ACTIVE_STATUSES,
         status=RunStatus.CANCELLED.value,
         finished_at=now(),
         summary=summary,
@@ -164,8 +208,10 @@ def mark_cancelled(run_id: int, summary: str = "") -> TransitionResult:
 
 
 # An absolute POSIX path or Windows path; shortened to its last component in stored errors.
-_ABS_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\'\"]+[/\\])+([^\s/\\'\"]*)")
-_MAX_ERROR_CHARS = 300
+# Not the path of a URL: a slash right after a word character, ":" or "/" ("http://host/v1")
+# does not start a path.
+_ABS_PATH = re.compile(r"(?<![\w:/.\\])(?:[A-Za-z]:\\|/)(?:[^\s/\\'\"]+[/\\])+([^\s/\\'\"]*)")
+_MAX_ERROR_CHARS = 400
 
 
 def clean_error(text: str) -> str:
@@ -187,6 +233,7 @@ def mark_failed(run_id: int, error: str) -> TransitionResult:
     )
 
 
+@patient
 def request_cancel(run_id: int) -> TransitionResult:
     """Record on the row that someone asked to cancel; the owner acts on it."""
     return _transition(
@@ -313,43 +360,68 @@ def _write_outcome(run_id: int, outcome: Outcome) -> TransitionResult:
     raise ValueError(f"not a final status: {outcome.status}")
 
 
+#: Back-off of the final status write: the first wait, doubling up to the longest.
+FINAL_WRITE_FIRST_DELAY_S = 0.05
+FINAL_WRITE_MAX_DELAY_S = 2.0
+
+
 def finalize_run(
     run_id: int,
     outcome: Outcome,
     *,
-    attempts: int = 8,
-    first_delay_s: float = 0.05,
-    max_delay_s: float = 2.0,
+    attempts: int | None = None,
+    first_delay_s: float | None = None,
+    max_delay_s: float | None = None,
+    on_wait: Callable[[int, str], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> FinalizeResult:
-    """Write ``outcome``, retrying on a fresh connection when the database refuses the write.
+    """Write ``outcome``, retrying on a fresh connection until the database takes it.
 
+    A finished run's outcome is never given up while this process lives: by default there is
+    no attempt budget (``attempts`` bounds it for callers that cannot wait; ``should_stop``
+    ends the wait, e.g. when the application quits). ``on_wait(attempt, reason)`` is told
+    after the first refusal and then every ten, so the user hears why the run has not ended.
     A no-op (the run was already terminal, or is gone) is an answer, not a failure: it is not
-    retried. The outcome itself never changes: a failed write does not turn success into failure.
+    retried. The outcome itself never changes: a failed write does not turn success into
+    failure.
     """
-    delay = first_delay_s
-    last_error = ""
-    for attempt in range(1, attempts + 1):
+    delay = FINAL_WRITE_FIRST_DELAY_S if first_delay_s is None else first_delay_s
+    max_delay_s = FINAL_WRITE_MAX_DELAY_S if max_delay_s is None else max_delay_s
+    last_error = reason = ""
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             db.connect(reuse_if_open=True)
             result = _write_outcome(run_id, outcome)
             return FinalizeResult(result, attempt, last_error)
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
             last_error = str(exc)
+            reason = explain(exc) or last_error
             log.warning(
-                "run %s: final status write failed (attempt %d/%d): %s%s",
+                "run %s: final status write failed (attempt %d): %s%s",
                 run_id,
                 attempt,
-                attempts,
                 exc,
                 "" if is_locked_error(exc) else " (not a lock)",
             )
             # Drop this thread's connection: a broken or wedged one must not be reused.
             with contextlib.suppress(peewee.PeeweeException):
                 db.close()
-            if attempt < attempts:
-                time.sleep(delay)
-                delay = min(delay * 2, max_delay_s)
-    raise FinalizeError(run_id, outcome, attempts, last_error)
+        if on_wait is not None and (attempt == 1 or attempt % 10 == 0):
+            on_wait(attempt, reason)
+        if (attempts is not None and attempt >= attempts) or (should_stop and should_stop()):
+            raise FinalizeError(run_id, outcome, attempt, last_error)
+        _sleep_unless(delay, should_stop)
+        delay = min(delay * 2, max_delay_s)
+
+
+def _sleep_unless(seconds: float, should_stop: Callable[[], bool] | None) -> None:
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if should_stop is not None and should_stop():
+            return
+        time.sleep(min(left, 0.05))
 
 
 class FinalizeError(RuntimeError):

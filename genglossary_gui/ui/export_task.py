@@ -7,7 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from genglossary_gui.pipeline.glossary.export import export, project_glossary
+from genglossary_gui.pipeline.glossary.export import (
+    export,
+    project_glossary,
+    write_export_file,
+)
 from genglossary_gui.store.database import db
 
 
@@ -40,7 +44,7 @@ class ExportTask(QRunnable):
             text = export(
                 entries, fmt, title=title, language=language, progress=self.signals.progress.emit
             )
-            Path(path).write_text(text, encoding="utf-8")
+            write_export_file(path, text)  # all or nothing: a failure keeps the old file
         except OSError as exc:
             self.signals.failed.emit(f"Cannot write {Path(path).name}: {exc.strerror or exc}")
         except Exception as exc:  # reported to the user, never raised into Qt

@@ -11,9 +11,13 @@ import pytest
 
 from genglossary_gui.llm.clients import (
     AuthenticationFailed,
+    LLMError,
     LLMSettings,
     ModelMissing,
+    ReplyTooLong,
+    ServerFailed,
     ServerUnreachable,
+    TimedOut,
     ask_structured,
     make_client,
 )
@@ -176,3 +180,141 @@ def test_requests_carry_no_key_in_the_body(server: FakeLLMServer) -> None:
     _, _, body, headers = server.requests[-1]
     assert "s3cret" not in json.dumps(body)
     assert headers["authorization"] == "Bearer s3cret"
+
+
+def _wait_for(condition, timeout_s: float = 5.0) -> bool:
+    """Poll ``condition`` until it holds (True) or ``timeout_s`` passes (False)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+async def _chat(settings: LLMSettings) -> str:
+    """One request, no retries."""
+    client = make_client(settings)
+    try:
+        return await client.chat(MESSAGES, SCHEMA)
+    finally:
+        await client.aclose()
+
+
+def _timed(coro) -> tuple[float, BaseException | None]:
+    started = time.monotonic()
+    try:
+        run(coro)
+    except Exception as exc:
+        return time.monotonic() - started, exc
+    return time.monotonic() - started, None
+
+
+# -- limits: reply size, keep-alive-only streams, the whole-request deadline ------------------
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("fault", ["huge", "huge-line"])
+def test_a_huge_reply_is_cut_off_and_not_retried(
+    server: FakeLLMServer, engine: str, fault: str
+) -> None:
+    server.faults.append(fault)  # 20 MB of "{", in 64 KiB pieces or as one line
+    elapsed, exc = _timed(_ask(_settings(server, engine)))
+    assert isinstance(exc, ReplyTooLong)
+    assert str(exc) == "The model's reply was longer than 1 MB; stopped reading it."
+    assert not exc.retryable
+    assert len([r for r in server.requests if r[0] == "POST"]) == 1
+    assert elapsed < 5
+    # The client stopped reading and hung up instead of taking in all 20 MB.
+    assert _wait_for(lambda: server.disconnects == 1)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_reply_limit_is_a_setting(engine: str) -> None:
+    fake = FakeLLMServer(reply=lambda body: "x" * 5000).start()
+    try:
+        with pytest.raises(ReplyTooLong, match="longer than 1,000 characters"):
+            run(_chat(_settings(fake, engine, max_reply_chars=1000)))
+        assert run(_chat(_settings(fake, engine, max_reply_chars=5000))) == "x" * 5000
+    finally:
+        fake.stop()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_huge_error_page_is_not_read_to_the_end(server: FakeLLMServer, engine: str) -> None:
+    server.faults.append("huge-500")
+    elapsed, exc = _timed(_chat(_settings(server, engine)))
+    assert isinstance(exc, ServerFailed) and str(exc) == "The server failed (HTTP 500)."
+    assert exc.raw == "E" * 2000  # the start, for the run log
+    assert elapsed < 5
+    assert _wait_for(lambda: server.disconnects == 1)
+
+
+@pytest.mark.parametrize(
+    ("engine", "fault"),
+    [("ollama", "keepalive"), ("openai", "keepalive"), ("openai", "empty-deltas")],
+)
+def test_keep_alive_messages_do_not_hold_a_request_open(
+    server: FakeLLMServer, engine: str, fault: str
+) -> None:
+    server.faults.append(fault)  # a message every 0.05 s, never an answer
+    elapsed, exc = _timed(_chat(_settings(server, engine, read_timeout_s=0.5)))
+    assert isinstance(exc, TimedOut) and exc.retryable
+    assert str(exc) == f"{server.url} sent no answer within 0.5 s (only keep-alive messages)."
+    assert 0.4 < elapsed < 3
+    assert _wait_for(lambda: server.disconnects == 1)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_keep_alive_stream_is_retried_like_any_timeout(
+    server: FakeLLMServer, engine: str
+) -> None:
+    server.faults.append("keepalive")
+    assert run(_ask(_settings(server, engine, read_timeout_s=0.5)))["term"] == "WAL"  # type: ignore[index]
+    assert len([r for r in server.requests if r[0] == "POST"]) == 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_steady_trickle_is_cut_at_the_deadline(server: FakeLLMServer, engine: str) -> None:
+    server.faults.append("trickle")  # one character every 0.05 s, forever
+    settings = _settings(server, engine, read_timeout_s=0.5, request_deadline_s=1.5)
+    elapsed, exc = _timed(_chat(settings))
+    assert isinstance(exc, TimedOut) and exc.retryable
+    assert "did not finish its answer within 1.5 s" in str(exc)
+    assert 1.4 < elapsed < 4
+    assert _wait_for(lambda: server.disconnects == 1)
+
+
+def test_the_default_deadline_is_five_read_timeouts_or_two_minutes() -> None:
+    assert LLMSettings("openai", "http://x", "m", read_timeout_s=30).deadline_s == 150
+    assert LLMSettings("openai", "http://x", "m", read_timeout_s=5).deadline_s == 120
+    assert LLMSettings("openai", "http://x", "m", request_deadline_s=9).deadline_s == 9
+
+
+# -- the API key, echoed back by a server ------------------------------------------------------
+
+KEY = "sk-echo-0123456789abcdef"
+
+
+@pytest.mark.parametrize("azure", [False, True], ids=["openai", "azure"])
+@pytest.mark.parametrize(
+    "fault", ["echo-key-500", "echo-key-400", "echo-key-stream-error", "echo-key-reply"]
+)
+def test_a_key_the_server_echoes_is_never_passed_on(
+    server: FakeLLMServer, azure: bool, fault: str
+) -> None:
+    server.faults.extend([fault] * 8)
+    extra = {"azure_api_version": "2024-06-01"} if azure else {}
+    raw: list[str] = []
+    settings = _settings(server, "openai", api_key=KEY, **extra)
+    with pytest.raises((LLMError, StructuredOutputError)) as info:
+        run(_ask(settings, raw))
+    exc = info.value
+    # The server did see (and echo) the key ...
+    assert any(
+        KEY in (r[3].get("authorization") or r[3].get("api-key", "")) for r in server.requests
+    )
+    # ... and nothing the client returned or raised contains it.
+    seen = [str(exc), getattr(exc, "raw", ""), *raw]
+    assert all(KEY not in text for text in seen), seen
+    assert any("***" in text for text in seen), seen

@@ -215,3 +215,146 @@ def test_plain_text_fallback_when_no_json_mode_exists(data_dir: Path) -> None:
         assert formats[:3] == ["json_schema", "json_object", None]
     finally:
         fake.stop()
+
+
+# -- runaway replies, echoed keys ----------------------------------------------------------------
+
+
+def _log_text(run_id: int) -> str:
+    return "\n".join(e.message for e in repo.read_log(run_id))
+
+
+@pytest.mark.parametrize("engine", ["ollama", "openai"])
+def test_a_huge_reply_fails_only_its_item_and_quickly(
+    data_dir: Path, server: FakeLLMServer, engine: str
+) -> None:
+    project = _project(data_dir, server, engine)
+    run_to_completion(project, "extract")
+    server.fault_for["Term: replica\\n"] = "huge"  # 20 MB of "{": cut off at 1 MB
+    server.fault_for["Term: checkpoint\\n"] = "braces"  # 1 MB of "{": read, parsed, refused
+    started = time.monotonic()
+    run_id = run_to_completion(project, "generate")
+    assert time.monotonic() - started < 30
+    summary = Run.get_by_id(run_id).summary
+    assert "2 of" in summary and "replica" in summary and "checkpoint" in summary
+    log = _log_text(run_id)
+    assert "“replica” failed: The model's reply was longer than 1 MB; stopped reading it." in log
+    assert "“checkpoint” failed: The reply contains no JSON value." in log
+    asked = [r for r in server.requests if "Term: replica\\n" in json.dumps(r[2])]
+    assert len(asked) == 1  # neither retried nor re-asked
+    entries = {e["term"]: e for e in repo.load_entries(run_id, "provisional")}
+    assert entries["write-ahead log"]["kind"] == "generated"
+
+
+def test_cancel_while_a_huge_reply_is_handled_is_prompt(
+    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path, server: FakeLLMServer
+) -> None:
+    project = _project(data_dir, server, "openai", concurrency=32)  # every term at once
+    run_to_completion(project, "extract")
+    server.latency_s = 30  # the other requests stay in flight
+    server.fault_for["Term: checkpoint\\n"] = "braces"
+    manager = make_manager()  # the real step process
+    run_id = manager.start_run(project, "generate")
+
+    def asked_twice() -> bool:  # the huge reply was sent, then again for the re-ask
+        return len([r for r in server.requests if "Term: checkpoint\\n" in json.dumps(r[2])]) >= 2
+
+    qtbot.waitUntil(asked_twice, timeout=30_000)
+    clicked = time.monotonic()
+    manager.cancel_run(run_id)
+    qtbot.waitUntil(lambda: run_id not in manager.active_run_ids(), timeout=10_000)
+    assert time.monotonic() - clicked < 5
+    assert Run.get_by_id(run_id).status == "cancelled"
+    qtbot.waitUntil(lambda: server.disconnects >= 4, timeout=5_000)
+
+
+#: Three of the nineteen terms (a run fails when more than a fifth of its terms fail).
+ECHOES = {
+    "Term: replica\\n": "echo-key-500",
+    "Term: checkpoint\\n": "echo-key-reply",
+    "Term: write-ahead log\\n": "echo-key-stream-error",
+}
+
+
+def _echoing_project(data_dir: Path, server: FakeLLMServer, azure: bool) -> int:
+    project = _project(data_dir, server, "openai", azure_api_version="2024-06-01" if azure else "")
+    run_to_completion(project, "extract")
+    return project
+
+
+def _assert_hidden(*texts: str) -> None:
+    joined = "\n".join(texts)
+    assert KEY not in joined
+    assert "***" in joined  # the echoes were there, and were redacted
+
+
+@pytest.mark.parametrize("azure", [False, True], ids=["openai", "azure"])
+def test_a_key_the_server_echoes_reaches_no_log_summary_or_stderr(
+    qtbot: QtBot,
+    make_manager: ManagerFactory,
+    data_dir: Path,
+    server: FakeLLMServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    azure: bool,
+) -> None:
+    monkeypatch.setenv("GENGLOSSARY_API_KEY", KEY)
+    project = _echoing_project(data_dir, server, azure)
+    server.fault_for.update(ECHOES)
+    # In this process (as tests and the CLI run steps) ...
+    inline = run_to_completion(project, "generate")
+    # ... and in the step process, as the app and `genglossary run` do.
+    manager = make_manager()
+    isolated = manager.start_run(project, "generate")
+    qtbot.waitUntil(lambda: isolated not in manager.active_run_ids(), timeout=60_000)
+    seen = [h.get("authorization") or h.get("api-key", "") for _, _, _, h in server.requests]
+    assert any(KEY in h for h in seen)  # the server did get the key, and echoed it
+    out, err = capfd.readouterr()
+    for run_id in (inline, isolated):
+        run = Run.get_by_id(run_id)
+        assert run.status == "completed"
+        assert "3 of" in run.summary
+        _assert_hidden(_log_text(run_id), run.summary, run.error or "", out, err)
+        assert "failed: The server failed: {'message': 'Invalid key ***'}" in _log_text(run_id)
+        assert "not the JSON asked for: Sorry, I cannot use ***" in _log_text(run_id)
+    for path in data_dir.iterdir():  # the database, its WAL and anything else written
+        assert KEY.encode() not in path.read_bytes(), path.name
+
+
+def test_a_run_failing_on_an_echoed_key_names_no_key(
+    qtbot: QtBot,
+    make_manager: ManagerFactory,
+    data_dir: Path,
+    server: FakeLLMServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("GENGLOSSARY_API_KEY", KEY)
+    project = _echoing_project(data_dir, server, azure=False)
+    server.fault_for["Task: define"] = "echo-key-stream-error"
+    manager = make_manager()
+    run_id = manager.start_run(project, "generate")
+    qtbot.waitUntil(lambda: run_id not in manager.active_run_ids(), timeout=60_000)
+    run = Run.get_by_id(run_id)
+    assert run.status == "failed"
+    assert "Every request to the model failed" in (run.error or "")
+    out, err = capfd.readouterr()
+    _assert_hidden(run.error or "", _log_text(run_id), out, err)
+
+
+def test_cli_generate_prints_no_echoed_key(
+    server: FakeLLMServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from genglossary_gui import cli
+
+    monkeypatch.setenv("GENGLOSSARY_API_KEY", KEY)
+    server.fault_for.update(ECHOES)
+    args = ["generate", "--input", str(DATA / "glossary_en"), "--output", str(tmp_path / "g.md")]
+    args += ["--engine", "openai", "--base-url", server.url, "--model", "fake-small"]
+    assert cli.main(args) == 0
+    out, err = capfd.readouterr()
+    assert "failed" in err
+    _assert_hidden(out, err, (tmp_path / "g.md").read_text("utf-8"))

@@ -10,9 +10,13 @@ import pytest
 
 from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
 from genglossary_gui.pipeline.documents import (
+    GUESSED,
+    REPAIRED_UTF8,
     SkipFile,
     decode_bytes,
     detect_language,
+    display_path,
+    is_guessed,
     iter_document_files,
     load_file,
     split_chunks,
@@ -53,6 +57,89 @@ def test_decodes_japanese_and_unicode_encodings(raw: bytes, label: str) -> None:
     text, encoding = decode_bytes(raw)
     assert encoding == label
     assert text.strip() in (JA, EN.strip())
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [JA, JA + "\nKubernetes の API サーバー\n", "日本語のテキスト"])
+def test_japanese_utf16_without_bom_is_decoded(codec: str, text: str) -> None:
+    # Japanese UTF-16 has few or no NUL bytes: it used to be skipped as binary.
+    decoded, label = decode_bytes(text.encode(codec))
+    assert (decoded, label) == (text, codec.upper().replace("-LE", "LE").replace("-BE", "BE"))
+
+
+LATIN = "Café crème, naïve façade, Zürich, résumé.\n"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        LATIN.encode("iso-8859-1"),
+        (LATIN * 20).encode("iso-8859-1"),
+        "Café crème, naïve façade, Zürich, résumé…\n".encode("cp1252"),
+        # Shift_JIS accepts these bytes ("Les 駘钁es 騁udient..."): it used to win.
+        "Les élèves étudient les règles précises de Gérard Dépardieu.\n".encode("iso-8859-1"),
+        "Crème brûlée: la crème épaisse, élégante et légère. Déjà vu à Zürich.\n".encode(
+            "iso-8859-1"
+        ),
+    ],
+)
+def test_latin1_text_is_decoded_as_western_european(raw: bytes) -> None:
+    text, label = decode_bytes(raw)
+    assert text == raw.decode("cp1252")
+    assert label == "Windows-1252" + GUESSED
+    assert is_guessed(label)
+
+
+def test_latin1_mojibake_is_no_longer_taken_for_shift_jis() -> None:
+    raw = "Les élèves étudient les règles précises de Gérard Dépardieu.\n".encode("iso-8859-1")
+    assert "駘" in raw.decode("cp932")  # what used to be imported
+    assert decode_bytes(raw)[1] != "Shift_JIS"
+
+
+def test_utf8_with_a_few_invalid_bytes_is_repaired() -> None:
+    good = (JA + EN) * 20
+    parts = [good[:100], good[100:700], good[700:]]
+    broken = b"\xff".join(part.encode("utf-8") for part in parts)  # 2 bad bytes in 6 KB
+    text, label = decode_bytes(broken)
+    # Each bad byte becomes U+FFFD; the rest stays intact (it used to become cp1250 mojibake).
+    assert (text, label) == ("\ufffd".join(parts), REPAIRED_UTF8)
+    assert is_guessed(label)
+
+
+def test_many_invalid_bytes_are_not_repaired_as_utf8() -> None:
+    # Latin-1 inside otherwise ASCII text: no valid UTF-8 sequence at all, so not UTF-8.
+    raw = ("The quick brown fox. " * 50).encode() + "naïve café".encode("iso-8859-1")
+    text, label = decode_bytes(raw)
+    assert label != REPAIRED_UTF8
+    assert text.endswith("naïve café")
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "label"),
+    [
+        (JA * 10, "cp932", "Shift_JIS"),
+        (JA * 10, "euc_jp", "EUC-JP"),
+        ("ｶﾀｶﾅ ﾃｽﾄ ﾃﾞｰﾀ\n", "cp932", "Shift_JIS"),  # half-width katakana, as in old files
+        ("形態素解析 自然言語処理 計算機 技術 人間 言語\n", "cp932", "Shift_JIS" + GUESSED),
+    ],
+)
+def test_genuine_legacy_japanese_keeps_its_label(text: str, codec: str, label: str) -> None:
+    assert decode_bytes(text.encode(codec)) == (text, label)
+
+
+def test_guessed_encodings_are_warned_about_on_import(data_dir: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "latin.txt").write_bytes((LATIN * 5).encode("iso-8859-1"))
+    (docs / "plain.md").write_text(EN, encoding="utf-8")
+    reporter = RecordingReporter()
+    import_documents(new_project(), docs, RunContext(reporter=reporter))
+    doc = Document.get(Document.rel_path == "latin.txt")
+    assert (doc.text, doc.encoding) == (LATIN * 5, "Windows-1252 (guessed)")
+    warnings = [m for level, m in reporter.lines if level == "warning"]
+    assert warnings == [
+        "latin.txt: decoded as Windows-1252 (guessed); check its text in the Documents page"
+    ]
 
 
 def test_windows_line_endings_are_normalised() -> None:
@@ -123,6 +210,49 @@ def test_split_chunks_respects_limit_and_sentence_ends() -> None:
     assert all(c.endswith("。") for c in chunks[:-1])
     hard = list(split_chunks("x" * 250, 100))
     assert [len(c) for c in hard] == [100, 100, 50]
+
+
+def test_split_chunks_cuts_a_long_line_between_words() -> None:
+    line = " ".join(f"word{i} alpha" for i in range(80_000))  # about 1 MB, no sentence end
+    chunks = list(split_chunks(line, 1000))
+    assert "".join(chunks) == line
+    assert all(len(c) <= 1000 for c in chunks)
+    assert all(c.endswith(" ") for c in chunks[:-1])  # never "... word1 alph" | "a word2"
+    # A Japanese ideographic space counts too; a space early in the window does not.
+    spaced = "あ" * 60 + "\u3000" + "い" * 60
+    assert list(split_chunks(spaced, 100)) == ["あ" * 60 + "\u3000", "い" * 60]
+    assert [len(c) for c in split_chunks("a " + "x" * 200, 100)] == [100, 100, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("\x1b]0;pwned\x07x.md", "\\x1b]0;pwned\\x07x.md"),
+        ("a\nFAKE LINE.md", "a\\nFAKE LINE.md"),
+        ("tab\there\r.md", "tab\\there\\r.md"),
+        ("del\x7f\x9b.md", "del\\x7f\\x9b.md"),
+        ("line\u2028sep\u202egnp.md", "line\\u2028sep\\u202egnp.md"),
+        ("設計/ノート.md", "設計/ノート.md"),
+    ],
+)
+def test_display_path_makes_control_characters_visible(name: str, shown: str) -> None:
+    assert display_path(name) == shown
+
+
+def test_file_names_with_terminal_escapes_and_newlines_are_one_safe_line(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "\x1b]0;pwned\x07x.md").write_text(EN)
+    (docs / "a\nFAKE LINE.md").write_bytes(b"")  # skipped: its name is in a warning
+    reporter = RecordingReporter()
+    import_documents(new_project(), docs, RunContext(reporter=reporter))
+    stored = sorted(d.rel_path for d in Document.select())
+    assert stored == ["\\x1b]0;pwned\\x07x.md", "a\\nFAKE LINE.md"]
+    assert ("warning", "Skipped a\\nFAKE LINE.md: empty") in reporter.lines
+    for _level, message in reporter.lines:
+        assert "\x1b" not in message and "\n" not in message and "\x07" not in message
 
 
 def test_import_stores_documents_and_reports_skips(data_dir: Path, tmp_path: Path) -> None:

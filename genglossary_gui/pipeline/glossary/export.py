@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
+import os
 import re
+import secrets
+import stat
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 FORMATS = ("md", "csv", "json", "tbx")
@@ -46,10 +52,43 @@ def export(
     writers = {"md": to_markdown, "csv": to_csv, "json": to_json, "tbx": to_tbx}
     if fmt not in writers:
         raise ValueError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
-    ordered = sorted(entries, key=lambda e: e.term.casefold())
+    ordered = sorted(entries, key=lambda e: _without_bidi(e.term).casefold())
     if fmt == "tbx":
         return to_tbx(ordered, title=title, language=language, progress=progress)
     return writers[fmt](ordered, title=title, progress=progress)  # type: ignore[operator]
+
+
+# Unicode bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates
+# (U+2066-U+2069) and the marks (U+200E, U+200F, U+061C).
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _without_bidi(text: str) -> str:
+    """``text`` without bidirectional control characters, for every export format.
+
+    They are invisible yet reorder what is shown around them ("Trojan Source"), so a term,
+    a definition or a file name carrying U+202E can display as something other than what it
+    says. They are removed rather than shown as an escape like ``<U+202E>``: an escape would
+    change the term itself for the terminology tools and spreadsheets that import the file
+    (it would no longer match the documents), whereas removing them keeps the same letters in
+    the order they are stored and read. Right-to-left text still reads right to left; only an
+    explicit override of the direction is lost.
+    """
+    return _BIDI.sub("", text)
+
+
+def _readable(e: ExportEntry) -> ExportEntry:
+    """``e`` with bidirectional controls removed from every text field (see _without_bidi)."""
+    return replace(
+        e,
+        term=_without_bidi(e.term),
+        language=_without_bidi(e.language),
+        definition=_without_bidi(e.definition),
+        definition_kind=_without_bidi(e.definition_kind),
+        source_path=_without_bidi(e.source_path),
+        aliases=[_without_bidi(a) for a in e.aliases],
+        see_also=[_without_bidi(t) for t in e.see_also],
+    )
 
 
 def _tick(progress: Callable[[int, int], None] | None, i: int, total: int) -> None:
@@ -59,10 +98,19 @@ def _tick(progress: Callable[[int, int], None] | None, i: int, total: int) -> No
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&])")
 _MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
+_MD_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
 def _md(text: str) -> str:
-    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    """``text`` as Markdown that shows exactly its characters and never becomes markup.
+
+    Every character Markdown or HTML reads as markup is backslash-escaped (``<`` and ``&``
+    too, so no tag or entity can appear), and line breaks are joined into one line: a blank
+    line would end the heading, paragraph or ``<small>`` element the text sits in, and the
+    next line could start a block of its own.
+    """
+    flat = _MD_LINE_BREAKS.sub(" ", _without_bidi(text)).strip()
+    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
     # A leading "1." or "-" would start a list or a rule.
     return _MD_LINE_START.sub(
         lambda m: f"{m.group(1) or m.group(4) or ''}{m.group(2) or ''}\\{m.group(3) or m.group(5)}",
@@ -75,7 +123,9 @@ def _anchors(terms: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = set()
     for term in terms:
-        slug = "term-" + (re.sub(r"[^\w]+", "-", term.casefold()).strip("-") or "x")
+        # Only word characters and "-": nothing that could end the id="..." attribute.
+        words = re.sub(r"[^\w]+", "-", _without_bidi(term).casefold()).strip("-")
+        slug = "term-" + (words or "x")
         anchor, n = slug, 2
         while anchor in used:
             anchor, n = f"{slug}-{n}", n + 1
@@ -90,6 +140,9 @@ def to_markdown(
     title: str = "Glossary",
     progress: Callable[[int, int], None] | None = None,
 ) -> str:
+    """One section per term. Every field goes through _md, the source too: a code span
+    inside the ``<small>`` element would let a file name with a backtick end the span and
+    have the rest read as HTML."""
     lines = [f"# {_md(title)}", ""]
     anchors = _anchors([e.term for e in entries])
     for i, e in enumerate(entries, start=1):
@@ -107,7 +160,7 @@ def to_markdown(
         elif e.definition_kind == "context":
             notes.append("no defining sentence; the most informative mention")
         if e.source:
-            notes.append(f"source: `{e.source}`")
+            notes.append(f"source: {_md(e.source)}")
         notes.append(f"confidence {e.confidence:.2f}")
         lines.append(f"<small>{'; '.join(notes)}</small>")
         lines.append("")
@@ -133,26 +186,46 @@ CSV_COLUMNS = [
 ]
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(text: str) -> str:
+    """A text cell that a spreadsheet shows rather than runs.
+
+    Terms, definitions and file names come from documents or a model, so a cell could be
+    ``=HYPERLINK(...)`` or ``@SUM(...)``. As OWASP recommends, a cell starting with = + - @,
+    a tab or a carriage return gets a leading apostrophe, which makes Excel and LibreOffice
+    take it as text. A term that really starts so ("-x", "+1 rule") gets it as well: the
+    apostrophe stays visible there, and a program that reads the CSV back may drop it.
+    Only CSV does this; the other formats keep the text as it is. Our own numbers (the
+    confidence) never go through here.
+    """
+    text = _without_bidi(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def to_csv(
     entries: Sequence[ExportEntry],
     *,
     title: str = "Glossary",
     progress: Callable[[int, int], None] | None = None,
 ) -> str:
+    """One row per entry; text cells guarded against formulas (see _csv_text)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for i, e in enumerate(entries, start=1):
         writer.writerow(
             [
-                e.term,
-                "; ".join(e.aliases),
-                e.definition,
-                e.definition_kind,
+                _csv_text(e.term),
+                _csv_text("; ".join(e.aliases)),
+                _csv_text(e.definition),
+                _csv_text(e.definition_kind),
                 f"{e.confidence:.2f}",
-                e.source,
-                "; ".join(e.see_also),
-                e.language,
+                _csv_text(e.source),
+                _csv_text("; ".join(e.see_also)),
+                _csv_text(e.language),
             ]
         )
         _tick(progress, i, len(entries))
@@ -165,10 +238,11 @@ def to_json(
     title: str = "Glossary",
     progress: Callable[[int, int], None] | None = None,
 ) -> str:
+    """The entries as JSON objects, text as it is but for bidi controls (see _without_bidi)."""
     payload = {
-        "title": title,
+        "title": _without_bidi(title),
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "entries": [asdict(e) for e in entries],
+        "entries": [asdict(_readable(e)) for e in entries],
     }
     if progress is not None:
         progress(len(entries), len(entries))
@@ -180,7 +254,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _x(text: str) -> str:
-    return escape(_NOT_XML.sub("", text), {'"': "&quot;"})
+    """``text`` for XML content or a double-quoted attribute, without bidi controls."""
+    return escape(_NOT_XML.sub("", _without_bidi(text)), {'"': "&quot;"})
 
 
 def to_tbx(
@@ -262,6 +337,108 @@ def format_for(path: str, fmt: str | None = None) -> str:
         "Choose a format with --format (md, csv, json or tbx), or end the file "
         "name with .md, .csv, .json or .tbx."
     )
+
+
+def write_export_file(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that afterwards the file is either the whole new
+    export or, if anything failed (a full disk, a lost network drive), the old file as it was.
+
+    Writing in place would empty the old file first and leave it truncated on failure. So the
+    text goes to a temporary file in the same folder, is flushed to the disk, and is renamed
+    over the target in one step (``os.replace``); on failure the temporary file is removed.
+    The new file keeps the old one's permission bits; a new file gets the usual ones (0o666
+    less the umask). A symbolic link is followed: the file it points to is replaced.
+    Raises OSError whose strerror says in plain words what went wrong ("the disk is full").
+    """
+    target = Path(os.path.realpath(os.fspath(path)))
+    try:
+        _replace_atomically(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise OSError(exc.errno, _plain_reason(exc), os.fspath(path)) from exc
+
+
+def _replace_atomically(target: Path, data: bytes) -> None:
+    mode = _mode_of(target)
+    fd, temp = _open_temp_beside(target)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _sync_folder(target.parent)
+
+
+def _mode_of(target: Path) -> int | None:
+    """The permission bits of the file being replaced; None if there is none yet."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _open_temp_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty temporary file in ``target``'s folder (a rename never crosses disks).
+
+    Opened with mode 0o666 so that the system applies the umask, as for any new file
+    (mkstemp would make it 0o600); the name is short so a long target name still fits."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temp = target.with_name(f".genglossary-{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(target.parent))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself last through a power cut (POSIX). The new file is in place
+    already, so a failure here is not reported."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+_PLAIN_REASONS = {
+    "ENOSPC": "the disk is full",
+    "EDQUOT": "the disk quota is used up",
+    "EFBIG": "the file is too large for the disk",
+    "EROFS": "the disk is read-only",
+    "EACCES": "permission denied (the file or folder is read-only, or open in another program)",
+    "EPERM": "permission denied (the file or folder is read-only, or open in another program)",
+    "ENOENT": "the folder does not exist",
+    "ENOTDIR": "the folder does not exist",
+    "EISDIR": "it is a folder",
+    "ENAMETOOLONG": "the file name is too long",
+    "EIO": "the disk could not be written (input/output error)",
+}
+_REASON_BY_ERRNO = {
+    getattr(errno, name): reason for name, reason in _PLAIN_REASONS.items() if hasattr(errno, name)
+}
+
+
+def _plain_reason(exc: OSError) -> str:
+    """What went wrong in plain words; the system's own text for anything unusual."""
+    return _REASON_BY_ERRNO.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
 def entries_from_rows(rows: Sequence[dict], edits: dict[str, str]) -> list[ExportEntry]:  # type: ignore[type-arg]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
+from genglossary_gui.store import transitions
 from genglossary_gui.store.repositories import GlossaryRow, IssueRow
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
@@ -131,6 +133,13 @@ class GlossaryPage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.count = QLabel()
+        self.promote = QPushButton("&Use This Glossary")
+        self.promote.setObjectName("promoteRun")
+        self.promote.setToolTip(
+            "Make the glossary shown the project's current one (exports and the CLI use it)"
+        )
+        self.promote.clicked.connect(self._promote_shown_run)
+        self.promote.hide()
         self.table = make_table(
             self.proxy,
             "glossaryTable",
@@ -155,6 +164,7 @@ class GlossaryPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Showing:"))
         bar.addWidget(self.runs)
+        bar.addWidget(self.promote)
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.count)
         bottom = QWidget()
@@ -174,6 +184,8 @@ class GlossaryPage(QWidget):
         manager.database_changed.connect(self._on_external_change)
         manager.run_changed.connect(self._on_run_changed)
         self._fingerprint: tuple[object, ...] = ()
+        self._current: int | None = None
+        self._statuses: dict[int, str] = {}
 
     # -- which run -----------------------------------------------------------------------------
 
@@ -217,10 +229,18 @@ class GlossaryPage(QWidget):
         index = self.runs.findData(target) if target is not None else 0
         self.runs.setCurrentIndex(max(index, 0))
         self.runs.blockSignals(False)
+        self._current = current
+        self._statuses = {run.id: run.status for run in runs}
         self._on_run_chosen()
 
     @Slot()
     def _on_run_chosen(self) -> None:
+        shown = self.shown_run()
+        self.promote.setVisible(
+            shown is not None
+            and shown != self._current
+            and self._statuses.get(shown) in ("completed", "failed", "cancelled")
+        )
         self.reload_entries()
         self._fingerprint = self._state() if self._project_id is not None else ()
         self.run_shown.emit(self.shown_run())
@@ -236,6 +256,16 @@ class GlossaryPage(QWidget):
         edited = sum(1 for r in rows if r.edited)
         self.count.setText(f"{len(rows):,} entries" + (f", {edited} edited" if edited else ""))
         self._show_detail(self.table.currentIndex())
+
+    @Slot()
+    def _promote_shown_run(self) -> None:
+        run = self.shown_run()
+        if run is None:
+            return
+        result = transitions.promote_run(run)
+        if not result:
+            QMessageBox.information(self, "Use This Glossary", f"Run {run}: {result.value}.")
+        self._reload_runs(keep_choice=False)
 
     def select_term(self, term: str) -> str | None:
         """Select the entry of ``term``, or of the entry it was merged into (as an alias);

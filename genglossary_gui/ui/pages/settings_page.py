@@ -73,6 +73,14 @@ class SettingsPage(QWidget):
         self.timeout.setRange(1, 3600)
         self.timeout.setSuffix(" s")
         self.timeout.setToolTip("The longest wait between two parts of a streamed answer")
+        self.max_failures = QSpinBox()
+        self.max_failures.setRange(0, 100)
+        self.max_failures.setValue(20)
+        self.max_failures.setSuffix(" %")
+        self.max_failures.setToolTip(
+            "A run whose model failed on more than this share of its terms is kept aside: it "
+            "does not replace the current glossary (you can still use it from the Glossary page)"
+        )
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(0, 2)
         self.temperature.setSingleStep(0.1)
@@ -98,6 +106,7 @@ class SettingsPage(QWidget):
         form.addRow("Requests in &flight:", self.concurrency)
         form.addRow("T&imeout:", self.timeout)
         form.addRow("Tem&perature:", self.temperature)
+        form.addRow("Keep aside &above:", self.max_failures)
         form.addRow("", self.transcript)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_button)
@@ -117,6 +126,7 @@ class SettingsPage(QWidget):
             self.concurrency,
             self.timeout,
             self.temperature,
+            self.max_failures,
             self.transcript,
             self.test_button,
         ]
@@ -136,6 +146,7 @@ class SettingsPage(QWidget):
         self.concurrency.setValue(config.concurrency)
         self.timeout.setValue(config.timeout_s)
         self.temperature.setValue(config.temperature)
+        self.max_failures.setValue(round(config.max_failed_share * 100))
         self.transcript.setChecked(config.transcript)
         self.key.clear()  # a stored key is never shown; typing a new one replaces it
         self.status.clear()
@@ -151,6 +162,7 @@ class SettingsPage(QWidget):
             temperature=self.temperature.value(),
             azure_api_version=self.azure.text().strip(),
             transcript=self.transcript.isChecked(),
+            max_failed_share=self.max_failures.value() / 100,
         )
 
     @Slot()
