@@ -51,7 +51,12 @@ def _open_or_explain(explicit: str | None) -> Path | None:
     try:
         return open_data_folder(explicit)[0]
     except DatabaseDamaged as exc:
-        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, str(exc))
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            APP_NAME,
+            f"{exc.what}\n\nStart a new, empty database? The damaged file is kept beside it, "
+            "renamed, so nothing in it is lost.",
+        )
         start_new = box.addButton("Start a new database", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
         box.exec()

@@ -240,7 +240,8 @@ def _parser() -> argparse.ArgumentParser:
     dsub = database.add_subparsers(dest="database_command", required=True, metavar="ACTION")
     new_db = dsub.add_parser(
         "new",
-        help="start a new, empty database; the current one is kept beside it, renamed",
+        help="start a new, empty database; the current one is kept beside it, renamed "
+        "(close GenGlossary windows on this data folder first)",
     )
     new_db.add_argument(
         "--force",
@@ -380,6 +381,7 @@ def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from genglossary_gui.runs.manager import RunManager
+    from genglossary_gui.store.database import WritePatience, thread_write_patience
     from genglossary_gui.store.transitions import RunAlreadyActive
 
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -407,10 +409,13 @@ def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
         if interrupts == 1:
             progress.log("info", f"Cancelling run {run_id}… (Ctrl+C again to stop waiting)")
             try:
-                manager.cancel_run(run_id)
+                # At once or not at all: a Ctrl+C must not wait out another writer.
+                with thread_write_patience(WritePatience(0.0)):
+                    manager.cancel_run(run_id)
             except peewee.PeeweeException as exc:  # the database is busy: the run goes on
                 progress.log("warning", f"Could not cancel yet ({exc}); press Ctrl+C again")
-                interrupts = 0
+                if interrupts == 1:
+                    interrupts = 0
         else:
             app.exit(EXIT_CANCELLED)
 
@@ -451,6 +456,13 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
     if run.status == "cancelled":
         print(f"Run {run_id} cancelled.", file=sys.stderr)
         return EXIT_CANCELLED
+    if run.status in ("pending", "running"):
+        print(
+            f"Run {run_id} ended, but its result could not be recorded (the database stayed "
+            "busy, or the disk full); it will show as interrupted.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     print(f"Run {run_id} {run.status}: {safe(run.error)}", file=sys.stderr)
     return EXIT_FAILED
 
@@ -709,7 +721,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         issues = engine.review_entries(entries, engine.general_zipf)
     refined = engine.refine_entries(entries, issues, set())
     for issue in issues:
-        print(f"{issue.type}: {issue.description}", file=sys.stderr)
+        print(f"{issue.type}: {safe(issue.description)}", file=sys.stderr)
     rows = [
         {
             "term": e.term,
@@ -750,7 +762,7 @@ def _generate_with_model(
 
         def log(self, message: str, *, level: str = "info", step: str = "") -> None:
             if level != "info":
-                print(f"{level}: {message}", file=sys.stderr)
+                print(f"{level}: {safe(message, lines=True)}", file=sys.stderr)
 
     key = api_key(config)
     ctx = RunContext(reporter=RedactingReporter(Errors(), [key]))
@@ -761,6 +773,12 @@ def _generate_with_model(
     entries, tally = define_terms(config, key, entries, ctx)
     if tally.all_failed():
         raise CliError(f"Every request to the model failed: {tally.failed[0][1]}")
+    if tally.too_many_failed(config.max_failed_share):
+        raise CliError(
+            f"{safe(tally.failure_report('terms', config.max_failed_share))}. Nothing was "
+            "written (an earlier file stays as it was); try again, or allow more failures "
+            "with --max-failures."
+        )
     if tally.failed:
         print(tally.summary("terms"), file=sys.stderr)
     issues = engine.review_entries(entries, engine.general_zipf)
@@ -823,6 +841,21 @@ def cmd_promote(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _looks_healthy() -> bool:
+    import sqlite3
+
+    import peewee
+
+    from genglossary_gui.store.database import db
+
+    try:
+        with db.connection_context():
+            row = db.execute_sql("PRAGMA quick_check").fetchone()
+    except (peewee.DatabaseError, sqlite3.DatabaseError):  # fetching is outside peewee's wrap
+        return False
+    return bool(row) and row[0] == "ok"
+
+
 def cmd_database(args: argparse.Namespace) -> int:
     """``database new``: set a damaged database aside (kept, renamed) and start afresh."""
     from genglossary_gui.store.database import (
@@ -841,7 +874,9 @@ def cmd_database(args: argparse.Namespace) -> int:
     except DatabaseError as exc:
         raise CliError(str(exc)) from exc
     else:
-        if not args.force:
+        # Opening reads little beyond the header: a damaged page deeper in the file shows
+        # only when read. Check it all (this command is run on purpose, so it may take time).
+        if not args.force and _looks_healthy():
             raise CliError(
                 "The database is not damaged; nothing was changed. Add --force to start a new "
                 "one anyway (the current one is kept beside it, renamed)."

@@ -532,7 +532,9 @@ async def ask_structured(
 ) -> Any:
     """Ask for JSON conforming to ``schema``; re-ask once with the validation error.
 
-    Replies are parsed on a worker thread, so a cancel reaches this task even then.
+    Replies are parsed on a worker thread, so the loop stays free for the other requests in
+    flight meanwhile (parsing is linear in the reply's length, which is capped, so it is
+    short either way).
     """
     reply = await with_retries(lambda: client.chat(messages, schema))
     try:

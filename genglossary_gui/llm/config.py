@@ -31,8 +31,9 @@ class EngineConfig:
     azure_api_version: str = ""
     #: Save prompts and replies with each run (keys and absolute paths removed).
     transcript: bool = False
-    #: A run whose model failed on more than this share of its terms (or review batches)
-    #: does not replace the current glossary: it fails, its output kept with the run.
+    #: A run whose model failed on more than this share of its terms does not replace the
+    #: current glossary: it fails, its output kept with the run (and `generate` writes
+    #: no file).
     max_failed_share: float = 0.2
 
     @property

@@ -74,6 +74,23 @@ class Tally:
     def all_failed(self) -> bool:
         return self.total > 0 and len(self.failed) == self.total
 
+    def too_many_failed(self, max_share: float) -> bool:
+        """More than ``max_share`` of the items failed. Compared in whole per-mille, so that
+        exactly the allowed share (29 of 100 at 29 %) passes despite floating point."""
+        return self.total > 0 and len(self.failed) * 1000 > round(max_share * 1000) * self.total
+
+    def failure_report(self, what: str, max_share: float) -> str:
+        """ "The model failed on 12 of 19 terms (63.2 %; at most 20 % allowed): a, b, c and
+        9 more" """
+        names = ", ".join(name for name, _ in self.failed[:3])
+        if len(self.failed) > 3:
+            names += f" and {len(self.failed) - 3} more"
+        share = len(self.failed) / self.total if self.total else 0.0
+        return (
+            f"The model failed on {len(self.failed)} of {self.total} {what} ({share:.1%}; at "
+            f"most {max_share * 100:g}% allowed): {names}"
+        )
+
 
 def run_async(ctx: RunContext, main: Callable[[], Awaitable[T]]) -> T:
     """Run ``main`` on a fresh event loop; the run's token cancels it (closing connections)."""

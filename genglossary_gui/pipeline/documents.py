@@ -151,13 +151,29 @@ def _target(path: Path, within: Path | None) -> tuple[Path, bool]:
     return real, False
 
 
+def _opened_outside(fd: int, within: Path) -> bool:
+    """Whether the open file is not inside ``within`` after all: a folder on its path may
+    have been swapped for a link between the check and the open (``O_NOFOLLOW`` guards the
+    last component only). Where the system cannot tell (no /proc), False."""
+    try:
+        opened = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return False
+    return not Path(opened).is_relative_to(os.path.realpath(within))
+
+
 def _read_capped(
-    path: Path, follow: bool, max_bytes: int, check: Callable[[], None] | None
+    path: Path,
+    follow: bool,
+    max_bytes: int,
+    check: Callable[[], None] | None,
+    within: Path | None = None,
 ) -> bytes:
     """At most ``max_bytes`` of a regular file, whatever size it reports.
 
     ``O_NONBLOCK`` keeps the open from waiting on a named pipe that replaced the file after
-    it was looked at; the open descriptor is then checked to be a regular file.
+    it was looked at; the open descriptor is then checked to be a regular file (and, for a
+    file of a source folder, to be inside it).
     """
     flags = os.O_RDONLY | _O_NONBLOCK | _O_BINARY | (0 if follow else _O_NOFOLLOW)
     fd = os.open(path, flags)
@@ -165,6 +181,8 @@ def _read_capped(
         kind = _not_regular(os.fstat(fd).st_mode)
         if kind:
             raise SkipFile(kind)
+        if within is not None and _opened_outside(fd, within):
+            raise SkipFile(LINK_OUTSIDE)
         chunks: list[bytes] = []
         total = 0
         while total <= max_bytes:
@@ -212,7 +230,7 @@ def read_document(
     if size > max_bytes:
         raise _too_large(max_bytes, size)
     try:
-        raw = _read_capped(target, follow, max_bytes, check)
+        raw = _read_capped(target, follow, max_bytes, check, within)
     except SkipFile as skip:
         skip.size_bytes = size
         raise

@@ -255,7 +255,7 @@ def run_scope_isolated(
     outcome: dict[str, Any] | None = None
     finished = False
     try:
-        outcome = _relay(child.stdout, ctx)
+        outcome = _relay(child.stdout, ctx, _secrets(env))
         finished = True
     finally:
         if not finished:
@@ -269,6 +269,10 @@ def run_scope_isolated(
         for stream in (child.stdin, child.stdout, child.stderr):
             with contextlib.suppress(OSError, ValueError):
                 stream.close()
+    if outcome is None and ctx.token.cancelled:
+        # Stopped (terminated when quitting, or by a second Ctrl+C) because of the cancel:
+        # it really stopped early, and "exit code -15" would say nothing useful.
+        raise Cancelled
     if outcome is None:
         detail = next((line for line in reversed(stderr_tail) if line.strip()), "")
         detail = redact(detail, _secrets(env))  # a crash may print what it was holding
@@ -285,14 +289,17 @@ def run_scope_isolated(
     raise StepError(str(outcome.get("error", "The step failed.")))
 
 
-def _relay(stdout: IO[str], ctx: RunContext) -> dict[str, Any] | None:
-    """Pass the child's progress and log on; return its final answer, if it gave one."""
+def _relay(stdout: IO[str], ctx: RunContext, secrets: list[str]) -> dict[str, Any] | None:
+    """Pass the child's progress and log on; return its final answer, if it gave one.
+
+    The child redacts its own messages; a stray line (written to its stdout by a library,
+    not by us) is redacted here."""
     outcome: dict[str, Any] | None = None
     for line in stdout:  # blocks without holding the GIL
         try:
             message = json.loads(line)
         except json.JSONDecodeError:
-            ctx.log(f"step process said: {line.rstrip()}", level="warning")
+            ctx.log(f"step process said: {redact(line.rstrip(), secrets)}", level="warning")
             continue
         if "progress" in message:
             ctx.progress(*message["progress"])

@@ -295,14 +295,11 @@ def _llm(project_id: int) -> tuple[EngineConfig, str] | None:
 
 def _too_many_failed(tally: Tally, config: EngineConfig, what: str) -> StepError | None:
     """The error that keeps a mostly failed model step's output from becoming current."""
-    if not tally.total or len(tally.failed) <= config.max_failed_share * tally.total:
+    if not tally.too_many_failed(config.max_failed_share):
         return None
-    share = len(tally.failed) / tally.total
-    names = ", ".join(name for name, _ in tally.failed[:3]) + ("…" if len(tally.failed) > 3 else "")
     return StepError(
-        f"The model failed on {len(tally.failed)} of {tally.total} {what} ({share:.0%}; at most "
-        f"{config.max_failed_share:.0%} allowed): {names}. This glossary was kept aside, not "
-        "made current; to use it anyway, show it on the Glossary page and choose Use This "
+        f"{tally.failure_report(what, config.max_failed_share)}. This glossary was kept aside, "
+        "not made current; to use it anyway, show it on the Glossary page and choose Use This "
         "Glossary."
     )
 
@@ -455,10 +452,6 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
             for i in more
             if (i.type, i.term) not in seen and not (i.type != "duplicate" and edited_entry(i.term))
         ]
-        too_many = _too_many_failed(tally, config, "review batches")
-        if too_many is not None:
-            repo.save_issues(project_id, run_id, issues)
-            raise too_many
     ctx.check()
     repo.save_issues(project_id, run_id, issues)
     ctx.progress(step, len(entries), len(entries))

@@ -174,7 +174,8 @@ class RunManager(QObject):
     # -- shutdown -----------------------------------------------------------------------------
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Cancel every active run, wait for workers with a bound, mark leftovers interrupted.
+        """Cancel every active run, wait for workers with a bound, then record what is left:
+        a decided outcome still waiting to be written, else "interrupted".
 
         Returns True when every worker finished in time. Never raises: quitting goes on.
         """

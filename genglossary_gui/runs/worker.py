@@ -99,7 +99,8 @@ class RunWorker(QRunnable):
             self.signals.finished.emit(self.run_id)
 
     def _execute(self) -> Outcome | None:
-        """Run the pipeline; returns the outcome to record, or None if it never started."""
+        """Run the pipeline; returns the outcome to record, or None when someone else ended
+        the run before it started (another process cancelled it, recovery)."""
         reporter = self._reporter
         cancelled_early = Outcome(RunStatus.CANCELLED, summary="Cancelled before it started.")
         if self.token.cancelled:

@@ -64,11 +64,14 @@ class DatabaseDamaged(DatabaseError):
 
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
-        super().__init__(
+        #: What is wrong, without advice (the window and the CLI each say what to do).
+        self.what = (
             f"The database {path.name!r} in {path.parent.name!r} is damaged ({detail}). It "
-            "was left as it is. Start a new one beside it (the damaged file is kept, renamed): "
-            "in the window, choose 'Start a new database'; on the command line, run "
-            "`genglossary database new`."
+            "was left as it is."
+        )
+        super().__init__(
+            f"{self.what} To start a new one beside it (the damaged file is kept, renamed), "
+            "run `genglossary database new`."
         )
 
 
@@ -122,8 +125,8 @@ def explain(exc: BaseException) -> str | None:
             )
         if "file is not a database" in text or "malformed" in text:
             return (
-                "The database file is damaged. It was left as it is; start a new one beside "
-                "it (`genglossary database new`, or 'Start a new database' in the window)."
+                "The database file is damaged. It was left as it is; to start a new one beside "
+                "it (the damaged file is kept, renamed), run `genglossary database new`."
             )
         if "unable to open database file" in text:
             return (
@@ -160,10 +163,14 @@ def _private_folder(data_dir: Path) -> None:
             f"Cannot create the data folder {data_dir.name!r}: {reason}. Choose another "
             "with --data-dir or GENGLOSSARY_DATA_DIR."
         ) from exc
-    if not existed:
-        # mkdir's mode is filtered by the umask; say exactly what we mean.
+    # mkdir's mode is filtered by the umask; say exactly what we mean. A folder that already
+    # holds our database (made by an older version) is ours too, and is tightened; any other
+    # existing folder the user pointed us at keeps its permissions.
+    if not existed or (data_dir / DB_FILENAME).is_file():
         with contextlib.suppress(OSError):
-            data_dir.chmod(FOLDER_MODE)
+            mode = stat.S_IMODE(data_dir.stat().st_mode)
+            if mode & 0o077:
+                data_dir.chmod(mode & ~0o077)
 
 
 def _private_file(path: Path) -> None:

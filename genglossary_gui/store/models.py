@@ -57,7 +57,8 @@ class Project(BaseModel):
     #: transcript. Never an API key.
     engine_settings = peewee.TextField(default="{}")
     created_at = peewee.FloatField(default=now)
-    #: The completed run whose glossary is the project's current one.
+    #: The run whose glossary is the project's current one (the last completed with a
+    #: glossary, or one the user promoted).
     current_run = peewee.IntegerField(null=True, column_name="current_run_id")
 
     def source_paths(self) -> list[str]:

@@ -605,7 +605,8 @@ def load_issues(run_id: int) -> list[dict[str, Any]]:
 
 
 def current_run(project_id: int) -> int | None:
-    """The completed run whose glossary is the project's current one."""
+    """The run whose glossary is the project's current one: the last that completed with a
+    glossary, or the one the user promoted."""
     project = Project.get_or_none(Project.id == project_id)
     return project.current_run if project is not None else None
 

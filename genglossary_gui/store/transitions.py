@@ -31,7 +31,7 @@ from enum import Enum
 import peewee
 
 from genglossary_gui.store import notify
-from genglossary_gui.store.database import db, explain, is_locked_error, patient
+from genglossary_gui.store.database import DISK_FULL, db, explain, is_locked_error, patient
 from genglossary_gui.store.models import (
     ACTIVE_STATUSES,
     GlossaryEntry,
@@ -140,7 +140,8 @@ def cancel_pending(run_id: int) -> TransitionResult:
 
 def mark_completed(run_id: int, summary: str = "") -> TransitionResult:
     """running -> completed. A run that wrote glossary entries becomes its project's current
-    glossary in the same transaction: never before it completes, never without it."""
+    glossary in the same transaction: never before it completes (only the user's own
+    :func:`promote_run` makes another run's glossary current)."""
     with db.atomic("IMMEDIATE"):
         rows = (
             Run.update(status=RunStatus.COMPLETED.value, finished_at=now(), summary=summary)
@@ -208,16 +209,20 @@ def mark_cancelled(run_id: int, summary: str = "") -> TransitionResult:
 
 
 # An absolute POSIX path or Windows path; shortened to its last component in stored errors.
-# Not the path of a URL: a slash right after a word character, ":" or "/" ("http://host/v1")
-# does not start a path.
-_ABS_PATH = re.compile(r"(?<![\w:/.\\])(?:[A-Za-z]:\\|/)(?:[^\s/\\'\"]+[/\\])+([^\s/\\'\"]*)")
+_ABS_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\'\"]+[/\\])+([^\s/\\'\"]*)")
+# A URL with a host ("http://127.0.0.1:8080/v1") is kept as it is: its path is no file of the
+# user's. One without a host ("file:///home/…", "sqlite:////home/…") names a local file.
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/'\"][^\s'\"]*")
 _MAX_ERROR_CHARS = 400
 
 
 def clean_error(text: str) -> str:
     """A stored error: one line, short, no absolute paths (they can reveal user names)."""
     text = " ".join(text.split())
-    text = _ABS_PATH.sub(lambda m: m.group(1) or "…", text)
+    parts = _URL.split(text)
+    urls = _URL.findall(text)
+    shortened = [_ABS_PATH.sub(lambda m: m.group(1) or "…", part) for part in parts]
+    text = "".join(p + u for p, u in zip(shortened, [*urls, ""], strict=True))
     if len(text) > _MAX_ERROR_CHARS:
         text = text[: _MAX_ERROR_CHARS - 1] + "…"
     return text
@@ -363,6 +368,14 @@ def _write_outcome(run_id: int, outcome: Outcome) -> TransitionResult:
 #: Back-off of the final status write: the first wait, doubling up to the longest.
 FINAL_WRITE_FIRST_DELAY_S = 0.05
 FINAL_WRITE_MAX_DELAY_S = 2.0
+#: Attempts for failures that waiting does not cure (a read-only or vanished data folder, an
+#: I/O error): after these the write gives up and the row is left to recovery.
+FINAL_WRITE_OTHER_ATTEMPTS = 8
+
+
+def _passes_with_time(exc: BaseException) -> bool:
+    """A lock (another writer finishes) or a full disk (the user frees space)."""
+    return is_locked_error(exc) or explain(exc) == DISK_FULL
 
 
 def finalize_run(
@@ -377,9 +390,11 @@ def finalize_run(
 ) -> FinalizeResult:
     """Write ``outcome``, retrying on a fresh connection until the database takes it.
 
-    A finished run's outcome is never given up while this process lives: by default there is
-    no attempt budget (``attempts`` bounds it for callers that cannot wait; ``should_stop``
-    ends the wait, e.g. when the application quits). ``on_wait(attempt, reason)`` is told
+    A finished run's outcome is never given up while this process lives and the failure is
+    one that time cures (a lock, a full disk): there is no attempt budget for those
+    (``attempts`` bounds it for callers that cannot wait; ``should_stop`` ends the wait, e.g.
+    when the application quits). Other failures (read-only folder, I/O error) give up after
+    ``FINAL_WRITE_OTHER_ATTEMPTS``. ``on_wait(attempt, reason)`` is told
     after the first refusal and then every ten, so the user hears why the run has not ended.
     A no-op (the run was already terminal, or is gone) is an answer, not a failure: it is not
     retried. The outcome itself never changes: a failed write does not turn success into
@@ -389,6 +404,7 @@ def finalize_run(
     max_delay_s = FINAL_WRITE_MAX_DELAY_S if max_delay_s is None else max_delay_s
     last_error = reason = ""
     attempt = 0
+    curable = True
     while True:
         attempt += 1
         try:
@@ -398,6 +414,7 @@ def finalize_run(
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
             last_error = str(exc)
             reason = explain(exc) or last_error
+            curable = _passes_with_time(exc)
             log.warning(
                 "run %s: final status write failed (attempt %d): %s%s",
                 run_id,
@@ -410,7 +427,12 @@ def finalize_run(
                 db.close()
         if on_wait is not None and (attempt == 1 or attempt % 10 == 0):
             on_wait(attempt, reason)
-        if (attempts is not None and attempt >= attempts) or (should_stop and should_stop()):
+        budget = (
+            attempts
+            if curable
+            else min(attempts or FINAL_WRITE_OTHER_ATTEMPTS, FINAL_WRITE_OTHER_ATTEMPTS)
+        )
+        if (budget is not None and attempt >= budget) or (should_stop and should_stop()):
             raise FinalizeError(run_id, outcome, attempt, last_error)
         _sleep_unless(delay, should_stop)
         delay = min(delay * 2, max_delay_s)

@@ -138,3 +138,18 @@ def test_cli_engine_option_sets_the_threshold(
     assert load_config(project).max_failed_share == pytest.approx(0.35)
     assert cli.main([*args, "--model", "m", "--max-failures", "150"]) == 2
     assert "between 0 and 100" in capsys.readouterr().err
+
+
+def test_generate_writes_nothing_when_most_requests_failed(
+    data_dir: Path, server: FakeLLMServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "glossary.md"
+    out.write_text("the good glossary of yesterday\n", encoding="utf-8")
+    terms = ["checkpoint", "replica", "replication", "page", "row version", "MVCC", "copy"]
+    server.poisoned.update(f"Term: {t}\\n" for t in terms)
+    args = ["generate", "--input", str(DOCS), "--output", str(out)]
+    engine = ["--engine", "openai", "--base-url", server.url, "--model", "fake-small"]
+    assert cli.main([*args, *engine]) == 1
+    err = capsys.readouterr().err
+    assert "The model failed on" in err and "Nothing was written" in err
+    assert out.read_text(encoding="utf-8") == "the good glossary of yesterday\n"

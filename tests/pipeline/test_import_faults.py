@@ -168,6 +168,29 @@ def test_a_file_swapped_for_a_link_after_its_check_is_not_followed(
         read_document(docs / "x.md", within=docs)
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see the open file")
+def test_a_folder_swapped_for_a_link_after_its_check_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "x.md").write_text(SECRET)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # On disk "sub" is already a link out; the check still saw the real folder it was.
+    os.symlink(outside, docs / "sub")
+    real_realpath = os.path.realpath
+
+    def realpath_before_the_swap(path: object, *args: object, **kwargs: object) -> str:
+        if Path(str(path)).parent.name == "sub":
+            return str(path)
+        return real_realpath(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents.os.path, "realpath", realpath_before_the_swap)
+    with pytest.raises(SkipFile, match="outside the folder"):
+        read_document(docs / "sub" / "x.md", within=docs)
+
+
 def test_a_device_is_never_read(tmp_path: Path) -> None:
     os.symlink("/dev/zero", tmp_path / "zero.md")
     with deadline(10), pytest.raises(SkipFile, match=r"not a regular file \(device\)"):

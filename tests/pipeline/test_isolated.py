@@ -149,3 +149,33 @@ def test_failure_while_relaying_stops_the_child(data_dir: Path, tmp_path: Path) 
         run_scope_isolated(project, "extract", RunContext(reporter=Broken()))
     assert isolated._children == set()  # stopped and reaped, not left running
     assert repo.ranked_terms(project) == []
+
+
+def test_a_child_stopped_because_of_a_cancel_counts_as_cancelled(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Quitting (or a second Ctrl+C) terminates a child that has not stopped yet: the run
+    stopped early because of the cancel, not "unexpectedly (exit code -15)"."""
+    from genglossary_gui.pipeline.isolated import terminate_children
+
+    write_corpus(tmp_path / "docs", files=1, chars_per_file=6_000_000)
+    project = repo.create_project("p", [str(tmp_path / "docs")])
+    run_scope_isolated(project, "import", RunContext())
+    token = CancelToken()
+    started = threading.Event()
+
+    class Watch(RecordingReporter):
+        def progress(self, step: str, done: int, total: int) -> None:
+            if step == "extract" and done > 0:
+                started.set()
+
+    def quit_now() -> None:
+        if started.wait(60):
+            # The token is set but the child is stopped before it could answer, as when
+            # shutdown's grace period is over (set directly: its "cancel" line is not sent).
+            token._event.set()
+            terminate_children()
+
+    threading.Thread(target=quit_now).start()
+    with pytest.raises(Cancelled):
+        run_scope_isolated(project, "extract", RunContext(token, Watch()))

@@ -488,11 +488,14 @@ def test_stored_text_cannot_steer_the_terminal_or_forge_lines(
 def test_stored_errors_keep_server_addresses(data_dir: Path) -> None:
     run_id = transitions.create_run(repo.create_project("P"), "full", current_owner())
     transitions.mark_failed(
-        run_id, "http://127.0.0.1:8080/v1 did not answer; see /home/alice/private/notes.md"
+        run_id,
+        "http://127.0.0.1:8080/v1 did not answer; see /home/alice/private/notes.md, "
+        "path:/home/alice/plan.md and sqlite:////home/alice/db.sqlite3",
     )
     error = Run.get_by_id(run_id).error
     assert "http://127.0.0.1:8080/v1 did not answer" in error
-    assert "/home/alice" not in error and "notes.md" in error
+    assert "/home/alice" not in error
+    assert "notes.md" in error and "plan.md" in error and "db.sqlite3" in error
 
 
 def test_quiet_keeps_transcripts_off_the_terminal() -> None:
@@ -549,3 +552,77 @@ def test_database_errors_never_reach_the_user_as_tracebacks(
     assert "disk reported an error" in err and "Traceback" not in err
     with pytest.raises(DatabaseError):
         init_db(data_dir / DB_FILENAME)  # a file where a folder should be
+
+
+def test_a_final_write_that_time_cannot_cure_gives_up(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only or vanished data folder does not heal by waiting: after a few attempts the
+    write gives up (the row is left to recovery) instead of looping forever."""
+    run_id = transitions.create_run(repo.create_project("P"), "full", current_owner())
+    transitions.mark_running(run_id)
+    calls = []
+
+    def read_only(run: int, outcome: transitions.Outcome) -> transitions.TransitionResult:
+        calls.append(run)
+        raise peewee.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(transitions, "_write_outcome", read_only)
+    with pytest.raises(transitions.FinalizeError):
+        transitions.finalize_run(
+            run_id, transitions.Outcome(transitions.RunStatus.COMPLETED), first_delay_s=0.001
+        )
+    assert len(calls) == transitions.FINAL_WRITE_OTHER_ATTEMPTS
+
+
+def test_database_new_sees_damage_deeper_than_the_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    open_data_folder(data)
+    project = repo.create_project("P")
+    repo.save_documents(
+        project,
+        [
+            repo.DocumentRecord(f"d{i}.md", "text " * 4000, f"h{i}", "UTF-8", "en", 1)
+            for i in range(40)
+        ],
+    )
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    path = data / DB_FILENAME
+    with path.open("r+b") as f:  # scribble over pages in the middle, keep the header
+        f.seek(path.stat().st_size // 2)
+        f.write(os.urandom(64 * 1024))
+    code, _out, err = _cli(capsys, "--data-dir", str(data), "database", "new")
+    assert code == 0, err
+    assert any(p.name.startswith("genglossary.damaged-") for p in data.iterdir())
+    db.close()
+
+
+def test_exactly_the_allowed_share_of_failures_passes() -> None:
+    from genglossary_gui.llm.engine import Tally
+
+    tally = Tally(total=100, failed=[(f"t{i}", "x") for i in range(29)])
+    assert not tally.too_many_failed(0.29)  # 0.29 * 100 is 28.999… in floating point
+    tally.failed.append(("t29", "x"))
+    assert tally.too_many_failed(0.29)
+    assert "30 of 100 terms (30.0%; at most 29% allowed): t0, t1, t2 and 27 more" in (
+        tally.failure_report("terms", 0.29)
+    )
+
+
+def test_an_existing_data_folder_of_ours_is_tightened(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    open_data_folder(data)
+    db.close()
+    data.chmod(0o755)
+    open_data_folder(data)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    db.close()
+    other = tmp_path / "shared"
+    other.mkdir(mode=0o755)
+    other.chmod(0o755)
+    open_data_folder(other)  # a folder that was not ours: its permissions are the user's
+    assert stat.S_IMODE(other.stat().st_mode) == 0o755
+    db.close()

@@ -347,7 +347,10 @@ def write_export_file(path: str | os.PathLike[str], text: str) -> None:
     text goes to a temporary file in the same folder, is flushed to the disk, and is renamed
     over the target in one step (``os.replace``); on failure the temporary file is removed.
     The new file keeps the old one's permission bits; a new file gets the usual ones (0o666
-    less the umask). A symbolic link is followed: the file it points to is replaced.
+    less the umask). The temporary file is readable by its owner only until it is complete,
+    so a private export is never exposed meanwhile. A file the user may not write (read-only)
+    is refused, as writing it in place would be. A symbolic link is followed: the file it
+    points to is replaced.
     Raises OSError whose strerror says in plain words what went wrong ("the disk is full").
     """
     target = Path(os.path.realpath(os.fspath(path)))
@@ -359,6 +362,8 @@ def write_export_file(path: str | os.PathLike[str], text: str) -> None:
 
 def _replace_atomically(target: Path, data: bytes) -> None:
     mode = _mode_of(target)
+    if mode is not None and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "Permission denied", str(target))
     fd, temp = _open_temp_beside(target)
     try:
         try:
@@ -366,8 +371,7 @@ def _replace_atomically(target: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        if mode is not None:
-            os.chmod(temp, mode)
+        os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -384,16 +388,28 @@ def _mode_of(target: Path) -> int | None:
         return None
 
 
-def _open_temp_beside(target: Path) -> tuple[int, Path]:
-    """A new, empty temporary file in ``target``'s folder (a rename never crosses disks).
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it process-wide,
+    which other threads would see); 0o022 where the system does not tell."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
-    Opened with mode 0o666 so that the system applies the umask, as for any new file
-    (mkstemp would make it 0o600); the name is short so a long target name still fits."""
+
+def _open_temp_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty temporary file in ``target``'s folder (a rename never crosses disks),
+    readable by its owner only until it is complete; the name is short so a long target
+    name still fits."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
         temp = target.with_name(f".genglossary-{secrets.token_hex(6)}.tmp")
         try:
-            return os.open(temp, flags, 0o666), temp
+            return os.open(temp, flags, 0o600), temp
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "no free temporary file name", str(target.parent))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import peewee
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
+from genglossary_gui.store.database import explain
 from genglossary_gui.store.repositories import GlossaryRow, IssueRow
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
@@ -262,7 +264,15 @@ class GlossaryPage(QWidget):
         run = self.shown_run()
         if run is None:
             return
-        result = transitions.promote_run(run)
+        try:
+            result = transitions.promote_run(run)
+        except peewee.PeeweeException as exc:
+            QMessageBox.warning(
+                self,
+                "Use This Glossary",
+                f"{explain(exc) or f'Database problem: {exc}'} Nothing was changed; try again.",
+            )
+            return
         if not result:
             QMessageBox.information(self, "Use This Glossary", f"Run {run}: {result.value}.")
         self._reload_runs(keep_choice=False)
