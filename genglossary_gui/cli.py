@@ -707,13 +707,15 @@ def _read_folder(
 def cmd_generate(args: argparse.Namespace) -> int:
     from genglossary_gui.pipeline.glossary import engine
     from genglossary_gui.pipeline.glossary.export import entries_from_rows
+    from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
     from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS
 
     folder = Path(args.input).expanduser()
     extractor, documents, languages = _read_folder(args.input, args.lang)
     ranked = extractor.ranked(top=GLOSSARY_MAX_TERMS)
-    print(f"{len(documents)} documents, {len(ranked)} terms", file=sys.stderr)
-    entries = engine.generate_entries([(t.text, t.language) for t in ranked], documents)
+    terms = with_defined_terms([(t.text, t.language) for t in ranked], mine_terms(documents))
+    print(f"{len(documents)} documents, {len(terms)} terms", file=sys.stderr)
+    entries = engine.generate_entries(terms, documents)
     config = _apply_engine_options(EngineConfig(), args)
     if config.uses_llm:
         entries, issues = _generate_with_model(config, entries)

@@ -36,6 +36,7 @@ from genglossary_gui.pipeline.documents import (
 )
 from genglossary_gui.pipeline.extract import TermExtractor
 from genglossary_gui.pipeline.glossary import engine
+from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Document, Project
 
@@ -357,9 +358,18 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
     """Provisional entries: each term's occurrences and a definition found in the documents."""
     step = "generate"
     run_id = _run_id(ctx)
-    terms = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS)
-    if not terms:
+    ranked = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS)
+    if not ranked:
         raise StepError("The project has no terms to define yet. Extract terms first.")
+    # Every phrase the documents define is defined too, even if it ranks low or occurs once
+    # (never one the user excluded).
+    defined = mine_terms(_documents(project_id, ctx), ctx.check)
+    terms = with_defined_terms(ranked, defined, repo.excluded_terms(project_id))
+    if len(terms) > len(ranked):
+        ctx.log(
+            f"{len(terms) - len(ranked)} more terms that the documents define",
+            step="generate",
+        )
     total = int(
         Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text)))
         .where((Document.project == project_id) & (Document.problem == ""))

@@ -657,6 +657,13 @@ def term_notes(project_id: int) -> dict[str, str]:
     return {t.text: t.user_notes for t in query}
 
 
+def excluded_terms(project_id: int) -> set[str]:
+    query = Term.select(Term.text).where(
+        (Term.project == project_id) & (Term.status == TermStatus.EXCLUDED.value)
+    )
+    return {t.text for t in query}
+
+
 def required_terms(project_id: int) -> set[str]:
     query = Term.select(Term.text).where(
         (Term.project == project_id) & (Term.status == TermStatus.REQUIRED.value)

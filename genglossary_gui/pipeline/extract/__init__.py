@@ -10,6 +10,7 @@ from types import ModuleType
 from genglossary_gui.pipeline.documents import detect_language, split_chunks
 from genglossary_gui.pipeline.extract import cvalue, english, japanese
 from genglossary_gui.pipeline.extract.cvalue import Units
+from genglossary_gui.pipeline.glossary.text import without_code
 
 LANGUAGES = ("ja", "en")
 #: English chunks only bound the time between two cancel checks.
@@ -55,7 +56,7 @@ class TermExtractor:
         size = japanese.CHUNK_CHARS if lang == "ja" else _EN_CHUNK_CHARS
         counter = self._maximal[lang]
         keys: set[Units] = set()
-        for chunk in split_chunks(text, size):
+        for chunk in split_chunks(without_code(text), size):
             self._check()
             for units, surface in module.candidate_sequences(chunk):
                 counter[units] += 1

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from genglossary_gui.pipeline.glossary.mining import PLURAL_COMPLEMENT
 from genglossary_gui.pipeline.glossary.text import Sentence, normalize
 
 # (name, strength) per pattern; stronger patterns win, then earlier sentences.
@@ -17,6 +18,7 @@ STRENGTHS = {
     "is-a": 1.0,
     "toha": 1.0,
     "defined-as": 0.95,
+    "called": 0.9,
     "no-koto": 0.9,
     "refers-to": 0.9,
     "wo-sasu": 0.85,
@@ -35,8 +37,10 @@ class Candidate:
 
 
 _JAPANESE = re.compile(r"[\u3040-\u9fff]")
-#: Every pattern but the apposition and the parenthesis wants the term near the start.
+#: Every pattern but the apposition, the parenthesis and naming ("… is called X") wants the
+#: term near the start.
 _NEAR_START = 24
+_NAMING = re.compile(r"\b(?:called|known\s+as|termed|referred\s+to\s+as)\b|と(?:呼|いう|言う)")
 
 
 def _is_japanese(text: str) -> bool:
@@ -58,6 +62,8 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
             ),
             ("wo-sasu", re.compile(rf"^{t}\s*は[、,]?.+(?:を指す|をいう|と呼ぶ)[。．]?$")),
             ("wa-dearu", re.compile(rf"^{t}\s*は[、,]?.+(?:である|です)[。．]?$")),
+            # 「…を出現頻度と呼ぶ」「…を再索引という」
+            ("called", re.compile(rf"を[「『]?{t}[」』]?と(?:呼ぶ|呼ばれる|いう|言う)")),
             # Not inside a longer compound: 索引 in 分散索引（シャード） is not defined there.
             (
                 "parenthesis",
@@ -65,12 +71,25 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
             ),
         ]
     words = r"\s+".join(re.escape(w) for w in key.split())
-    t = rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?"
+    # The term, perhaps with its abbreviation: "acute heart failure (ahf) is defined as …".
+    t = rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?(?:\s*\([^()]{{1,40}}\))?"
     return [
         ("defined-as", re.compile(rf"^{t}\s+(?:is|are)\s+defined\s+as\s+\S")),
-        ("is-a", re.compile(rf"^{t}\s+(?:is|are)\s+(?:an?|the|one)\s+\S")),
+        ("is-a", re.compile(rf"^{t}\s+(?:is|are)\s+(?:an?|the|any|one)\s+\S")),
+        ("is-a", re.compile(rf"^{t}\s+are\s+{PLURAL_COMPLEMENT}")),
         ("refers-to", re.compile(rf"^{t}\s+(?:refers?\s+to|means|denotes|stands\s+for)\s+\S")),
-        ("appositive", re.compile(rf"(?<![\w-]){words}(?:e?s)?,\s+(?:an?|the)\s+[^,]{{3,}},")),
+        (
+            "called",
+            re.compile(
+                rf"(?<![\w-])(?:called|known\s+as|termed|referred\s+to\s+as)\s+"
+                rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?\s*(?:[.,;:(]|$)"
+            ),
+        ),
+        # "A shard, a slice of the index that …, …": the term opens the sentence.
+        (
+            "appositive",
+            re.compile(rf"^(?:(?:each|every)\s+)?{t},\s+(?:an?|the)\s+[^,]{{3,}}(?:,|$)"),
+        ),
         (
             "parenthesis",
             re.compile(
@@ -96,7 +115,11 @@ def defining_pattern(term: str, sentence: str) -> str | None:
     if _QUESTION.search(text):
         return None  # "シャードとは何ですか？", "Is a shard a partition?" define nothing
     position = text.find(normalize(term)[:8])
-    if position > _NEAR_START and not any(c in text for c in ",(（"):
+    if (
+        position > _NEAR_START
+        and not any(c in text for c in ",(（")
+        and _NAMING.search(text) is None
+    ):
         return None  # cheap test first: most mentions cannot be definitions
     for name, pattern in _patterns(term, _is_japanese(text)):
         match = pattern.search(text)

@@ -21,6 +21,8 @@ from genglossary_gui.pipeline.glossary.definitions import (
 )
 from genglossary_gui.pipeline.glossary.text import Sentence, TermMatcher, normalize, sentences
 
+#: Patterns that tie a term to something without saying what it is.
+_NOT_DEFINING = frozenset({"parenthesis"})
 #: Occurrences kept per entry (all are counted).
 MAX_OCCURRENCES = 30
 MAX_ALTERNATIVES = 5
@@ -101,7 +103,12 @@ def generate_entries(
             progress(done, total_chars or done)
     entries = []
     for term, language in terms:
-        candidates = _distinct(defining[term])
+        # "long form (ABBR)" pairs an abbreviation with its expansion; it does not say what
+        # the thing is, so alone it is no definition (the pair still feeds the review's
+        # duplicate detection through the occurrences).
+        candidates = _distinct([c for c in defining[term] if c.pattern not in _NOT_DEFINING])
+        if not candidates and term not in context and defining[term]:
+            context[term] = (0.0, defining[term][0].sentence)
         best = _best_supported(term, candidates, occurrences[term])
         occ = [(s.path, s.line, s.text) for s in occurrences[term]]
         if best is not None:

@@ -27,14 +27,40 @@ _MAX_SENTENCE_CHARS = 600
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 
 
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+
+
+def without_code(text: str) -> str:
+    """``text`` with Markdown code blanked out, line for line (so line numbers stay right):
+    fenced code blocks become empty lines and inline code spans spaces. Code is not prose:
+    its tokens are no terms and its lines no definitions."""
+    lines = text.split("\n")
+    fence = ""
+    for i, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening is not None and opening.group(1) == fence:
+                fence = ""
+            lines[i] = ""
+        elif opening is not None:
+            fence = opening.group(1)
+            lines[i] = ""
+        elif "`" in line:
+            lines[i] = _INLINE_CODE.sub(lambda m: " " * len(m.group()), line)
+    return "\n".join(lines)
+
+
 def sentences(path: str, text: str) -> Iterator[Sentence]:
     """Split a document into sentences, each with the line it starts on.
 
-    Paragraphs are lines up to a blank line; a heading is a sentence of its own; a list item
-    or quote starts a new paragraph, and the lines wrapped after it continue it.
+    Code (fenced blocks, inline spans) is left out. Paragraphs are lines up to a blank line;
+    a heading is a sentence of its own; a list item or quote starts a new paragraph, and the
+    lines wrapped after it continue it; a line that is only a "LABEL:" lead-in ends the
+    sentence before it.
     """
     paragraph: list[tuple[int, str]] = []  # (line number, stripped line)
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(without_code(text).split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith(("```", "|")):
             yield from _split(path, paragraph)

@@ -1,0 +1,167 @@
+"""Terms the documents define: a phrase that a sentence says what it is ("X is a …",
+"… is called X", 「XとはYである」) is a term even when it occurs once.
+
+The ranking of extraction needs a phrase to recur; a textbook defines most of its terms once.
+Mining reads every sentence for the subject of a defining pattern and checks that the subject
+is a plausible term (a short noun phrase, not a pronoun, a determiner or a clause).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from genglossary_gui.pipeline.glossary.text import sentences
+
+#: Words a term never starts or ends with, and that no term contains (pronouns, determiners,
+#: auxiliaries, conjunctions, relative words): "This process is a …", "It is a …".
+_NOT_IN_TERM = frozenset(
+    """
+    a an the this that these those it its they them their there here we you he she his her our
+    your i me my such each every some any many most much more few several all both either
+    neither no not none one another other others which what who whom whose where when why how
+    is are was were be been being am has have had do does did can could may might will would
+    shall should must also only just very often usually generally then thus hence therefore
+    however and or but nor so if than as because while although though since unless whether
+    yet still even already today now first second third next last following above below
+    """.split()
+)
+#: Words a term may contain but not end with ("speed of light", not "speed of").
+_NOT_LAST = frozenset("of in on at to for from by with into onto about between among".split())
+_WORD = r"[A-Za-z][A-Za-z0-9'-]*"
+_NP = rf"{_WORD}(?:\s+{_WORD}){{0,4}}"
+_ABBR = r"(?:\s*\((?P<abbr>[^()]{1,40})\))?"
+_LEAD = r"^(?:(?:A|An|The|a|an|the)\s+)?"
+#: "… are structures that/within/made …": a plural noun followed by what qualifies it (a
+#: generic definition of a plural subject), not an adjective ("are important").
+PLURAL_COMPLEMENT = (
+    r"(?!\w+ly\b)[a-z]{3,}s\s+(?:that|which|of|in|with|within|made|used|found|formed|"
+    r"produced|where|whose|\w+ing)\b"
+)
+_IS = r"\s+(?:is|are)\s+"
+
+# (pattern name, regex): the name says which defining sentence it is (see definitions.py).
+_ENGLISH: list[tuple[str, re.Pattern[str]]] = [
+    ("defined-as", re.compile(rf"{_LEAD}(?P<t>{_NP}){_ABBR}{_IS}defined\s+as\s+\S")),
+    (
+        "refers-to",
+        re.compile(rf"{_LEAD}(?P<t>{_NP}){_ABBR}\s+(?:refers?\s+to|means|denotes)\s+\S"),
+    ),
+    ("is-a", re.compile(rf"{_LEAD}(?P<t>{_NP}){_ABBR}{_IS}(?:an?|the|any|one)\s+\S")),
+    # A plural subject and a plural noun: "Chromosomes are structures within the nucleus".
+    ("is-a", re.compile(rf"^(?P<t>{_NP}s){_ABBR}\s+are\s+{PLURAL_COMPLEMENT}")),
+    # "Crack cocaine, a smokable type of cocaine, …"
+    ("appositive", re.compile(rf"{_LEAD}(?P<t>{_NP}),\s+(?:an?|the)\s+[^,]{{3,}}(?:,|$)")),
+    (
+        "called",
+        re.compile(
+            rf"(?<![\w-])(?:called|known\s+as|termed|referred\s+to\s+as)\s+"
+            rf"(?:(?:an?|the)\s+)?(?P<t>{_NP})(?:\s*\([^()]{{1,40}}\))?\s*(?:[.,;:]|$)"
+        ),
+    ),
+]
+_JAPANESE: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "toha",
+        re.compile(r"^(?:[^。、]{0,12}[、,]\s*)?(?P<t>[^\s、,。とは]{2,20})\s*とは[、,]?\s*\S"),
+    ),
+    (
+        "called",
+        re.compile(
+            r"(?:を|は)[「『]?(?P<t>[^\s、,。「」『』をはと]{2,20})[」』]?と(?:呼ぶ|呼ばれる|いう)"
+        ),
+    ),
+]
+_MARKS = re.compile(r"[*`「」『』“”\"]")
+_TRIGGER = re.compile(r"\b(?:is|are|refers?|means|denotes|called|known|termed|referred)\b|,")
+_JAPANESE_TEXT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class DefinedTerm:
+    term: str
+    language: str
+    pattern: str
+
+
+def _english_term(phrase: str) -> str | None:
+    words = phrase.split()
+    folded = [w.lower() for w in words]
+    if not words or len(words) > 5:
+        return None
+    if folded[0] in _NOT_IN_TERM or folded[-1] in _NOT_IN_TERM or folded[-1] in _NOT_LAST:
+        return None
+    if any(w in _NOT_IN_TERM for w in folded[1:-1]):
+        return None
+    if all(len(w) < 3 for w in folded):
+        return None
+    first = words[0]
+    # Capitalised only because it starts the sentence: "Deductive reasoning" is a term in
+    # lower case; "DNA" or "McCormick" keep their capitals.
+    if first[:1].isupper() and first[1:].islower():
+        words[0] = first.lower()
+    return " ".join(words)
+
+
+def mine_sentence(text: str) -> list[DefinedTerm]:
+    """The terms one sentence defines (usually none, sometimes one)."""
+    clean = _MARKS.sub("", text).strip()
+    if clean.endswith(("?", "？")):
+        return []
+    if _JAPANESE_TEXT.search(clean):
+        found = []
+        for name, pattern in _JAPANESE:
+            match = pattern.search(clean)
+            if match is not None:
+                found.append(DefinedTerm(match.group("t"), "ja", name))
+        return found
+    if _TRIGGER.search(clean) is None:
+        return []  # cheap test first: most sentences have none of the defining words
+    out: list[DefinedTerm] = []
+    for name, pattern in _ENGLISH:
+        match = pattern.search(clean)
+        if match is None:
+            continue
+        term = _english_term(match.group("t"))
+        if term is not None:
+            out.append(DefinedTerm(term, "en", name))
+        if name != "called":
+            break  # a sentence has one subject
+    return out
+
+
+def mine_terms(
+    documents: Iterable[tuple[str, str]], check: Callable[[], None] = lambda: None
+) -> list[DefinedTerm]:
+    """Every term some sentence of the documents defines, once each (first form seen), in
+    order of appearance."""
+    seen: dict[str, DefinedTerm] = {}
+    for path, text in documents:
+        check()
+        for sentence in sentences(path, text):
+            for found in mine_sentence(sentence.text):
+                seen.setdefault(found.term.casefold(), found)
+    return list(seen.values())
+
+
+def with_defined_terms(
+    terms: list[tuple[str, str]],
+    defined: Iterable[DefinedTerm],
+    excluded: Iterable[str] = (),
+) -> list[tuple[str, str]]:
+    """``terms`` (ranked ``(text, language)``) plus every defined term not among them (case
+    and a plural "s" aside) and not excluded by the user, after them."""
+
+    def key(text: str) -> str:
+        folded = text.casefold()
+        return folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded
+
+    taken = {key(t) for t, _ in terms} | {key(t) for t in excluded}
+    out = list(terms)
+    for found in defined:
+        k = key(found.term)
+        if k not in taken:
+            taken.add(k)
+            out.append((found.term, found.language))
+    return out
