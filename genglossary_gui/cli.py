@@ -715,7 +715,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     ranked = extractor.ranked(top=GLOSSARY_MAX_TERMS)
     terms = with_defined_terms([(t.text, t.language) for t in ranked], mine_terms(documents))
     print(f"{len(documents)} documents, {len(terms)} terms", file=sys.stderr)
-    entries = engine.generate_entries(terms, documents)
+    entries = engine.generate_entries(terms, documents, fragments=False)
     config = _apply_engine_options(EngineConfig(), args)
     if config.uses_llm:
         entries, issues = _generate_with_model(config, entries)

@@ -384,6 +384,8 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
         total_chars=total,
         check=ctx.check,
         progress=lambda done, all_: ctx.progress(step, done, all_),
+        fragments=False,
+        required=repo.required_terms(project_id),
     )
     failures = ""
     llm = _llm(project_id)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from genglossary_gui.pipeline.extract.cvalue import Units
+from genglossary_gui.pipeline.glossary.text import singular
 
 MAX_UNITS = 4
 
@@ -50,18 +51,6 @@ def _normalise(word: str) -> str:
     if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
         return word[:-1]  # an acronym's plural: APIs -> API
     return word.lower()
-
-
-def singular(word: str) -> str:
-    if len(word) <= 3 or word.isupper():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
-        return word[:-1]
-    return word
 
 
 def candidate_sequences(text: str) -> Iterator[tuple[Units, str]]:

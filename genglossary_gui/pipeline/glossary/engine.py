@@ -19,7 +19,13 @@ from genglossary_gui.pipeline.glossary.definitions import (
     context_score,
     defining_pattern,
 )
-from genglossary_gui.pipeline.glossary.text import Sentence, TermMatcher, normalize, sentences
+from genglossary_gui.pipeline.glossary.text import (
+    Sentence,
+    TermMatcher,
+    normalize,
+    sentences,
+    singular,
+)
 
 #: Patterns that tie a term to something without saying what it is.
 _NOT_DEFINING = frozenset({"parenthesis"})
@@ -71,8 +77,16 @@ def generate_entries(
     total_chars: int = 0,
     check: Check = lambda: None,
     progress: Progress | None = None,
+    fragments: bool = True,
+    required: Iterable[str] = (),
 ) -> list[Entry]:
-    """One entry per ``(term, language)``, from the sentences of ``documents`` (path, text)."""
+    """One entry per ``(term, language)``, from the sentences of ``documents`` (path, text).
+
+    With ``fragments=False`` a term that never occurs on its own, only ever inside a longer
+    term ("write-ahead" of "write-ahead log"), gets no entry: it is a fragment, not a term of
+    its own (unless the user requires it).
+    """
+    keep = {t.casefold() for t in required}
     matcher = TermMatcher(t for t, _ in terms)
     occurrences: dict[str, list[Sentence]] = {t: [] for t, _ in terms}
     counts: dict[str, int] = dict.fromkeys(occurrences, 0)
@@ -103,6 +117,8 @@ def generate_entries(
             progress(done, total_chars or done)
     entries = []
     for term, language in terms:
+        if not fragments and counts[term] == 0 and term.casefold() not in keep:
+            continue
         # "long form (ABBR)" pairs an abbreviation with its expansion; it does not say what
         # the thing is, so alone it is no definition (the pair still feeds the review's
         # duplicate detection through the occurrences).
@@ -233,25 +249,8 @@ def _variant_key(term: str) -> str:
     key = re.sub(r"(?<=[\u30a0-\u30ff])ー(?=$|[^\u30a0-\u30ff])", "", key)  # サーバー ~ サーバ
     words = key.split()
     if words and key.isascii():
-        words[-1] = _singular(words[-1])
+        words[-1] = singular(words[-1])
     return re.sub(r"[\s\-_・]", "", " ".join(words))
-
-
-def _singular(word: str) -> str:
-    """An English plural made singular, conservatively: a stem of three letters or fewer
-    (news, bus) is left alone."""
-    for ending, replacement in (
-        ("ies", "y"),
-        ("sses", "ss"),
-        ("shes", "sh"),
-        ("ches", "ch"),
-        ("xes", "x"),
-        ("s", ""),
-    ):
-        if word.endswith(ending) and not word.endswith(("ss", "us", "is")):
-            stem = word[: -len(ending)] + replacement
-            return stem if len(stem) > 3 else word
-    return word
 
 
 def find_duplicates(entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
@@ -270,16 +269,38 @@ def find_duplicates(entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
             )
         else:
             by_variant[key] = entry.term
-    acronyms = {e.term: e for e in entries if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", e.term)}
-    for entry in entries:
-        words = _WORD.findall(normalize(entry.term))
-        if len(words) < 2:
-            continue
-        initials = _initials(entry.term)
-        for acronym in acronyms:
-            if initials == _acronym_key(acronym) or _expands(acronym, entry):
-                pairs.append((acronym, entry.term, "an acronym and its expansion"))
+    acronyms = [e.term for e in entries if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", e.term)]
+    phrases = [e for e in entries if len(_WORD.findall(normalize(e.term))) >= 2]
+    for acronym in acronyms:
+        expansion = _expansion_of(acronym, phrases)
+        if expansion is not None:
+            pairs.append((acronym, expansion, "an acronym and its expansion"))
     return pairs
+
+
+def _expansion_of(acronym: str, phrases: Sequence[Entry]) -> str | None:
+    """The phrase ``acronym`` stands for, if the documents leave no doubt.
+
+    Every initial must match the whole phrase (HF is not "acute heart failure", LVEF not
+    "ejection fraction"). When the documents pair the acronym with a phrase ("confidence
+    interval (CI)"), only that pairing counts: CI is then neither "correlated inversely" nor
+    "coronary intervention". Without a pairing, a single phrase whose initials match is taken;
+    several are ambiguous, and none is.
+    """
+    key = _acronym_key(acronym)
+    matching = [e for e in phrases if _initials(e.term) == key]
+    paired = [e for e in matching if _expands(acronym, e)]
+    if paired:
+        return paired[0].term
+    if _paired_elsewhere(acronym, phrases):
+        return None
+    return matching[0].term if len(matching) == 1 else None
+
+
+def _paired_elsewhere(acronym: str, phrases: Sequence[Entry]) -> bool:
+    """Some occurrence writes "… (ACRONYM)": the documents say what it stands for."""
+    marker = re.compile(rf"\(\s*{re.escape(acronym.lower())}\s*\)")
+    return any(marker.search(normalize(s)) for e in phrases for _, _, s in e.occurrences)
 
 
 def _acronym_key(acronym: str) -> str:

@@ -7,6 +7,9 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,8 @@ _MAX_SENTENCE_CHARS = 600
 
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+#: A lead-in label in capitals, as structured abstracts and reports have ("BACKGROUND:").
+_LABEL = re.compile(r"^[A-Z][A-Z0-9 &/-]{2,40}:(?:\s+|$)")
 
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -60,12 +65,27 @@ def sentences(path: str, text: str) -> Iterator[Sentence]:
     sentence before it.
     """
     paragraph: list[tuple[int, str]] = []  # (line number, stripped line)
+    title_pending = True
     for number, raw in enumerate(without_code(text).split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith(("```", "|")):
             yield from _split(path, paragraph)
             paragraph = []
             continue
+        if title_pending:
+            title_pending = False
+            if _looks_like_title(line):
+                # A title line ("The Multimedia Articulation of Answers") above its text.
+                yield from _split(path, [(number, _HEADING.sub("", raw).strip())])
+                continue
+        label = _LABEL.match(line)
+        if label is not None:
+            # "BACKGROUND: Heart failure is …": the label ends what came before it.
+            yield from _split(path, paragraph)
+            paragraph = []
+            line = line[label.end() :].strip()
+            if not line:
+                continue
         if _HEADING.match(raw):
             yield from _split(path, paragraph)
             paragraph = []
@@ -80,6 +100,19 @@ def sentences(path: str, text: str) -> Iterator[Sentence]:
             continue
         paragraph.append((number, line))
     yield from _split(path, paragraph)
+
+
+def _looks_like_title(line: str) -> bool:
+    """The first line of a document stands alone when it reads as a title: no closing
+    punctuation, and (English) most longer words capitalised or (Japanese) short. A first line
+    of hard-wrapped prose ("A glossary is a list of terms with their") is none."""
+    if line.endswith((".", "!", "?", ":", ";", ",", "。", "！", "？", "、")):
+        return False
+    if _CJK.search(line):
+        return len(line) <= 60
+    words = [w for w in line.split() if len(w) > 3]
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return len(line.split()) <= 16 and bool(words) and capitalised >= 0.6 * len(words)
 
 
 def _split(path: str, lines: list[tuple[int, str]]) -> Iterator[Sentence]:
@@ -106,6 +139,22 @@ def _split(path: str, lines: list[tuple[int, str]]) -> Iterator[Sentence]:
             else:
                 index = 0
             yield Sentence(path, lines[index][0], sentence[:_MAX_SENTENCE_CHARS])
+
+
+@lru_cache(maxsize=262_144)
+def singular(word: str) -> str:
+    """The singular of an English plural, from simplemma's lemma dictionary (diabetes and
+    series stay as they are, caches -> cache, analyses -> analysis, mice -> mouse); acronyms
+    and short words are left alone. The one plural rule of extraction, matching and review."""
+    if len(word) <= 3 or word.isupper() or not word.isascii():
+        return word
+    lower = word.lower()
+    lemma = simplemma.lemmatize(lower, lang="en")
+    # Only a plural's lemma: not a verb's ("running" -> "run") or an adjective's.
+    if lemma == lower or len(lemma) < len(lower) - 3 or not lower.endswith(("s", "a", "i", "ae")):
+        return word
+    # Keep the document's capitals on what the lemma shares with the word (Shards -> Shard).
+    return word[: len(lemma)] if lower.startswith(lemma) else lemma
 
 
 def normalize(text: str) -> str:
@@ -136,7 +185,9 @@ class TermMatcher:
     the longest first (転置索引, not 索引)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        self._words: dict[tuple[str, ...], str] = {}
+        # Terms that differ only in case ("Run" the heading word, "run" the command) share a
+        # key: each is found wherever the key occurs, neither hides the other.
+        self._words: dict[tuple[str, ...], list[str]] = {}
         self._longest = 0
         cjk: dict[str, str] = {}
         for term in terms:
@@ -145,8 +196,10 @@ class TermMatcher:
                 cjk.setdefault(key, term)
                 continue
             words = tuple(_EN_TOKEN.findall(key))
-            if words and words not in self._words:
-                self._words[words] = term
+            if words:
+                same = self._words.setdefault(words, [])
+                if term not in same:
+                    same.append(term)
                 self._longest = max(self._longest, len(words))
         self._cjk = cjk
         ordered = sorted(cjk, key=len, reverse=True)
@@ -161,9 +214,9 @@ class TermMatcher:
             i = 0
             while i < len(tokens):
                 for n in range(min(self._longest, len(tokens) - i), 0, -1):
-                    term = self._lookup(tuple(t for _, t in tokens[i : i + n]))
-                    if term is not None:
-                        found.append((tokens[i][0], term))
+                    terms = self._lookup(tuple(t for _, t in tokens[i : i + n]))
+                    if terms:
+                        found += [(tokens[i][0], term) for term in terms]
                         i += n
                         break
                 else:
@@ -176,14 +229,15 @@ class TermMatcher:
                 out.append(term)
         return out
 
-    def _lookup(self, words: tuple[str, ...]) -> str | None:
-        term = self._words.get(words)
-        if term is not None:
-            return term
+    def _lookup(self, words: tuple[str, ...]) -> list[str]:
+        terms = self._words.get(words)
+        if terms:
+            return terms
         last = words[-1]
-        for plural in ("es", "s"):
-            if last.endswith(plural) and len(last) > len(plural) + 1:
-                term = self._words.get((*words[:-1], last[: -len(plural)]))
-                if term is not None:
-                    return term
-        return None
+        one = singular(last)
+        if one != last and (terms := self._words.get((*words[:-1], one))):
+            return terms
+        # An acronym's plural ("APIs", folded to "apis", which no dictionary knows).
+        if last.endswith("s") and len(last) > 2:
+            return self._words.get((*words[:-1], last[:-1]), [])
+        return []

@@ -1,0 +1,131 @@
+"""Acronyms are merged only with what they stand for; terms that differ in case both count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from genglossary_gui import cli
+from genglossary_gui.pipeline.glossary import engine
+from genglossary_gui.pipeline.glossary.text import TermMatcher, sentences
+
+ABSTRACT = """Heart Failure Outcomes in a Cohort Study
+BACKGROUND: Heart failure (HF) is a clinical syndrome. Acute heart failure is common.
+Chronic heart failure progresses slowly. Systolic heart failure was rare.
+RESULTS: The confidence interval (CI) was wide. Values correlated inversely with age.
+Coronary intervention was done in 40 patients.
+Left ventricular ejection fraction (LVEF) fell. Ejection fraction was measured twice.
+Patients with preserved left ventricular (LV) function did well.
+"""
+
+TERMS = [
+    "HF",
+    "heart failure",
+    "acute heart failure",
+    "chronic heart failure",
+    "systolic heart failure",
+    "CI",
+    "confidence interval",
+    "correlated inversely",
+    "coronary intervention",
+    "LVEF",
+    "left ventricular ejection fraction",
+    "ejection fraction",
+    "LV",
+    "left ventricular",
+    "preserved left ventricular",
+]
+
+
+def _duplicates() -> set[tuple[str, str]]:
+    entries = engine.generate_entries([(t, "en") for t in TERMS], [("a.txt", ABSTRACT)])
+    return {(a, b) for a, b, reason in engine.find_duplicates(entries) if "acronym" in reason}
+
+
+def test_an_acronym_is_merged_only_with_the_phrase_it_stands_for() -> None:
+    assert _duplicates() == {
+        ("HF", "heart failure"),
+        ("CI", "confidence interval"),
+        ("LVEF", "left ventricular ejection fraction"),
+        # LV is paired only inside "preserved left ventricular (LV)", a longer phrase whose
+        # initials do not match: no merge rather than a wrong one.
+    }
+
+
+def test_matching_initials_without_a_pairing_need_a_single_candidate() -> None:
+    text = "The API server answers. An application programming interface helps.\n"
+    entries = engine.generate_entries(
+        [("API", "en"), ("application programming interface", "en")], [("a.md", text)]
+    )
+    assert [(a, b) for a, b, _ in engine.find_duplicates(entries)] == [
+        ("API", "application programming interface")
+    ]
+    both = "Access points interfere. An application programming interface helps. API.\n"
+    entries = engine.generate_entries(
+        [
+            ("API", "en"),
+            ("application programming interface", "en"),
+            ("access points interfere", "en"),
+        ],
+        [("a.md", both)],
+    )
+    assert engine.find_duplicates(entries) == []  # two phrases fit: ambiguous, none merged
+
+
+def test_terms_that_differ_only_in_case_are_both_found() -> None:
+    matcher = TermMatcher(["Run", "run"])
+    assert matcher.find("Run the tool, then run it again.") == ["Run", "run"]
+    text = "# Run\n\nTo run the tool, type its name.\n"
+    entries = {
+        e.term: e for e in engine.generate_entries([("Run", "en"), ("run", "en")], [("a.md", text)])
+    }
+    assert entries["Run"].occurrences and entries["run"].occurrences
+    issues = engine.review_entries(list(entries.values()), engine.general_zipf)
+    assert not any("does not occur" in i.description for i in issues)
+
+
+def test_a_label_or_a_title_line_ends_a_sentence() -> None:
+    texts = [s.text for s in sentences("a.txt", ABSTRACT)]
+    assert texts[0] == "Heart Failure Outcomes in a Cohort Study"
+    assert "Heart failure (HF) is a clinical syndrome." in texts
+    assert "The confidence interval (CI) was wide." in texts
+
+
+VARIANTS = """A write-ahead log is a file of changes. The write-ahead logs grow.
+Every write ahead log is flushed. Write ahead logs are small files that servers keep.
+The diabetes clinic sees diabetes patients. Diabetes is a disease of the blood sugar.
+The time series is long. Time series are data that change over time.
+The write caches fill up. A write cache is a buffer in memory.
+"""
+
+
+def test_variants_count_as_one_term_with_its_variants_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from genglossary_gui.pipeline.glossary.text import singular
+
+    assert [singular(w) for w in ("diabetes", "series", "caches", "analyses", "Shards")] == [
+        "diabetes",
+        "series",
+        "cache",
+        "analysis",
+        "Shard",
+    ]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(VARIANTS + VARIANTS.replace("is long", "is short"))
+    (docs / "b.txt").write_text("Ｗｒｉｔｅ－ａｈｅａｄ ｌｏｇｓ are files that hold changes.\n")
+    out = tmp_path / "g.json"
+    assert cli.main(["generate", "--input", str(docs), "--output", str(out)]) == 0
+    capsys.readouterr()
+    entries = {e["term"]: e for e in json.loads(out.read_text(encoding="utf-8"))["entries"]}
+    spellings = ("write ahead log", "write ahead logs")
+    log = [t for t in entries if t.replace("-", " ").casefold() in spellings]
+    assert len(log) == 1, entries.keys()
+    assert entries[log[0]]["aliases"]  # the other spelling, listed as a variant
+    assert "diabetes" in entries and "diabete" not in entries
+    assert "time series" in entries and "time sery" not in entries
+    assert "write cache" in entries and "write cach" not in entries
+    assert "write-ahead" not in entries  # a fragment of the longer term only
