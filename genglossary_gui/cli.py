@@ -709,10 +709,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from genglossary_gui.pipeline.glossary.export import entries_from_rows
     from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
     from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS
+    from genglossary_gui.store.repositories import GLOSSARY_MIN_FREQUENCY
 
     folder = Path(args.input).expanduser()
     extractor, documents, languages = _read_folder(args.input, args.lang)
-    ranked = extractor.ranked(top=GLOSSARY_MAX_TERMS)
+    ranked = [t for t in extractor.ranked() if t.frequency >= GLOSSARY_MIN_FREQUENCY]
+    ranked = ranked[:GLOSSARY_MAX_TERMS]
     terms = with_defined_terms([(t.text, t.language) for t in ranked], mine_terms(documents))
     print(f"{len(documents)} documents, {len(terms)} terms", file=sys.stderr)
     entries = engine.generate_entries(terms, documents, fragments=False)

@@ -466,6 +466,7 @@ class OpenAIClient(_StreamingClient):
                 "stream": True,
                 "temperature": self.settings.temperature,
             }
+            mode = self._mode
             response_format = self._response_format(schema)
             if response_format is not None:
                 body["response_format"] = response_format
@@ -473,9 +474,14 @@ class OpenAIClient(_StreamingClient):
                 return await self._stream(self._chat_url, body)
             except LLMError as exc:
                 refused = "response_format" in exc.raw or "json_schema" in exc.raw
-                if response_format is not None and refused and self._mode < len(self._MODES) - 1:
-                    self._mode += 1  # the server does not support it: ask more plainly
-                    continue
+                if response_format is not None and refused:
+                    # The server does not support it: ask more plainly. Several requests in
+                    # flight may be refused the same mode; only the first moves it on (the
+                    # others retry with the mode it moved to, never past it).
+                    if self._mode == mode and mode < len(self._MODES) - 1:
+                        self._mode += 1
+                    if self._mode != mode:
+                        continue
                 raise
 
     async def list_models(self) -> list[str]:

@@ -325,7 +325,11 @@ def _judge_with_model(
 ) -> list[repo.TermRecord]:
     """The model keeps or drops the best candidates, judging from their contexts."""
     config, key = llm
-    head, tail = records[:GLOSSARY_MAX_TERMS], records[GLOSSARY_MAX_TERMS:]
+    # The model judges what could enter the glossary: the best recurring candidates.
+    recurring = [r for r in records if r.frequency >= repo.GLOSSARY_MIN_FREQUENCY]
+    head = recurring[:GLOSSARY_MAX_TERMS]
+    judged = {id(r) for r in head}
+    tail = [r for r in records if id(r) not in judged]
     ctx.log(f"Asking {config.model} to judge {len(head)} candidates", step=step)
     contexts = engine.generate_entries(
         [(r.text, r.language) for r in head], _documents(project_id, ctx), check=ctx.check

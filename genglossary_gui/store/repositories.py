@@ -671,19 +671,27 @@ def required_terms(project_id: int) -> set[str]:
     return {t.text for t in query}
 
 
+#: A candidate must recur to be defined unasked: one seen once is listed on the Terms page
+#: (below the cut-off) but enters the glossary only if the documents define it (mining) or
+#: the user requires it.
+GLOSSARY_MIN_FREQUENCY = 2
+
+
 def glossary_terms(project_id: int, limit: int) -> list[tuple[str, str]]:
-    """The terms to define: every required term, then the best candidates, never an excluded
-    one; ``(text, language)``."""
+    """The terms to define: every required term, then the best candidates that recur, never
+    an excluded one; ``(text, language)``."""
     query = (
-        Term.select(Term.text, Term.language, Term.status)
+        Term.select(Term.text, Term.language, Term.status, Term.frequency)
         .where((Term.project == project_id) & (Term.status != TermStatus.EXCLUDED.value))
         .order_by(Term.status != TermStatus.REQUIRED.value, Term.rank == 0, Term.rank)
     )
     out: list[tuple[str, str]] = []
     for t in query:
-        if t.status != TermStatus.REQUIRED.value and len(out) >= limit:
+        required = t.status == TermStatus.REQUIRED.value
+        if not required and len(out) >= limit:
             break
-        out.append((t.text, t.language))
+        if required or t.frequency >= GLOSSARY_MIN_FREQUENCY:
+            out.append((t.text, t.language))
     return out
 
 

@@ -207,7 +207,8 @@ def test_plain_text_fallback_when_no_json_mode_exists(data_dir: Path) -> None:
     fake = FakeLLMServer(reply=glossary_reply).start()
     try:
         fake.faults.extend(["no-json-schema", "no-json-schema"])  # json_schema, json_object
-        project = _project(data_dir, fake, "openai")
+        # One request at a time: each refusal meets the mode the previous one moved to.
+        project = _project(data_dir, fake, "openai", concurrency=1)
         run_to_completion(project, "extract")
         formats = [
             r[2].get("response_format", {}).get("type") for r in fake.requests if r[0] == "POST"
@@ -358,3 +359,33 @@ def test_cli_generate_prints_no_echoed_key(
     out, err = capfd.readouterr()
     assert "failed" in err
     _assert_hidden(out, err, (tmp_path / "g.md").read_text("utf-8"))
+
+
+def test_refusals_in_flight_at_once_move_the_mode_one_step() -> None:
+    """Two requests refused json_schema at the same time fall back to json_object together;
+    the second refusal must not push the client past it to plain text."""
+    import asyncio
+
+    from genglossary_gui.llm.clients import LLMSettings, OpenAIClient
+
+    fake = FakeLLMServer(reply=glossary_reply, latency_s=0.05).start()
+    try:
+        fake.faults.extend(["no-json-schema", "no-json-schema"])
+        settings = LLMSettings(engine="openai", base_url=fake.url, model="fake-small")
+        schema = {"type": "object"}
+
+        async def both() -> None:
+            client = OpenAIClient(settings)
+            try:
+                messages = [{"role": "user", "content": "Term: x"}]
+                await asyncio.gather(client.chat(messages, schema), client.chat(messages, schema))
+            finally:
+                await client.aclose()
+
+        asyncio.run(both())
+        formats = [
+            r[2].get("response_format", {}).get("type") for r in fake.requests if r[0] == "POST"
+        ]
+        assert formats == ["json_schema", "json_schema", "json_object", "json_object"]
+    finally:
+        fake.stop()

@@ -17,6 +17,11 @@ LANGUAGES = ("ja", "en")
 _EN_CHUNK_CHARS = 32_000
 #: A candidate seen once is almost never a domain term (and mostly a verb phrase in English).
 DEFAULT_MIN_FREQ = 2
+#: Up to this much English text, candidates seen once are ranked too (after the rest).
+ONCE_SEEN_MAX_CHARS = 2_000_000
+#: Scale of the score of a candidate seen once (C-value is at most log2(4) * 1 = 2 then, and
+#: a recurring term scores at least 1 × 2 × … ): below every recurring candidate of its length.
+_ONCE_WEIGHT = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,11 @@ class TermExtractor:
         self._maximal: dict[str, Counter[Units]] = {lang: Counter() for lang in LANGUAGES}
         # English display casing: lower-case word -> surfaces seen.
         self._casing: dict[str, Counter[str]] = {}
+        #: Surface forms of each English word key (its singular): the headword ends in the
+        #: form the documents use most ("machine learning techniques" if mostly plural).
+        self._forms: dict[str, Counter[str]] = {}
+        self._verbs = english.VerbEvidence()
+        self._chars: Counter[str] = Counter()
         # Per document and language, the distinct maximal sequences (for document counts).
         self._doc_keys: list[tuple[str, set[Units]]] = []
         self.chars = 0
@@ -58,13 +68,19 @@ class TermExtractor:
         keys: set[Units] = set()
         for chunk in split_chunks(without_code(text), size):
             self._check()
+            if lang == "en":
+                self._verbs.add(chunk)
             for units, surface in module.candidate_sequences(chunk):
                 counter[units] += 1
                 keys.add(units)
                 if lang == "en":
-                    for word in surface.split(" "):
+                    words = surface.split(" ")
+                    for word in words:
                         self._casing.setdefault(word.lower(), Counter())[word] += 1
+                    last = words[-1].lower()
+                    self._forms.setdefault(units[-1], Counter())[last] += 1
             self.chars += len(chunk)
+            self._chars[lang] += len(chunk)
             if on_progress is not None:
                 on_progress(len(chunk))
         self._doc_keys.append((lang, keys))
@@ -73,34 +89,58 @@ class TermExtractor:
     def _display(self, lang: str, units: Units) -> str:
         if lang == "ja":
             return japanese.display(units)
-        return " ".join(_casing_of(self._casing.get(key.lower()), key) for key in units)
+        words = [_casing_of(self._casing.get(key.lower()), key) for key in units]
+        forms = self._forms.get(units[-1])
+        if forms and words[-1].islower():
+            words[-1] = forms.most_common(1)[0][0]
+        return " ".join(words)
 
-    def ranked(
-        self, *, min_freq: int = DEFAULT_MIN_FREQ, top: int | None = None
-    ) -> list[RankedTerm]:
+    def ranked(self, *, min_freq: int | None = None, top: int | None = None) -> list[RankedTerm]:
+        """The candidates best first. ``min_freq`` (default: per language, English phrases
+        may occur once) is the least frequency of a candidate."""
         scored: list[tuple[str, cvalue.Scored]] = []
+        display: dict[tuple[str, Units], str] = {}
         for lang in LANGUAGES:
             module = _module(lang)
+            least = min_freq if min_freq is not None else self._least_frequency(lang, module)
             for s in cvalue.score_candidates(
                 self._maximal[lang],
                 max_len=module.MAX_UNITS,
-                min_freq=min_freq,
+                min_freq=least,
                 valid=module.valid_candidate,
                 check=self._check,
-                top=top,
+                top=None if lang == "en" else top,
             ):
+                text = self._display(lang, s.units)
+                display[(lang, s.units)] = text
+                if lang == "en" and not english.plausible_term(text, s.frequency, self._verbs):
+                    continue
+                if s.frequency < DEFAULT_MIN_FREQ or (lang == "en" and english.everyday_word(text)):
+                    # Seen once (an abstract names its terms once), or an everyday word: kept,
+                    # but ranked after every recurring domain candidate.
+                    scored.append(
+                        (lang, cvalue.Scored(s.units, s.score * _ONCE_WEIGHT, s.frequency))
+                    )
+                    continue
                 scored.append((lang, s))
         scored = cvalue.best_first(scored, key=lambda item: item[1], top=top)
         doc_counts = self._document_counts({(lang, s.units) for lang, s in scored})
         merged: dict[str, RankedTerm] = {}
         for lang, s in scored:
-            text = self._display(lang, s.units)
+            text = display.get((lang, s.units)) or self._display(lang, s.units)
             if text in merged:  # two keys with the same display form: keep the better one
                 continue
             merged[text] = RankedTerm(
                 text, lang, round(s.score, 4), s.frequency, doc_counts.get((lang, s.units), 0)
             )
         return list(merged.values())
+
+    def _least_frequency(self, lang: str, module: ModuleType) -> int:
+        """Candidates seen once are kept for a small English corpus, where most terms occur
+        once (an abstract names its terms once); a large one has enough recurring candidates,
+        and counting every once-seen phrase there would only cost time."""
+        once_ok = lang == "en" and self._chars[lang] <= ONCE_SEEN_MAX_CHARS
+        return getattr(module, "MIN_FREQ", DEFAULT_MIN_FREQ) if once_ok else DEFAULT_MIN_FREQ
 
     def _document_counts(self, wanted: set[tuple[str, Units]]) -> Counter[tuple[str, Units]]:
         counts: Counter[tuple[str, Units]] = Counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from genglossary_gui.pipeline.extract.cvalue import Units
 from genglossary_gui.pipeline.glossary.text import singular
@@ -75,6 +76,84 @@ def _emit(words: list[str]) -> Iterator[tuple[Units, str]]:
     keys = [_normalise(w) for w in words]
     keys[-1] = singular(keys[-1])
     yield tuple(keys), " ".join(words)
+
+
+#: Words after which the next word is a verb ("we propose", "to parse", "can learn").
+_VERB_CUES = frozenset("we they it to can cannot will may not should would could must also".split())
+#: A single word at least this common in general language (Zipf) is an everyday word.
+EVERYDAY_ZIPF = 4.5
+#: A word this common (the, of, is …) never ends a term.
+FUNCTION_ZIPF = 6.0
+#: Multi-word phrases seen once can be terms (an abstract names its terms once); a single
+#: word needs more evidence.
+MIN_FREQ = 1
+MIN_FREQ_SINGLE = 2
+
+
+class VerbEvidence:
+    """Which words the documents themselves use as verbs: those that follow a pronoun, "to"
+    or a modal at least half the times they occur. A phrase ending in one ("the model
+    learn", "this paper propose") is a clause fragment, not a term."""
+
+    def __init__(self) -> None:
+        self._after_cue: dict[str, int] = {}
+        self._total: dict[str, int] = {}
+
+    def add(self, text: str) -> None:
+        previous = ""
+        after, total = self._after_cue, self._total
+        for match in _WORD.finditer(text):
+            word = match.group().lower()
+            total[word] = total.get(word, 0) + 1
+            if previous in _VERB_CUES:
+                after[word] = after.get(word, 0) + 1
+            previous = word
+
+    def is_verb(self, word: str) -> bool:
+        word = word.lower()
+        for form in (
+            word,
+            word[:-1] if word.endswith("s") else "",
+            word[:-2] if word.endswith("es") else "",
+        ):
+            if (
+                form
+                and self._after_cue.get(form, 0) * 2 >= self._total.get(form, 1) > 0
+                and form in self._after_cue
+            ):
+                return True
+        return False
+
+
+@lru_cache(maxsize=65_536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def plausible_term(text: str, frequency: int, verbs: VerbEvidence) -> bool:
+    """Whether a ranked English candidate can be a term: no adverb or verb at its ends, no
+    function word last; a single word only if it recurs (acronyms always can)."""
+    words = text.split()
+    first, last = words[0].lower(), words[-1].lower()
+    if len(words) == 1:
+        if words[0].isupper():
+            return True
+        return frequency >= MIN_FREQ_SINGLE and not last.endswith("ly") and not verbs.is_verb(last)
+    if first.endswith("ly") or last.endswith("ly") or _zipf(last) >= FUNCTION_ZIPF:
+        return False
+    return words[-1].isupper() or not verbs.is_verb(last)
+
+
+def everyday_word(text: str) -> bool:
+    """A single word common in general language ("system", "study"): listed below the
+    recurring domain terms, so the user can still require it, and dropped by refine unless
+    the documents define it or the user requires it."""
+    if " " in text or text.isupper():
+        return False
+    word = text.lower()
+    return max(_zipf(word), _zipf(singular(word))) >= EVERYDAY_ZIPF
 
 
 def valid_candidate(units: Units) -> bool:

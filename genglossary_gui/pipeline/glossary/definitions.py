@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from genglossary_gui.pipeline.glossary.mining import PLURAL_COMPLEMENT
-from genglossary_gui.pipeline.glossary.text import Sentence, normalize
+from genglossary_gui.pipeline.glossary.text import Sentence, normalize, singular
 
 # (name, strength) per pattern; stronger patterns win, then earlier sentences.
 STRENGTHS = {
@@ -70,7 +70,11 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
                 re.compile(rf"(?<![\u30a0-\u30ff\u4e00-\u9fff]){t}\s*[（(][^）)]{{2,}}[）)]"),
             ),
         ]
-    words = r"\s+".join(re.escape(w) for w in key.split())
+    # From the singular, with an optional plural ending: the headword may be the plural the
+    # documents use most ("pages") while the definition speaks of one ("A page is …").
+    parts = key.split()
+    parts[-1] = singular(parts[-1])
+    words = r"\s+".join(re.escape(w) for w in parts)
     # The term, perhaps with its abbreviation: "acute heart failure (ahf) is defined as …".
     t = rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?(?:\s*\([^()]{{1,40}}\))?"
     return [

@@ -108,7 +108,7 @@ def generate_entries(
                 pattern = defining_pattern(term, sentence.text)
                 if pattern is not None:
                     defining[term].append(Candidate(sentence, pattern, STRENGTHS[pattern], order))
-                else:
+                elif _says_more_than(term, sentence.text):
                     score = context_score(term, sentence.text, len(found) - 1)
                     if term not in context or score > context[term][0]:
                         context[term] = (score, sentence)
@@ -163,6 +163,18 @@ def generate_entries(
         else:
             entries.append(Entry(term, language, "", "none", confidence=0.0))
     return entries
+
+
+def _says_more_than(term: str, sentence: str) -> bool:
+    """A heading or a label that is the term and little else ("## Concurrency") is no usage
+    example."""
+    if _is_cjk_text(sentence):
+        return len(normalize(sentence)) > len(normalize(term)) + 4
+    return len(_WORD.findall(normalize(sentence))) > len(_WORD.findall(normalize(term))) + 2
+
+
+def _is_cjk_text(text: str) -> bool:
+    return re.search(r"[\u3040-\u9fff]", text) is not None
 
 
 def _best_supported(

@@ -197,6 +197,8 @@ class TermMatcher:
                 continue
             words = tuple(_EN_TOKEN.findall(key))
             if words:
+                # Indexed by the singular: "pages" is found in "A page is …" and vice versa.
+                words = (*words[:-1], singular(words[-1]))
                 same = self._words.setdefault(words, [])
                 if term not in same:
                     same.append(term)
