@@ -127,3 +127,29 @@ def test_required_and_excluded_terms_shape_the_glossary(
     assert "system" in terms and "checkpoint" not in terms
     statuses = {r.text: r.status for r in repo.term_rows(project)}
     assert (statuses["system"], statuses["checkpoint"]) == ("required", "excluded")
+
+
+def test_another_defining_sentence_can_be_chosen(qtbot: QtBot, make_window: WindowFactory) -> None:
+    from PySide6.QtCore import QUrl
+
+    from tests.glossary_runs import run_to_completion
+
+    window, _manager = make_window()
+    project = repo.create_project("Storage", [str(DATA / "glossary_en")])
+    run_to_completion(project, "import")
+    run_to_completion(project, "full")
+    page = window.glossary_page
+    page.set_project(project)
+    page.table.setCurrentIndex(page.proxy.index(_row_of(page, "checkpoint"), 0))
+    assert 'href="use:0"' in page.detail.toHtml() or "Use this one" in page.detail.toPlainText()
+    row = page.model.row_at(page.proxy.mapToSource(page.table.currentIndex()).row())
+    assert row is not None and row.alternatives
+    other = row.alternatives[0][0]
+    page.detail.anchorClicked.emit(QUrl("use:0"))
+    assert repo.definition_edits(project) == {"checkpoint": other}
+
+    def shows_the_choice() -> None:
+        chosen = next(r for r in page.model.rows() if r.term == "checkpoint")
+        assert chosen.edited and chosen.definition == other
+
+    qtbot.waitUntil(shows_the_choice)

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 import peewee
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -158,6 +158,7 @@ class GlossaryPage(QWidget):
         self.detail = QTextBrowser()
         self.detail.setObjectName("glossaryDetail")
         self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(self._on_detail_link)
         self.revert = QPushButton("Use the Suggested Definition")
         self.revert.setToolTip("Drop your own definition of this term")
         self.revert.clicked.connect(self._revert)
@@ -310,6 +311,19 @@ class GlossaryPage(QWidget):
             aliases = _aliases(row) if row is not None else []
             repo.set_definition_edit(self._project_id, term, definition or None, aliases)
 
+    @Slot(QUrl)
+    def _on_detail_link(self, url: QUrl) -> None:
+        """ "Use this one" beside another defining sentence: it becomes the entry's definition
+        (kept as the user's own, across re-runs, like an edit)."""
+        row = self._current_row()
+        if url.scheme() != "use" or row is None:
+            return
+        try:
+            sentence = row.alternatives[int(url.path())][0]
+        except (ValueError, IndexError):
+            return
+        self._save_edit(row.term, sentence)
+
     @Slot()
     def _revert(self) -> None:
         row = self._current_row()
@@ -340,8 +354,8 @@ class GlossaryPage(QWidget):
             )
         elif row.kind == "context":
             parts.append(
-                f"<p>{e(row.definition)}</p><p><i>No sentence in the documents "
-                "defines this term; this is the most informative mention.</i></p>"
+                f"<p>{e(row.definition)}</p><p><i>Usage example: no sentence in the documents "
+                "says what this term is; this is the most informative mention.</i></p>"
             )
         else:
             parts.append(f"<p>{e(row.definition) or '<i>No definition found.</i>'}</p>")
@@ -353,8 +367,8 @@ class GlossaryPage(QWidget):
         if row.alternatives:
             parts.append("<p><b>Other defining sentences</b></p><ul>")
             parts += [
-                f"<li>{e(s)} <small>({e(p)}:{line})</small></li>"
-                for s, p, line, _ in row.alternatives
+                f'<li>{e(s)} <small>({e(p)}:{line})</small> <a href="use:{i}">Use this one</a></li>'
+                for i, (s, p, line, _) in enumerate(row.alternatives)
             ]
             parts.append("</ul>")
         parts.append(f"<p><b>Occurrences</b> ({len(row.occurrences)} shown)</p><ul>")
