@@ -681,6 +681,7 @@ def _read_folder(
         load_file,
     )
     from genglossary_gui.pipeline.extract import TermExtractor
+    from genglossary_gui.pipeline.glossary.text import is_markdown
 
     folder = Path(folder_arg).expanduser()
     if not folder.is_dir():
@@ -697,7 +698,7 @@ def _read_folder(
             continue
         if is_guessed(loaded.encoding):
             print(f"{rel}: decoded as {loaded.encoding}; check its text", file=sys.stderr)
-        languages[extractor.add(loaded.text, lang)] += 1
+        languages[extractor.add(loaded.text, lang, markdown=is_markdown(path.name))] += 1
         documents.append((rel, loaded.text))
     if not documents:
         raise CliError(f"No readable .md or .txt documents in {folder_arg!r}.")

@@ -37,6 +37,7 @@ from genglossary_gui.pipeline.documents import (
 from genglossary_gui.pipeline.extract import TermExtractor
 from genglossary_gui.pipeline.glossary import engine
 from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
+from genglossary_gui.pipeline.glossary.text import is_markdown
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Document, Project
 
@@ -247,7 +248,7 @@ def extract_terms(project_id: int, ctx: RunContext) -> str:
         ctx.check()
         doc = repo.load_document(doc_id)
         lang = doc.language if language == "auto" else language
-        extractor.add(doc.text, lang, advance)
+        extractor.add(doc.text, lang, advance, markdown=is_markdown(doc.rel_path))
         del doc
     ctx.log("Ranking candidates", step=step)
     ranked = extractor.ranked(top=MAX_TERMS)

@@ -124,3 +124,30 @@ def test_code_in_markdown_gives_no_terms_or_definitions_and_lines_stay_right() -
     assert lines["The index is a map from words to documents."] == 11
     assert not any("def run" in text or "uv = " in text for text in lines)
     assert all(mine_sentence(text) == [] or "uv" not in text for text in lines)
+
+
+def test_front_matter_html_and_link_targets_are_not_prose() -> None:
+    text = (
+        "---\ntitle: Storage\ntags: [wal, shard]\n---\n"
+        "A <b>shard</b> is a <a href='/x'>slice</a> of the index.\n"
+        "<!-- draft: the replica is a mirror -->\n"
+        "See [the guide](https://example.org/guide-to-shards) for more.\n"
+    )
+    found = {s.text: s.line for s in sentences("a.md", text)}
+    assert found["A shard is a slice of the index."] == 5
+    assert not any("title" in t or "href" in t or "example.org" in t for t in found)
+    assert not any("replica" in t for t in found)  # an HTML comment is no sentence
+
+
+def test_many_backticks_on_one_long_line_are_read_in_linear_time() -> None:
+    import time
+
+    from genglossary_gui.pipeline.glossary.text import without_code
+
+    def seconds(n: int) -> float:
+        started = time.perf_counter()
+        without_code("a ` b " * n)
+        return time.perf_counter() - started
+
+    small, large = seconds(20_000), seconds(80_000)
+    assert large < 10 * max(small, 1e-3)  # 4x the text: far from 16x

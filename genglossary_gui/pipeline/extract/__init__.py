@@ -58,15 +58,22 @@ class TermExtractor:
         self.chars = 0
 
     def add(
-        self, text: str, language: str = "auto", on_progress: Callable[[int], None] | None = None
+        self,
+        text: str,
+        language: str = "auto",
+        on_progress: Callable[[int], None] | None = None,
+        *,
+        markdown: bool = True,
     ) -> str:
-        """Add one document; returns the language used. ``on_progress(chars)`` per chunk."""
+        """Add one document; returns the language used. ``on_progress(chars)`` per chunk.
+        A Markdown document's code and markup are left out (``markdown``)."""
         lang = detect_language(text) if language == "auto" else language
         module = _module(lang)
         size = japanese.CHUNK_CHARS if lang == "ja" else _EN_CHUNK_CHARS
         counter = self._maximal[lang]
         keys: set[Units] = set()
-        for chunk in split_chunks(without_code(text), size):
+        prose = without_code(text) if markdown else text
+        for chunk in split_chunks(prose, size):
             self._check()
             if lang == "en":
                 self._verbs.add(chunk)

@@ -33,13 +33,50 @@ _LABEL = re.compile(r"^[A-Z][A-Z0-9 &/-]{2,40}:(?:\s+|$)")
 
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+_BACKTICKS = re.compile(r"`+")
+# Markup that is not prose: HTML tags and comments, link and image targets ("](url)").
+_HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
+_LINK_TARGET = re.compile(r"(?<=\])\([^()\s]{1,500}(?:\s+\"[^\"]{0,200}\")?\)")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n){0,200}?---[ \t]*(?:\n|\Z)")
+
+
+_GAPS = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+def _without_inline_code(line: str) -> str:
+    """Inline code spans blanked: a run of backticks opens a span that the next run of the
+    same length closes (one pass over the runs, however many backticks a line holds)."""
+    out = list(line)
+    open_at: dict[int, int] = {}  # run length -> where the open run starts
+    for run in _BACKTICKS.finditer(line):
+        length = len(run.group())
+        start = open_at.pop(length, None)
+        if start is None:
+            open_at[length] = run.start()
+            continue
+        out[start : run.end()] = " " * (run.end() - start)
+        open_at.clear()  # a span closed: runs opened inside it were code, not openers
+    return "".join(out)
+
+
+def is_markdown(path: str) -> bool:
+    """Markdown is read as Markdown (its code and markup are not prose); a .txt file as it is
+    (a text about HTML may well mention "<div>")."""
+    return path.lower().endswith((".md", ".markdown"))
 
 
 def without_code(text: str) -> str:
-    """``text`` with Markdown code blanked out, line for line (so line numbers stay right):
-    fenced code blocks become empty lines and inline code spans spaces. Code is not prose:
-    its tokens are no terms and its lines no definitions."""
+    """``text`` with what is not prose blanked out, line for line (so line numbers stay
+    right): front matter, fenced code blocks and inline code spans, HTML tags and comments,
+    and link targets (the link's text stays). Code and markup are not prose: their tokens are
+    no terms and their lines no definitions."""
+    front = _FRONT_MATTER.match(text)
+    if front is not None:
+        text = "\n" * front.group().count("\n") + text[front.end() :]
     lines = text.split("\n")
     fence = ""
     for i, line in enumerate(lines):
@@ -51,9 +88,21 @@ def without_code(text: str) -> str:
         elif opening is not None:
             fence = opening.group(1)
             lines[i] = ""
-        elif "`" in line:
-            lines[i] = _INLINE_CODE.sub(lambda m: " " * len(m.group()), line)
+        else:
+            lines[i] = _prose_of(line)
     return "\n".join(lines)
+
+
+def _prose_of(line: str) -> str:
+    original = line
+    if "`" in line:
+        line = _without_inline_code(line)
+    if "<" in line:
+        line = _HTML_TAG.sub(_blank, line)
+    if "](" in line:
+        line = _LINK_TARGET.sub(_blank, line)
+    # What was blanked leaves no gap in the sentence ("A <b>shard</b> is" -> "A shard is").
+    return line if line is original else _GAPS.sub(" ", line)
 
 
 def sentences(path: str, text: str) -> Iterator[Sentence]:
@@ -66,7 +115,8 @@ def sentences(path: str, text: str) -> Iterator[Sentence]:
     """
     paragraph: list[tuple[int, str]] = []  # (line number, stripped line)
     title_pending = True
-    for number, raw in enumerate(without_code(text).split("\n"), start=1):
+    prose = without_code(text) if is_markdown(path) else text
+    for number, raw in enumerate(prose.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith(("```", "|")):
             yield from _split(path, paragraph)
