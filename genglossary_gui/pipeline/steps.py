@@ -37,7 +37,7 @@ from genglossary_gui.pipeline.documents import (
 from genglossary_gui.pipeline.extract import TermExtractor
 from genglossary_gui.pipeline.glossary import engine
 from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
-from genglossary_gui.pipeline.glossary.text import is_markdown
+from genglossary_gui.pipeline.glossary.text import is_markdown, term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Document, Project
 
@@ -260,7 +260,7 @@ def extract_terms(project_id: int, ctx: RunContext) -> str:
         records = _judge_with_model(project_id, records, llm, ctx, step)
         ranked = [t for t in ranked if t.text in {r.text for r in records}]
     ctx.check()  # last check point: past here the run completes even if Cancel comes now
-    repo.replace_candidate_terms(project_id, records)
+    repo.replace_candidate_terms(project_id, records, key=term_key)
     top = ", ".join(t.text for t in ranked[:5])
     elapsed = time.monotonic() - started
     message = f"Found {len(ranked)} terms in {elapsed:.1f} s" + (f" (top: {top})" if top else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -166,10 +166,15 @@ class TermRecord:
 
 
 @patient
-def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> None:
+def replace_candidate_terms(
+    project_id: int,
+    ranked: Sequence[TermRecord],
+    key: Callable[[str], str] = str.casefold,
+) -> None:
     """Store a fresh extraction. User curation is kept: a term the user marked required or
-    excluded, annotated, categorised or grouped stays, matched without regard to case (the
-    display casing of a term can change with the corpus)."""
+    excluded, annotated, categorised or grouped stays, matched by ``key`` (by default without
+    regard to case; the pipeline passes its variant key, so "write cache" still matches when
+    the documents now mostly write "write caches")."""
     # The category is assigned by each extraction (the LLM judge); it is not curation.
     curated_filter = (
         (Term.status != TermStatus.CANDIDATE.value)
@@ -178,13 +183,13 @@ def replace_candidate_terms(project_id: int, ranked: Sequence[TermRecord]) -> No
     )
     with db.atomic("IMMEDIATE"):
         curated = {
-            t.text.casefold(): t
+            key(t.text): t
             for t in Term.select().where((Term.project == project_id) & curated_filter)
         }
         Term.delete().where((Term.project == project_id) & ~curated_filter).execute()
         rows = []
         for rank, rec in enumerate(ranked, start=1):
-            kept = curated.pop(rec.text.casefold(), None)
+            kept = curated.pop(key(rec.text), None)
             if kept is not None:
                 Term.update(
                     score=rec.score,

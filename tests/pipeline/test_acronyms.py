@@ -106,12 +106,12 @@ def test_variants_count_as_one_term_with_its_variants_listed(
 ) -> None:
     from genglossary_gui.pipeline.glossary.text import singular
 
-    assert [singular(w) for w in ("diabetes", "series", "caches", "analyses", "Shards")] == [
+    assert [singular(w) for w in ("diabetes", "series", "caches", "analyses", "shards")] == [
         "diabetes",
         "series",
         "cache",
         "analysis",
-        "Shard",
+        "shard",
     ]
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -19,8 +19,9 @@ _EN_CHUNK_CHARS = 32_000
 DEFAULT_MIN_FREQ = 2
 #: Up to this much English text, candidates seen once are ranked too (after the rest).
 ONCE_SEEN_MAX_CHARS = 2_000_000
-#: Scale of the score of a candidate seen once (C-value is at most log2(4) * 1 = 2 then, and
-#: a recurring term scores at least 1 × 2 × … ): below every recurring candidate of its length.
+#: Scale of the score of a candidate seen once, or of an everyday single word: it ranks
+#: below the recurring domain candidates of similar score (not a strict order: a long
+#: phrase seen once can still pass a weak recurring one).
 _ONCE_WEIGHT = 0.05
 
 
@@ -107,6 +108,7 @@ class TermExtractor:
         may occur once) is the least frequency of a candidate."""
         scored: list[tuple[str, cvalue.Scored]] = []
         display: dict[tuple[str, Units], str] = {}
+        seen = 0
         for lang in LANGUAGES:
             module = _module(lang)
             least = min_freq if min_freq is not None else self._least_frequency(lang, module)
@@ -118,6 +120,9 @@ class TermExtractor:
                 check=self._check,
                 top=None if lang == "en" else top,
             ):
+                seen += 1
+                if seen % 4096 == 0:
+                    self._check()  # ranking every English candidate takes a while
                 text = self._display(lang, s.units)
                 display[(lang, s.units)] = text
                 if lang == "en" and not english.plausible_term(text, s.frequency, self._verbs):

@@ -79,11 +79,12 @@ def _emit(words: list[str]) -> Iterator[tuple[Units, str]]:
 
 
 #: Words after which the next word is a verb ("we propose", "to parse", "can learn").
-_VERB_CUES = frozenset("we they it to can cannot will may not should would could must also".split())
+# Not "to" ("flushed to disk"), "it", "not" or "also": nouns follow those too.
+_VERB_CUES = frozenset("we they can cannot will may should would could must".split())
+#: A word is taken for a verb only when seen after a cue at least this often.
+_MIN_VERB_EVIDENCE = 2
 #: A single word at least this common in general language (Zipf) is an everyday word.
 EVERYDAY_ZIPF = 4.5
-#: A word this common (the, of, is …) never ends a term.
-FUNCTION_ZIPF = 6.0
 #: Multi-word phrases seen once can be terms (an abstract names its terms once); a single
 #: word needs more evidence.
 MIN_FREQ = 1
@@ -111,16 +112,9 @@ class VerbEvidence:
 
     def is_verb(self, word: str) -> bool:
         word = word.lower()
-        for form in (
-            word,
-            word[:-1] if word.endswith("s") else "",
-            word[:-2] if word.endswith("es") else "",
-        ):
-            if (
-                form
-                and self._after_cue.get(form, 0) * 2 >= self._total.get(form, 1) > 0
-                and form in self._after_cue
-            ):
+        for form in {word, singular(word)}:
+            after = self._after_cue.get(form, 0)
+            if after >= _MIN_VERB_EVIDENCE and after * 2 >= self._total.get(form, 0):
                 return True
         return False
 
@@ -133,17 +127,37 @@ def _zipf(word: str) -> float:
 
 
 def plausible_term(text: str, frequency: int, verbs: VerbEvidence) -> bool:
-    """Whether a ranked English candidate can be a term: no adverb or verb at its ends, no
-    function word last; a single word only if it recurs (acronyms always can)."""
+    """Whether a ranked English candidate can be a term: no adverb at either end, no word
+    the documents use as a verb at its end; a single word only if it recurs (acronyms always
+    can)."""
     words = text.split()
     first, last = words[0].lower(), words[-1].lower()
     if len(words) == 1:
         if words[0].isupper():
             return True
-        return frequency >= MIN_FREQ_SINGLE and not last.endswith("ly") and not verbs.is_verb(last)
-    if first.endswith("ly") or last.endswith("ly") or _zipf(last) >= FUNCTION_ZIPF:
+        return frequency >= MIN_FREQ_SINGLE and not is_adverb(last) and not verbs.is_verb(last)
+    if is_adverb(first) or is_adverb(last):
         return False
     return words[-1].isupper() or not verbs.is_verb(last)
+
+
+@lru_cache(maxsize=65_536)
+def is_adverb(word: str) -> bool:
+    """An -ly adverb made from a known word ("clearly", "easily", "asynchronously"), not a
+    noun that happens to end in -ly ("supply", "family", "anomaly", "schizocoely")."""
+    import simplemma
+
+    word = word.lower()
+    if not word.endswith("ly") or len(word) < 5 or word in _NOT_ADVERBS:
+        return False
+    stems = [word[:-2], word[:-3] + "y" if word.endswith("ily") else "", word[:-2] + "e"]
+    if word.endswith("ally"):
+        stems.append(word[:-4])
+    return any(len(s) > 2 and simplemma.is_known(s, "en") for s in stems if s)
+
+
+#: -ly words whose stem is a word but which name things or qualities used in terms.
+_NOT_ADVERBS = frozenset("early elderly assembly family ally belly bully".split())
 
 
 def everyday_word(text: str) -> bool:

@@ -47,7 +47,7 @@ def _is_japanese(text: str) -> bool:
     return _JAPANESE.search(text) is not None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65_536)
 def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
     """Patterns for ``term`` in a Japanese or an English sentence (an English term such as
     API is defined in Japanese sentences too)."""
@@ -73,8 +73,11 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
     # From the singular, with an optional plural ending: the headword may be the plural the
     # documents use most ("pages") while the definition speaks of one ("A page is …").
     parts = key.split()
-    parts[-1] = singular(parts[-1])
-    words = r"\s+".join(re.escape(w) for w in parts)
+    one = singular(parts[-1])
+    # The surface form or the singular with a regular ending: "criteria", "criterion",
+    # "pages", "page".
+    last = f"(?:{re.escape(parts[-1])}|{re.escape(one)}(?:e?s)?)"
+    words = r"\s+".join([*(re.escape(w) for w in parts[:-1]), last])
     # The term, perhaps with its abbreviation: "acute heart failure (ahf) is defined as …".
     t = rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?(?:\s*\([^()]{{1,40}}\))?"
     return [
@@ -113,19 +116,48 @@ _NOT_AN_EXPLANATION = re.compile(
 )
 
 
-def defining_pattern(term: str, sentence: str) -> str | None:
-    """The name of the strongest definition pattern ``sentence`` matches for ``term``."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A sentence made ready for the patterns once, however many terms it mentions."""
+
+    text: str
+    question: bool
+    naming: bool
+    comma: bool
+    paren: bool
+    japanese: bool
+
+
+def prepare(sentence: str) -> Prepared:
     text = _MARKS.sub("", normalize(sentence)).strip()
-    if _QUESTION.search(text):
+    return Prepared(
+        text,
+        _QUESTION.search(text) is not None,
+        _NAMING.search(text) is not None,
+        "," in text or "、" in text,
+        "(" in text or "（" in text,
+        _is_japanese(text),
+    )
+
+
+def defining_pattern(term: str, sentence: str, prepared: Prepared | None = None) -> str | None:
+    """The name of the strongest definition pattern ``sentence`` matches for ``term``
+    (``prepared``: the same sentence from :func:`prepare`, when several terms are tested)."""
+    p = prepared or prepare(sentence)
+    if p.question:
         return None  # "シャードとは何ですか？", "Is a shard a partition?" define nothing
+    text = p.text
     position = text.find(normalize(term)[:8])
-    if (
-        position > _NEAR_START
-        and not any(c in text for c in ",(（")
-        and _NAMING.search(text) is None
-    ):
+    if position > _NEAR_START and not (p.comma or p.paren or p.naming):
         return None  # cheap test first: most mentions cannot be definitions
-    for name, pattern in _patterns(term, _is_japanese(text)):
+    for name, pattern in _patterns(term, p.japanese):
+        # Skip what cannot match here: each needs its mark in the sentence.
+        if (
+            (name == "parenthesis" and not p.paren)
+            or (name == "appositive" and not p.comma)
+            or (name == "called" and not p.naming)
+        ):
+            continue
         match = pattern.search(text)
         if match is None:
             continue

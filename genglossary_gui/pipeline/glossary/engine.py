@@ -18,6 +18,7 @@ from genglossary_gui.pipeline.glossary.definitions import (
     confidence,
     context_score,
     defining_pattern,
+    prepare,
 )
 from genglossary_gui.pipeline.glossary.text import (
     Sentence,
@@ -101,11 +102,12 @@ def generate_entries(
             if order % 500 == 0:
                 check()
             found = matcher.find(sentence.text)
+            prepared = prepare(sentence.text) if found else None
             for term in found:
                 counts[term] += 1
                 if len(occurrences[term]) < MAX_OCCURRENCES:
                     occurrences[term].append(sentence)
-                pattern = defining_pattern(term, sentence.text)
+                pattern = defining_pattern(term, sentence.text, prepared)
                 if pattern is not None:
                     defining[term].append(Candidate(sentence, pattern, STRENGTHS[pattern], order))
                 elif _says_more_than(term, sentence.text):
@@ -160,6 +162,22 @@ def generate_entries(
                     occurrences=occ,
                 )
             )
+        elif occ:
+            # Every mention is short (a heading, "Concurrency matters."): still its example,
+            # and its occurrences are kept.
+            first = occurrences[term][0]
+            entries.append(
+                Entry(
+                    term,
+                    language,
+                    first.text,
+                    "context",
+                    first.path,
+                    first.line,
+                    confidence(None, 0, counts[term]),
+                    occurrences=occ,
+                )
+            )
         else:
             entries.append(Entry(term, language, "", "none", confidence=0.0))
     return entries
@@ -168,6 +186,8 @@ def generate_entries(
 def _says_more_than(term: str, sentence: str) -> bool:
     """A heading or a label that is the term and little else ("## Concurrency") is no usage
     example."""
+    if len(sentence) > 2 * len(term) + 30:
+        return True  # cheap test first: most mentions are long enough to say more
     if _is_cjk_text(sentence):
         return len(normalize(sentence)) > len(normalize(term)) + 4
     return len(_WORD.findall(normalize(sentence))) > len(_WORD.findall(normalize(term))) + 2
@@ -281,38 +301,55 @@ def find_duplicates(entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
             )
         else:
             by_variant[key] = entry.term
-    acronyms = [e.term for e in entries if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", e.term)]
+    acronyms = [e for e in entries if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", e.term)]
     phrases = [e for e in entries if len(_WORD.findall(normalize(e.term))) >= 2]
+    initials = {e.term: _initials(e.term) for e in phrases}
     for acronym in acronyms:
-        expansion = _expansion_of(acronym, phrases)
+        expansion = _expansion_of(acronym, phrases, initials)
         if expansion is not None:
-            pairs.append((acronym, expansion, "an acronym and its expansion"))
+            pairs.append((acronym.term, expansion, "an acronym and its expansion"))
     return pairs
 
 
-def _expansion_of(acronym: str, phrases: Sequence[Entry]) -> str | None:
+def _expansion_of(acronym: Entry, phrases: Sequence[Entry], initials: dict[str, str]) -> str | None:
     """The phrase ``acronym`` stands for, if the documents leave no doubt.
 
-    Every initial must match the whole phrase (HF is not "acute heart failure", LVEF not
-    "ejection fraction"). When the documents pair the acronym with a phrase ("confidence
-    interval (CI)"), only that pairing counts: CI is then neither "correlated inversely" nor
-    "coronary intervention". Without a pairing, a single phrase whose initials match is taken;
-    several are ambiguous, and none is.
+    A phrase the documents pair with it ("Deoxyribonucleic acid (DNA)") is its expansion when
+    the acronym's letters appear in it, in order, from its first letter (HF is not "acute
+    heart failure", LV not "preserved left ventricular"). Without a pairing, a phrase whose
+    initials are the acronym is taken, if it is the only one and the documents pair the
+    acronym with nothing else (CI is not "correlated inversely" where they write "confidence
+    interval (CI)").
     """
-    key = _acronym_key(acronym)
-    matching = [e for e in phrases if _initials(e.term) == key]
-    paired = [e for e in matching if _expands(acronym, e)]
+    key = _acronym_key(acronym.term)
+    paired = [e for e in phrases if _letters_fit(key, e.term) and _expands(acronym.term, e)]
     if paired:
         return paired[0].term
     if _paired_elsewhere(acronym, phrases):
         return None
+    matching = [e for e in phrases if initials[e.term] == key]
     return matching[0].term if len(matching) == 1 else None
 
 
-def _paired_elsewhere(acronym: str, phrases: Sequence[Entry]) -> bool:
-    """Some occurrence writes "… (ACRONYM)": the documents say what it stands for."""
-    marker = re.compile(rf"\(\s*{re.escape(acronym.lower())}\s*\)")
-    return any(marker.search(normalize(s)) for e in phrases for _, _, s in e.occurrences)
+def _letters_fit(key: str, phrase: str) -> bool:
+    letters = "".join(_WORD.findall(normalize(phrase)))
+    if not letters.startswith(key[:1]):
+        return False
+    at = 0
+    for char in key:
+        at = letters.find(char, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+def _paired_elsewhere(acronym: Entry, phrases: Sequence[Entry]) -> bool:
+    """Some sentence writes "… (ACRONYM)": the documents say what it stands for."""
+    marker = re.compile(rf"\w\s*\(\s*{re.escape(acronym.term.lower())}\s*\)")
+    sentences_seen = [s for _, _, s in acronym.occurrences]
+    sentences_seen += [s for e in phrases for _, _, s in e.occurrences]
+    return any(marker.search(normalize(s)) for s in sentences_seen)
 
 
 def _acronym_key(acronym: str) -> str:

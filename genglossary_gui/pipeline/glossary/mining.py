@@ -12,7 +12,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from genglossary_gui.pipeline.glossary.text import sentences
+from genglossary_gui.pipeline.extract.english import everyday_word, is_adverb
+from genglossary_gui.pipeline.glossary.text import sentences, term_key
+
+_QUESTION = re.compile(r"とは\s*(?:何|なに|どう|どの|なぜ)|(?:か|かな)[。．]?\s*$")
 
 #: Words a term never starts or ends with, and that no term contains (pronouns, determiners,
 #: auxiliaries, conjunctions, relative words): "This process is a …", "It is a …".
@@ -25,8 +28,16 @@ _NOT_IN_TERM = frozenset(
     shall should must also only just very often usually generally then thus hence therefore
     however and or but nor so if than as because while although though since unless whether
     yet still even already today now first second third next last following above below
+    for with without by from into onto during after before until upon via per like unlike
+    than example instance addition contrast particular general fact short result once twice
     """.split()
 )
+#: Japanese "X とは" and "… という" that are connectives, not naming: 「とは限らない」,
+#: 「とは異なり」, 「ということは」, 「という不満」.
+_JA_NOT_NAMING = re.compile(r"とは(?:限ら|異な|いえ|言え|違)|ということ|という[^。]")
+#: Defined terms added per run at most: a corpus that "defines" thousands of phrases is
+#: being misread, and each one costs a pattern check per mention.
+MAX_DEFINED_TERMS = 1000
 #: Words a term may contain but not end with ("speed of light", not "speed of").
 _NOT_LAST = frozenset("of in on at to for from by with into onto about between among".split())
 _WORD = r"[A-Za-z][A-Za-z0-9'-]*"
@@ -69,7 +80,7 @@ _JAPANESE: list[tuple[str, re.Pattern[str]]] = [
     (
         "called",
         re.compile(
-            r"(?:を|は)[「『]?(?P<t>[^\s、,。「」『』をはと]{2,20})[」』]?と(?:呼ぶ|呼ばれる|いう)"
+            r"を[「『]?(?P<t>[^\s、,。「」『』をはと]{2,20})[」』]?と(?:呼ぶ|呼ばれる|いう)[。．]?$"
         ),
     ),
 ]
@@ -94,12 +105,15 @@ def _english_term(phrase: str) -> str | None:
         return None
     if any(w in _NOT_IN_TERM for w in folded[1:-1]):
         return None
-    if all(len(w) < 3 for w in folded):
+    if all(len(w) < 3 for w in folded) or any(is_adverb(w) for w in folded):
         return None
+    if len(words) == 1 and everyday_word(words[0]):
+        return None  # "The result is a list": "result" is no term of the documents
     first = words[0]
     # Capitalised only because it starts the sentence: "Deductive reasoning" is a term in
-    # lower case; "DNA" or "McCormick" keep their capitals.
-    if first[:1].isupper() and first[1:].islower():
+    # lower case; "DNA", "McCormick" and "Industrial Revolution" keep their capitals.
+    rest_lower = all(not w[:1].isupper() for w in words[1:])
+    if first[:1].isupper() and first[1:].islower() and rest_lower:
         words[0] = first.lower()
     return " ".join(words)
 
@@ -107,9 +121,11 @@ def _english_term(phrase: str) -> str | None:
 def mine_sentence(text: str) -> list[DefinedTerm]:
     """The terms one sentence defines (usually none, sometimes one)."""
     clean = _MARKS.sub("", text).strip()
-    if clean.endswith(("?", "？")):
+    if clean.endswith(("?", "？")) or _QUESTION.search(clean):
         return []
     if _JAPANESE_TEXT.search(clean):
+        if _JA_NOT_NAMING.search(clean):
+            return []
         found = []
         for name, pattern in _JAPANESE:
             match = pattern.search(clean)
@@ -139,9 +155,13 @@ def mine_terms(
     seen: dict[str, DefinedTerm] = {}
     for path, text in documents:
         check()
-        for sentence in sentences(path, text):
+        for n, sentence in enumerate(sentences(path, text), start=1):
+            if n % 500 == 0:
+                check()
             for found in mine_sentence(sentence.text):
-                seen.setdefault(found.term.casefold(), found)
+                seen.setdefault(term_key(found.term), found)
+            if len(seen) >= MAX_DEFINED_TERMS:
+                return list(seen.values())
     return list(seen.values())
 
 
@@ -153,10 +173,7 @@ def with_defined_terms(
     """``terms`` (ranked ``(text, language)``) plus every defined term not among them (case
     and a plural "s" aside) and not excluded by the user, after them."""
 
-    def key(text: str) -> str:
-        folded = text.casefold()
-        return folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded
-
+    key = term_key
     taken = {key(t) for t, _ in terms} | {key(t) for t in excluded}
     out = list(terms)
     for found in defined:

@@ -28,11 +28,13 @@ _MAX_SENTENCE_CHARS = 600
 
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-#: A lead-in label in capitals, as structured abstracts and reports have ("BACKGROUND:").
-_LABEL = re.compile(r"^[A-Z][A-Z0-9 &/-]{2,40}:(?:\s+|$)")
+#: A lead-in label in capitals, as structured abstracts and reports have ("BACKGROUND:",
+#: "STUDY DESIGN:"): six letters or more, or several words, so that an acronym a glossary
+#: list defines ("MVCC: a technique …") stays text.
+_LABEL = re.compile(r"^(?:[A-Z]{6,}|[A-Z]{2,}(?:[ &/-]+[A-Z]{2,})+):(?:\s+|$)")
 
 
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
 # Markup that is not prose: HTML tags and comments, link and image targets ("](url)").
 _HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
@@ -47,9 +49,10 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group())
 
 
-def _without_inline_code(line: str) -> str:
-    """Inline code spans blanked: a run of backticks opens a span that the next run of the
-    same length closes (one pass over the runs, however many backticks a line holds)."""
+def _without_inline_code(line: str, keep_text: bool = False) -> str:
+    """Inline code spans blanked (or, with ``keep_text``, only their backticks): a run of
+    backticks opens a span that the next run of the same length closes (one pass over the
+    runs, however many backticks a line holds)."""
     out = list(line)
     open_at: dict[int, int] = {}  # run length -> where the open run starts
     for run in _BACKTICKS.finditer(line):
@@ -58,7 +61,12 @@ def _without_inline_code(line: str) -> str:
         if start is None:
             open_at[length] = run.start()
             continue
-        out[start : run.end()] = " " * (run.end() - start)
+        if keep_text:
+            out[start : run.end()] = (
+                " " * length + line[start + length : run.start()] + " " * length
+            )
+        else:
+            out[start : run.end()] = " " * (run.end() - start)
         open_at.clear()  # a span closed: runs opened inside it were code, not openers
     return "".join(out)
 
@@ -69,11 +77,13 @@ def is_markdown(path: str) -> bool:
     return path.lower().endswith((".md", ".markdown"))
 
 
-def without_code(text: str) -> str:
+def without_code(text: str, *, keep_inline_code: bool = False) -> str:
     """``text`` with what is not prose blanked out, line for line (so line numbers stay
     right): front matter, fenced code blocks and inline code spans, HTML tags and comments,
     and link targets (the link's text stays). Code and markup are not prose: their tokens are
-    no terms and their lines no definitions."""
+    no terms and their lines no definitions. With ``keep_inline_code`` an inline span keeps
+    its text (a sentence "`kubectl` is a command-line tool" still defines kubectl; only
+    extraction, which must not take code tokens for terms, blanks them)."""
     front = _FRONT_MATTER.match(text)
     if front is not None:
         text = "\n" * front.group().count("\n") + text[front.end() :]
@@ -82,21 +92,27 @@ def without_code(text: str) -> str:
     for i, line in enumerate(lines):
         opening = _FENCE.match(line)
         if fence:
-            if opening is not None and opening.group(1) == fence:
+            # Closed by a fence of the same character, at least as long, and nothing else.
+            closing = opening.group(1) if opening is not None else ""
+            if (
+                closing[:1] == fence[:1]
+                and len(closing) >= len(fence)
+                and not line.strip(" \t").strip(closing[:1])
+            ):
                 fence = ""
             lines[i] = ""
         elif opening is not None:
             fence = opening.group(1)
             lines[i] = ""
         else:
-            lines[i] = _prose_of(line)
+            lines[i] = _prose_of(line, keep_inline_code)
     return "\n".join(lines)
 
 
-def _prose_of(line: str) -> str:
+def _prose_of(line: str, keep_inline_code: bool = False) -> str:
     original = line
     if "`" in line:
-        line = _without_inline_code(line)
+        line = _without_inline_code(line, keep_inline_code)
     if "<" in line:
         line = _HTML_TAG.sub(_blank, line)
     if "](" in line:
@@ -115,7 +131,7 @@ def sentences(path: str, text: str) -> Iterator[Sentence]:
     """
     paragraph: list[tuple[int, str]] = []  # (line number, stripped line)
     title_pending = True
-    prose = without_code(text) if is_markdown(path) else text
+    prose = without_code(text, keep_inline_code=True) if is_markdown(path) else text
     for number, raw in enumerate(prose.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith(("```", "|")):
@@ -159,7 +175,7 @@ def _looks_like_title(line: str) -> bool:
     if line.endswith((".", "!", "?", ":", ";", ",", "。", "！", "？", "、")):
         return False
     if _CJK.search(line):
-        return len(line) <= 60
+        return False  # Japanese titles are headings; a wrapped first line is prose
     words = [w for w in line.split() if len(w) > 3]
     capitalised = sum(1 for w in words if w[0].isupper())
     return len(line.split()) <= 16 and bool(words) and capitalised >= 0.6 * len(words)
@@ -193,18 +209,45 @@ def _split(path: str, lines: list[tuple[int, str]]) -> Iterator[Sentence]:
 
 @lru_cache(maxsize=262_144)
 def singular(word: str) -> str:
-    """The singular of an English plural, from simplemma's lemma dictionary (diabetes and
-    series stay as they are, caches -> cache, analyses -> analysis, mice -> mouse); acronyms
-    and short words are left alone. The one plural rule of extraction, matching and review."""
-    if len(word) <= 3 or word.isupper() or not word.isascii():
+    """The singular of an English plural noun: from simplemma's lemma dictionary where it
+    knows the word (diabetes and series stay as they are, caches -> cache, analyses ->
+    analysis, diagnoses -> diagnosis rather than the verb), else by the plain endings (-ies,
+    -es after s/sh/ch/x, -s; microservices -> microservice). Acronyms, capitalised words
+    (Windows, Mars) and short words are left alone. The one plural rule of extraction,
+    matching and review."""
+    if len(word) <= 3 or not word.isascii() or not word.islower():
         return word
-    lower = word.lower()
-    lemma = simplemma.lemmatize(lower, lang="en")
-    # Only a plural's lemma: not a verb's ("running" -> "run") or an adjective's.
-    if lemma == lower or len(lemma) < len(lower) - 3 or not lower.endswith(("s", "a", "i", "ae")):
+    if word.endswith("ses") and simplemma.is_known(word[:-3] + "sis", "en"):
+        return word[:-3] + "sis"  # analyses, diagnoses, hypotheses: the noun, not the verb
+    if simplemma.is_known(word, "en"):
+        lemma = simplemma.lemmatize(word, lang="en")
+        # Only a plural's lemma: not a verb's ("running" -> "run") or an adjective's.
+        if lemma != word and len(lemma) >= len(word) - 3 and word.endswith(("s", "a", "i", "ae")):
+            return lemma
         return word
-    # Keep the document's capitals on what the lemma shares with the word (Shards -> Shard).
-    return word[: len(lemma)] if lower.startswith(lemma) else lemma
+    return _plain_singular(word)
+
+
+def _plain_singular(word: str) -> str:
+    """Plural endings of words no dictionary knows (new coinages, product words)."""
+    if word.endswith(("ss", "us", "is", "ics")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def term_key(text: str) -> str:
+    """What identifies a term across runs and spellings: NFKC, case folded, the last English
+    word singular ("Write Caches" and "write cache" are one term)."""
+    words = normalize(text).split()
+    if words and words[-1].isascii():
+        words[-1] = singular(words[-1])
+    return " ".join(words)
 
 
 def normalize(text: str) -> str:
