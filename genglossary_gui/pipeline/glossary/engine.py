@@ -148,8 +148,10 @@ def generate_entries(
                     alternatives=alternatives,
                 )
             )
-        elif term in context:
-            sentence = context[term][1]
+        elif term in context or occ:
+            # The most informative mention; when every mention is short (a heading,
+            # "Concurrency matters."), the first one, so its occurrences are still kept.
+            sentence = context[term][1] if term in context else occurrences[term][0]
             entries.append(
                 Entry(
                     term,
@@ -158,22 +160,6 @@ def generate_entries(
                     "context",
                     sentence.path,
                     sentence.line,
-                    confidence(None, 0, counts[term]),
-                    occurrences=occ,
-                )
-            )
-        elif occ:
-            # Every mention is short (a heading, "Concurrency matters."): still its example,
-            # and its occurrences are kept.
-            first = occurrences[term][0]
-            entries.append(
-                Entry(
-                    term,
-                    language,
-                    first.text,
-                    "context",
-                    first.path,
-                    first.line,
                     confidence(None, 0, counts[term]),
                     occurrences=occ,
                 )
