@@ -377,11 +377,10 @@ def _project_terms(project_id: int, top: int | None) -> list[tuple[str, float, i
 
 def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
     """Start a run in this process and drive it to its end with live progress."""
-    import peewee
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from genglossary_gui.runs.manager import RunManager
-    from genglossary_gui.store.database import WritePatience, thread_write_patience
+    from genglossary_gui.store.database import StoreError, WritePatience, thread_write_patience
     from genglossary_gui.store.transitions import RunAlreadyActive
 
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -412,7 +411,7 @@ def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
                 # At once or not at all: a Ctrl+C must not wait out another writer.
                 with thread_write_patience(WritePatience(0.0)):
                     manager.cancel_run(run_id)
-            except peewee.PeeweeException as exc:  # the database is busy: the run goes on
+            except StoreError as exc:  # the database is busy: the run goes on
                 progress.log("warning", f"Could not cancel yet ({exc}); press Ctrl+C again")
                 if interrupts == 1:
                     interrupts = 0
@@ -846,26 +845,12 @@ def cmd_promote(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _looks_healthy() -> bool:
-    import sqlite3
-
-    import peewee
-
-    from genglossary_gui.store.database import db
-
-    try:
-        with db.connection_context():
-            row = db.execute_sql("PRAGMA quick_check").fetchone()
-    except (peewee.DatabaseError, sqlite3.DatabaseError):  # fetching is outside peewee's wrap
-        return False
-    return bool(row) and row[0] == "ok"
-
-
 def cmd_database(args: argparse.Namespace) -> int:
     """``database new``: set a damaged database aside (kept, renamed) and start afresh."""
     from genglossary_gui.store.database import (
         DatabaseDamaged,
         DatabaseError,
+        database_is_healthy,
         init_db,
         resolve_data_dir,
         set_aside,
@@ -881,7 +866,7 @@ def cmd_database(args: argparse.Namespace) -> int:
     else:
         # Opening reads little beyond the header: a damaged page deeper in the file shows
         # only when read. Check it all (this command is run on purpose, so it may take time).
-        if not args.force and _looks_healthy():
+        if not args.force and database_is_healthy():
             raise CliError(
                 "The database is not damaged; nothing was changed. Add --force to start a new "
                 "one anyway (the current one is kept beside it, renamed)."
@@ -952,18 +937,14 @@ def _store_failure(exc: BaseException) -> str | None:
     whose traceback is worth seeing)."""
     if "peewee" not in sys.modules and not isinstance(exc, OSError):
         return None
-    from genglossary_gui.store.database import DatabaseError, explain
+    from genglossary_gui.store.database import DatabaseError, StoreError, explain
 
     if isinstance(exc, DatabaseError):
         return str(exc)
     plain = explain(exc)
     if plain is not None:
         return plain
-    import sqlite3
-
-    import peewee
-
-    if isinstance(exc, peewee.PeeweeException | sqlite3.Error):
+    if isinstance(exc, StoreError):
         return f"Database problem: {exc}"
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EIO):
         return f"File or system error: {exc.strerror or exc}"

@@ -138,6 +138,22 @@ def explain(exc: BaseException) -> str | None:
     return None
 
 
+#: Every failure the store can raise (peewee's, and sqlite3's when a row is fetched outside
+#: peewee's wrapper): callers above the store catch this instead of importing peewee.
+StoreError: tuple[type[BaseException], ...] = (peewee.PeeweeException, sqlite3.Error)
+
+
+def database_is_healthy() -> bool:
+    """Read the whole database file (``PRAGMA quick_check``): opening reads little beyond the
+    header, so damage deeper in the file shows only here."""
+    try:
+        with db.connection_context():
+            row = db.execute_sql("PRAGMA quick_check").fetchone()
+    except StoreError:
+        return False
+    return bool(row) and row[0] == "ok"
+
+
 def is_locked_error(exc: BaseException) -> bool:
     text = str(exc).lower()
     return isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import peewee
 from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
@@ -44,6 +43,7 @@ from genglossary_gui.pipeline.glossary.export import FORMAT_NAMES, FORMATS, SUFF
 from genglossary_gui.pipeline.steps import SCOPES, default_scope, scope_available
 from genglossary_gui.runs.manager import RunManager, RunStartError
 from genglossary_gui.store import repositories as repo
+from genglossary_gui.store.database import StoreError
 from genglossary_gui.store.transitions import CancelResult, RunAlreadyActive
 from genglossary_gui.ui.dialogs import NewProjectDialog
 from genglossary_gui.ui.export_task import ExportTask
@@ -465,7 +465,7 @@ class MainWindow(QMainWindow):
     def cancel_run(self, run_id: int) -> CancelResult | None:
         try:
             result = self._manager.cancel_run(run_id)
-        except peewee.PeeweeException as exc:
+        except StoreError as exc:
             self.notifications.notify(
                 f"Run {run_id} could not be cancelled just now: the database is busy. "
                 "Try again in a moment.",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
-from genglossary_gui.store.database import explain
+from genglossary_gui.store.database import StoreError, explain
 from genglossary_gui.store.repositories import GlossaryRow, IssueRow
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
@@ -267,7 +266,7 @@ class GlossaryPage(QWidget):
             return
         try:
             result = transitions.promote_run(run)
-        except peewee.PeeweeException as exc:
+        except StoreError as exc:
             QMessageBox.warning(
                 self,
                 "Use This Glossary",
