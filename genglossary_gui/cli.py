@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from genglossary_gui import __version__
+from genglossary_gui.entry import STEP_COMMAND, own_command
 from genglossary_gui.llm.config import EngineConfig
 
 if TYPE_CHECKING:
@@ -467,10 +468,7 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
 
 
 def _start_in_background(args: argparse.Namespace, data_dir: Path) -> int:
-    cmd = [
-        sys.executable,
-        "-m",
-        "genglossary_gui.cli",
+    cmd = own_command(
         "--data-dir",
         str(data_dir),
         "run",
@@ -481,7 +479,7 @@ def _start_in_background(args: argparse.Namespace, data_dir: Path) -> int:
         "--report-run-id",
         "--",  # a project may be named "-x"
         args.project,
-    ]
+    )
     detach: dict[str, object] = (
         {"start_new_session": True}
         if os.name == "posix"
@@ -898,6 +896,12 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [STEP_COMMAND]:
+        # A run's step process (started by the window or `run --wait`), not for users.
+        from genglossary_gui.pipeline.isolated import child_main
+
+        return child_main(argv[1:])
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

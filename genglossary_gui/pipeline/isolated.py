@@ -1,7 +1,8 @@
 """Run a scope's steps in a child process, so CPU-bound work does not compete with the
 window for Python's GIL (and uses another core).
 
-The parent (a RunWorker thread) starts ``python -m genglossary_gui.pipeline.isolated``,
+The parent (a RunWorker thread) starts ``genglossary __step …`` (``entry.own_command``:
+``python -m genglossary_gui.cli`` from source, the bundle's executable when frozen),
 sends it nothing but "cancel" lines on stdin, and reads JSON lines from its stdout:
 ``progress``, ``log``, then exactly one of ``done``, ``cancelled`` or ``error``. The child
 opens the same database and writes its step's results itself, in its own short
@@ -210,17 +211,17 @@ def run_scope_isolated(
     from genglossary_gui.store.database import db
 
     ctx.check()
-    cmd = [
-        sys.executable,
-        "-m",
-        "genglossary_gui.pipeline.isolated",
+    from genglossary_gui.entry import STEP_COMMAND, own_command
+
+    cmd = own_command(
+        STEP_COMMAND,
         "--database",
         database or str(db.database),
         "--project",
         str(project_id),
         "--scope",
         scope,
-    ]
+    )
     if ctx.run_id is not None:
         cmd += ["--run", str(ctx.run_id)]
     env = _child_environment(project_id)

@@ -179,3 +179,26 @@ def test_a_child_stopped_because_of_a_cancel_counts_as_cancelled(
     threading.Thread(target=quit_now).start()
     with pytest.raises(Cancelled):
         run_scope_isolated(project, "extract", RunContext(token, Watch()))
+
+
+def test_step_processes_start_the_applications_own_entry_point(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From source: ``python -m genglossary_gui.cli __step …``; frozen: the bundle's own
+    executable with the same arguments (no ``-m``, no source checkout)."""
+    from genglossary_gui import entry
+
+    assert entry.own_command(entry.STEP_COMMAND, "--scope", "x")[:4] == [
+        sys.executable,
+        "-m",
+        "genglossary_gui.cli",
+        entry.STEP_COMMAND,
+    ]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/GenGlossary/genglossary")
+    assert entry.own_command(entry.STEP_COMMAND, "--scope", "x") == [
+        "/opt/GenGlossary/genglossary",
+        entry.STEP_COMMAND,
+        "--scope",
+        "x",
+    ]
