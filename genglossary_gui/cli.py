@@ -215,6 +215,15 @@ def _parser() -> argparse.ArgumentParser:
         help="let the ranking decide again",
     )
 
+    apart = sub.add_parser(
+        "keep-apart",
+        help="undo a merge: two terms are not the same (their entries split in the current "
+        "glossary; no later run merges them)",
+    )
+    apart.add_argument("project")
+    apart.add_argument("term")
+    apart.add_argument("other")
+
     gen = sub.add_parser(
         "generate",
         help="one-step glossary of a folder (no project): extract, define, review, refine, export",
@@ -678,7 +687,7 @@ def _read_folder(
         load_file,
     )
     from genglossary_gui.pipeline.extract import TermExtractor
-    from genglossary_gui.pipeline.glossary.text import is_markdown
+    from genglossary_gui.pipeline.glossary.reading import is_markdown
 
     folder = Path(folder_arg).expanduser()
     if not folder.is_dir():
@@ -830,6 +839,20 @@ def cmd_mark(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_keep_apart(args: argparse.Namespace) -> int:
+    from genglossary_gui.store import repositories as repo
+
+    _open(args)
+    project = _project(args.project)
+    restored = repo.keep_apart(project.id, repo.current_run(project.id), args.term, args.other)
+    split = f" {safe(restored)} has its own entry again." if restored else ""
+    print(
+        f"{safe(args.term)} and {safe(args.other)} are kept apart in later runs.{split}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_promote(args: argparse.Namespace) -> int:
     from genglossary_gui.store.transitions import PromoteResult, promote_run
 
@@ -883,6 +906,7 @@ def cmd_database(args: argparse.Namespace) -> int:
 COMMANDS = {
     "database": cmd_database,
     "promote": cmd_promote,
+    "keep-apart": cmd_keep_apart,
     "project": cmd_project,
     "run": cmd_run,
     "cancel": cmd_cancel,

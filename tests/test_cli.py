@@ -240,6 +240,28 @@ def test_mark_terms(qapp: object, data: Path, capsys: pytest.CaptureFixture[str]
     assert statuses["system"] == "required"
 
 
+def test_keep_apart_splits_a_merge_for_good(
+    qapp: object, data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from genglossary_gui.store import repositories as repo
+
+    corpus = Path(__file__).parent / "data" / "glossary_en"
+    d = ("--data-dir", str(data))
+    run_cli(capsys, *d, "project", "create", "S", "--docs", str(corpus))
+    code, out, err = run_cli(capsys, *d, "run", "S", "--scope", "full", "--wait")
+    assert code == 0, err
+    assert "WAL\t" not in out  # merged into write-ahead log
+    code, _, err = run_cli(capsys, *d, "keep-apart", "S", "wal", "Write-Ahead Log")
+    assert code == 0, err
+    assert "WAL has its own entry again" in err
+    project = repo.project_by_name("S").id
+    entries = {e["term"]: e for e in repo.load_entries(repo.current_run(project) or 0, "refined")}
+    assert "WAL" in entries and "WAL" not in entries["write-ahead log"]["aliases"]
+    code, out, err = run_cli(capsys, *d, "run", "S", "--scope", "full", "--wait")
+    assert code == 0, err
+    assert "WAL\t" in out  # its own entry in the new glossary too
+
+
 def test_engine_options(
     qapp: object, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

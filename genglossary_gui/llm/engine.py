@@ -22,6 +22,7 @@ from genglossary_gui.llm.config import EngineConfig
 from genglossary_gui.llm.structured import StructuredOutputError
 from genglossary_gui.pipeline.context import Cancelled, RunContext, redact
 from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
+from genglossary_gui.vocabulary import DefinitionKind
 
 T = TypeVar("T")
 
@@ -332,7 +333,7 @@ def define_terms(
         out[entry.term] = replace(
             entry,
             definition=reply["definition"].strip(),
-            kind="generated",
+            kind=DefinitionKind.GENERATED,
             source_path=path,
             source_line=line,
             confidence=round(confidence * 0.9, 2),

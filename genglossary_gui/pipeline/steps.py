@@ -37,9 +37,11 @@ from genglossary_gui.pipeline.documents import (
 from genglossary_gui.pipeline.extract import TermExtractor
 from genglossary_gui.pipeline.glossary import engine
 from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
-from genglossary_gui.pipeline.glossary.text import is_markdown, term_key
+from genglossary_gui.pipeline.glossary.reading import is_markdown
+from genglossary_gui.pipeline.glossary.text import term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Document, Project
+from genglossary_gui.vocabulary import DefinitionKind
 
 #: Scopes a run can have, and the steps each one runs in order.
 SCOPES: dict[str, tuple[str, ...]] = {
@@ -412,12 +414,13 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
     ctx.check()
     repo.save_entries(project_id, run_id, "provisional", entries)
     if llm is not None:
-        written = sum(1 for e in entries if e.kind == "generated")
+        written = sum(1 for e in entries if e.kind == DefinitionKind.GENERATED)
         return f"{len(entries)} entries ({written} written by the model)" + failures
-    defined = sum(1 for e in entries if e.kind == "defining")
+    defined = sum(1 for e in entries if e.kind == DefinitionKind.DEFINITION)
+    abbreviations = sum(1 for e in entries if e.kind == DefinitionKind.ABBREVIATION)
     ctx.log(
-        f"{defined} of {len(entries)} terms have a defining sentence; the others use the "
-        "most informative sentence that mentions them",
+        f"{defined} of {len(entries)} terms have a defining sentence, {abbreviations} are "
+        "abbreviations the documents spell out; the others show a usage example",
         step=step,
     )
     return f"{len(entries)} entries ({defined} defined)"
@@ -469,6 +472,7 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
             for i in more
             if (i.type, i.term) not in seen and not (i.type != "duplicate" and edited_entry(i.term))
         ]
+    issues = _without_kept_apart(project_id, issues)
     ctx.check()
     repo.save_issues(project_id, run_id, issues)
     ctx.progress(step, len(entries), len(entries))
@@ -476,6 +480,19 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
     ctx.log(f"{len(issues)} issues" + (f": {detail}" if detail else ""), step=step)
     return f"{len(issues)} issues" + failures
+
+
+def _without_kept_apart(project_id: int, issues: list[engine.IssueData]) -> list[engine.IssueData]:
+    """The issues but the duplicates the user has kept apart (a merge undone), whatever
+    spelling either term has in this run."""
+    apart = {frozenset((term_key(a), term_key(b))) for a, b in repo.kept_apart(project_id)}
+    if not apart:
+        return issues
+    return [
+        i
+        for i in issues
+        if i.type != "duplicate" or frozenset((term_key(i.term), term_key(i.related))) not in apart
+    ]
 
 
 def refine_glossary(project_id: int, ctx: RunContext) -> str:
@@ -492,6 +509,7 @@ def refine_glossary(project_id: int, ctx: RunContext) -> str:
         engine.IssueData(r["term"], r["type"], r["description"], r["related"], r["should_exclude"])
         for r in issue_rows
     ]
+    issues = _without_kept_apart(project_id, issues)
     ctx.progress(step, 0, len(entries))
     failures = ""
     llm = _llm(project_id)

@@ -138,6 +138,18 @@ _V4 = [
 ]
 
 
+_V5 = [
+    # Curation: pairs of terms the user keeps apart (an automatic merge undone).
+    """CREATE TABLE kept_apart (
+        id INTEGER NOT NULL PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        first TEXT NOT NULL,
+        second TEXT NOT NULL,
+        created_at REAL NOT NULL)""",
+    "CREATE UNIQUE INDEX kept_apart_pair ON kept_apart (project_id, first, second)",
+]
+
+
 def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None]:
     def apply(db: peewee.SqliteDatabase) -> None:
         for sql in statements:
@@ -152,4 +164,5 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _statements(_V2),
     _statements(_V3),
     _statements(_V4),
+    _statements(_V5),
 ]

@@ -164,6 +164,16 @@ class DefinitionEdit(BaseModel):
     edited_at = peewee.FloatField(default=now)
 
 
+class KeptApart(BaseModel):
+    """Two terms the user says are not the same (an automatic merge undone): no run merges or
+    links them as duplicates again. ``first`` < ``second``, both term keys."""
+
+    project = peewee.ForeignKeyField(Project, on_delete="CASCADE")
+    first = peewee.TextField()
+    second = peewee.TextField()
+    created_at = peewee.FloatField(default=now)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Project,
     Document,
@@ -173,4 +183,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     GlossaryEntry,
     Issue,
     DefinitionEdit,
+    KeptApart,
 ]

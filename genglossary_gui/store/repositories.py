@@ -17,6 +17,7 @@ from genglossary_gui.store.models import (
     Document,
     GlossaryEntry,
     Issue,
+    KeptApart,
     Project,
     Run,
     RunLog,
@@ -24,6 +25,7 @@ from genglossary_gui.store.models import (
     TermStatus,
     now,
 )
+from genglossary_gui.vocabulary import DefinitionKind, definition_kind
 
 
 class ProjectExists(ValueError):
@@ -513,7 +515,7 @@ def save_entries(project_id: int, run_id: int, stage: str, entries: Sequence[Any
             "language": e.language,
             "aliases": json.dumps(e.aliases, ensure_ascii=False),
             "definition": e.definition,
-            "definition_kind": e.kind,
+            "definition_kind": definition_kind(e.kind).value,
             "source_path": e.source_path,
             "source_line": e.source_line,
             "confidence": e.confidence,
@@ -547,7 +549,7 @@ def load_entries(run_id: int, stage: str) -> list[dict[str, Any]]:
                 "language": e.language,
                 "aliases": json.loads(e.aliases),
                 "definition": e.definition,
-                "kind": e.definition_kind,
+                "kind": definition_kind(e.definition_kind),
                 "source_path": e.source_path,
                 "source_line": e.source_line,
                 "confidence": e.confidence,
@@ -723,7 +725,7 @@ class GlossaryRow:
     definition: str
     suggested: str
     edited: bool
-    kind: str
+    kind: DefinitionKind
     confidence: float
     source: str
     see_also: str
@@ -754,7 +756,7 @@ def glossary_rows(project_id: int, run_id: int) -> list[GlossaryRow]:
                 definition=edited if edited is not None else e.definition,
                 suggested=e.definition,
                 edited=edited is not None,
-                kind=e.definition_kind,
+                kind=definition_kind(e.definition_kind),
                 confidence=e.confidence,
                 source=f"{e.source_path}:{e.source_line}" if e.source_path else "",
                 see_also=", ".join(json.loads(e.see_also)),
@@ -771,8 +773,100 @@ class IssueRow:
     type: str
     term: str
     description: str
-    #: What refining did with the term: "" (kept), "merged into X" or "dropped".
+    #: What refining did with the term: "" (kept), "merged into X", "dropped" or "kept apart
+    #: by you" (a merge the user undid).
     outcome: str = ""
+    #: The other term of a duplicate pair.
+    related: str = ""
+
+    @property
+    def merged(self) -> bool:
+        """A duplicate whose terms refining merged: the user can undo it (keep them apart)."""
+        return self.type == "duplicate" and "merged" in self.outcome
+
+
+def run_project(run_id: int) -> int | None:
+    """The project a run belongs to (None: the run was deleted)."""
+    run = Run.select(Run.project).where(Run.id == run_id).first()
+    return run.project_id if run is not None else None
+
+
+def kept_apart(project_id: int) -> list[tuple[str, str]]:
+    """The pairs of terms the user keeps apart (automatic merges undone), as written."""
+    query = KeptApart.select(KeptApart.first, KeptApart.second).where(
+        KeptApart.project == project_id
+    )
+    return [(k.first, k.second) for k in query]
+
+
+@patient
+def keep_apart(project_id: int, run_id: int | None, term: str, other: str) -> str | None:
+    """Undo the merge of ``term`` and ``other``: recorded for the project (no later run
+    merges them, see :func:`kept_apart`), and, where ``run_id``'s refined glossary merged
+    them, the merged term gets its own entry back (from the run's provisional entries) and
+    leaves the other's aliases. Returns the term that got its entry back, if any."""
+    first, second = sorted((term, other), key=str.casefold)
+    restored = None
+    with db.atomic("IMMEDIATE"):
+        known = KeptApart.get_or_none(
+            (KeptApart.project == project_id)
+            & (KeptApart.first == first)
+            & (KeptApart.second == second)
+        )
+        if known is None:
+            KeptApart.create(project=project_id, first=first, second=second)
+        if run_id is not None:
+            restored = _split_merged(project_id, run_id, term, other) or _split_merged(
+                project_id, run_id, other, term
+            )
+    notify.publish("kept_apart", project_id)
+    if run_id is not None:
+        notify.publish("glossary_entry", run_id)
+    return restored
+
+
+def _split_merged(project_id: int, run_id: int, head: str, gone: str) -> str | None:
+    entries = GlossaryEntry.select().where(
+        (GlossaryEntry.run == run_id) & (GlossaryEntry.stage == "refined")
+    )
+    entry = next((e for e in entries if e.term.casefold() == head.casefold()), None)
+    if entry is None:
+        return None
+    aliases = json.loads(entry.aliases)
+    alias = next((a for a in aliases if a.casefold() == gone.casefold()), None)
+    if alias is None:
+        return None
+    provisional = {
+        e.term: e
+        for e in GlossaryEntry.select().where(
+            (GlossaryEntry.run == run_id)
+            & (GlossaryEntry.stage == "provisional")
+            & GlossaryEntry.term.in_([entry.term, alias])
+        )
+    }
+    entry.aliases = json.dumps([a for a in aliases if a != alias], ensure_ascii=False)
+    if entry.term in provisional:
+        entry.occurrences = provisional[entry.term].occurrences  # without the merged one's
+    entry.save()
+    original = provisional.get(alias)
+    if original is not None:
+        GlossaryEntry.create(
+            project=project_id,
+            run=run_id,
+            stage="refined",
+            term=original.term,
+            language=original.language,
+            aliases="[]",
+            definition=original.definition,
+            definition_kind=original.definition_kind,
+            source_path=original.source_path,
+            source_line=original.source_line,
+            confidence=original.confidence,
+            occurrences=original.occurrences,
+            see_also="[]",
+            alternatives=original.alternatives,
+        )
+    return alias
 
 
 def issue_rows(run_id: int) -> list[IssueRow]:
@@ -789,10 +883,21 @@ def issue_rows(run_id: int) -> list[IssueRow]:
         refined = True
     else:
         kept, refined = set(), False
+    project = run_project(run_id)
+    apart = (
+        {frozenset((a.casefold(), b.casefold())) for a, b in kept_apart(project)}
+        if project is not None
+        else set()
+    )
     rows = []
     for i in Issue.select().where(Issue.run == run_id).order_by(Issue.type, Issue.term):
         done = outcome.get(i.term, "") if i.term not in kept else ""
         if refined and not done and i.term not in kept:
             done = "dropped"
-        rows.append(IssueRow(i.id, i.type, i.term, i.description, done))
+        if i.type == "duplicate":
+            if outcome.get(i.related) == f"merged into {i.term}":
+                done = f"{i.related} merged into it"
+            if frozenset((i.term.casefold(), i.related.casefold())) in apart:
+                done = "kept apart by you"
+        rows.append(IssueRow(i.id, i.type, i.term, i.description, done, i.related))
     return rows

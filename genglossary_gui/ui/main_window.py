@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.issues_page = IssuesPage()
         self.glossary_page.run_shown.connect(self.issues_page.show_run)
         self.issues_page.open_entry.connect(self.open_entry)
+        self.issues_page.glossary_changed.connect(self.glossary_page.reload_entries)
         self.runs_page = RunsPage(manager)
         self.runs_page.open_output.connect(self.open_run_output)
         self.settings_page = SettingsPage()

@@ -65,7 +65,7 @@ def test_faults_are_survived_and_a_bad_term_is_named(data_dir: Path, server: Fak
     run_id = repo.current_run(project)
     assert run_id is not None
     entries = {e["term"]: e for e in repo.load_entries(run_id, "provisional")}
-    assert entries["replica"]["kind"] == "defining"  # kept the built-in definition
+    assert entries["replica"]["kind"] == "definition"  # kept the built-in definition
     assert entries["checkpoint"]["kind"] == "generated"
 
 

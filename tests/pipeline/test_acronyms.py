@@ -9,7 +9,8 @@ import pytest
 
 from genglossary_gui import cli
 from genglossary_gui.pipeline.glossary import engine
-from genglossary_gui.pipeline.glossary.text import TermMatcher, sentences
+from genglossary_gui.pipeline.glossary.reading import sentences
+from genglossary_gui.pipeline.glossary.text import TermMatcher, abbreviation_pairs
 
 ABSTRACT = """Heart Failure Outcomes in a Cohort Study
 BACKGROUND: Heart failure (HF) is a clinical syndrome. Acute heart failure is common.
@@ -129,3 +130,33 @@ def test_variants_count_as_one_term_with_its_variants_listed(
     assert "time series" in entries and "time sery" not in entries
     assert "write cache" in entries and "write cach" not in entries
     assert "write-ahead" not in entries  # a fragment of the longer term only
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pairs"),
+    [
+        ("Acute heart failure (AHF) is common.", [("acute heart failure", "AHF")]),
+        ("AHF (acute heart failure) is common.", [("acute heart failure", "AHF")]),
+        ("The odds ratio (OR, 1.2) was high.", [("odds ratio", "OR")]),
+        ("Nitric oxide (NO) levels rose.", [("nitric oxide", "NO")]),
+        ("The World Health Organization (WHO) agreed.", [("World Health Organization", "WHO")]),
+        ("Results (n = 12) were good.", []),
+        ("It was significant (p < 0.05).", []),
+        ("The hazard (see above) was low.", []),
+        ("The coronary intervention (CI) rate fell.", [("coronary intervention", "CI")]),
+        ("The rate fell sharply (CI) overall.", []),
+    ],
+)
+def test_abbreviation_pairs_need_the_letters_in_order(
+    sentence: str, pairs: list[tuple[str, str]]
+) -> None:
+    assert abbreviation_pairs(sentence) == pairs
+
+
+def test_an_abbreviation_entry_says_what_it_abbreviates_and_claims_no_definition() -> None:
+    documents = [("a.txt", "Acute heart failure (AHF) needs care.\nAHF is frequent in winter.\n")]
+    (entry,) = engine.generate_entries([("AHF", "en")], documents)
+    assert (entry.kind, entry.definition) == ("abbreviation", "Abbreviation of acute heart failure")
+    assert (entry.source_line, entry.confidence) == (1, engine.ABBREVIATION_CONFIDENCE)
+    (entry,) = engine.generate_entries([("AHF", "en")], [("b.txt", "AHF is frequent.\n")])
+    assert entry.kind == "usage" and entry.confidence < engine.ABBREVIATION_CONFIDENCE

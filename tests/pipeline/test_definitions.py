@@ -6,7 +6,8 @@ import pytest
 
 from genglossary_gui.pipeline.glossary.definitions import defining_pattern
 from genglossary_gui.pipeline.glossary.engine import is_circular
-from genglossary_gui.pipeline.glossary.text import TermMatcher, sentences
+from genglossary_gui.pipeline.glossary.reading import sentences
+from genglossary_gui.pipeline.glossary.text import TermMatcher
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ ENTRIES = [
         "write-ahead log",
         "en",
         'A write-ahead log is a file of changes, 1 < 2 & "so".',
-        "defining",
+        "definition",
         0.9,
         "storage.md",
         3,
@@ -41,7 +41,7 @@ ENTRIES = [
         "転置索引",
         "ja",
         "転置索引とは、単語から文書を引く索引である。",
-        "defining",
+        "definition",
         0.9,
         "概要.md",
         3,
@@ -50,10 +50,19 @@ ENTRIES = [
         "storage engine",
         "en",
         "The storage engine flushes pages.",
-        "context",
+        "context",  # the name of schema 4 and before for a usage example
         0.4,
         "operations.txt",
         1,
+    ),
+    ExportEntry(
+        "MVCC",
+        "en",
+        "Abbreviation of multi-version concurrency control",
+        "abbreviation",
+        0.5,
+        "storage.md",
+        9,
     ),
 ]
 
@@ -62,11 +71,12 @@ def test_csv_round_trip() -> None:
     rows = list(csv.DictReader(io.StringIO(export(ENTRIES, "csv"))))
     assert [r["term"] for r in rows] == [
         "checkpoint",
+        "MVCC",
         "storage engine",
         "write-ahead log",
         "転置索引",
     ]
-    wal = rows[2]
+    wal = rows[3]
     assert wal["definition"] == ENTRIES[0].definition
     assert (wal["aliases"], wal["see_also"], wal["source"]) == ("WAL", "checkpoint", "storage.md:3")
     assert float(wal["confidence"]) == 0.9
@@ -77,15 +87,45 @@ def test_json_round_trip() -> None:
     data = json.loads(export(ENTRIES, "json", title="Storage"))
     assert data["title"] == "Storage"
     by_term = {e["term"]: e for e in data["entries"]}
-    for entry in ENTRIES:
+    for entry in ENTRIES[:4]:
         got = by_term[entry.term]
-        assert (got["definition"], got["aliases"], got["see_also"], got["confidence"]) == (
+        text = got["definition"] or got["usage"]
+        assert (text, got["aliases"], got["see_also"], got["confidence"]) == (
             entry.definition,
             entry.aliases,
             entry.see_also,
             entry.confidence,
         )
         assert (got["source_path"], got["source_line"]) == (entry.source_path, entry.source_line)
+
+
+def test_only_a_definition_is_exported_as_one() -> None:
+    """A usage example and an abbreviation note have fields of their own in every format: no
+    program reading the export takes them for definitions."""
+    data = {e["term"]: e for e in json.loads(export(ENTRIES, "json"))["entries"]}
+    usage, abbreviation = data["storage engine"], data["MVCC"]
+    assert (usage["definition"], usage["definition_kind"]) == ("", "usage")
+    assert usage["usage"] == "The storage engine flushes pages."
+    assert (abbreviation["definition"], abbreviation["definition_kind"]) == ("", "abbreviation")
+    assert abbreviation["note"] == "Abbreviation of multi-version concurrency control"
+    assert data["転置索引"]["definition_kind"] == "definition"
+    rows = {r["term"]: r for r in csv.DictReader(io.StringIO(export(ENTRIES, "csv")))}
+    assert (rows["storage engine"]["definition"], rows["storage engine"]["usage"]) == (
+        "",
+        "The storage engine flushes pages.",
+    )
+    assert (rows["MVCC"]["definition"], rows["MVCC"]["definition_kind"]) == ("", "abbreviation")
+    root = ET.fromstring(export(ENTRIES, "tbx").encode())
+    (mvcc,) = [
+        c
+        for c in root.iter(f"{{{NS['t']}}}conceptEntry")
+        if c.find(".//t:term", NS).text == "MVCC"  # type: ignore[union-attr]
+    ]
+    assert mvcc.find(".//t:descrip[@type='definition']", NS) is None
+    assert mvcc.find("t:langSec/t:note", NS).text == ENTRIES[4].definition  # type: ignore[union-attr]
+    markdown = export(ENTRIES, "md")
+    assert "*Abbreviation of multi-version concurrency control.*" in markdown
+    assert "*Usage:* The storage engine flushes pages." in markdown
 
 
 def test_tbx_basic_structure() -> None:
@@ -103,7 +143,7 @@ def test_tbx_basic_structure() -> None:
         assert lang_sec is not None and lang_sec.get(XML_LANG) in ("en", "ja")
         terms = [t.text for t in lang_sec.findall("t:termSec/t:term", NS)]
         types = [n.text for n in lang_sec.findall("t:termSec/t:termNote[@type='termType']", NS)]
-        assert types[0] == "fullForm"
+        assert types[0] == ("acronym" if terms[0] == "MVCC" else "fullForm")
         by_term[terms[0]] = (concept, lang_sec, terms, types)
     concept, lang_sec, terms, types = by_term["write-ahead log"]
     assert terms == ["write-ahead log", "WAL"] and types == ["fullForm", "acronym"]
@@ -135,7 +175,7 @@ def test_tbx_drops_characters_xml_forbids_and_types_acronyms() -> None:
         "DNS",
         "en",
         "The DNS\x0c maps names\x00 to addresses.",
-        "defining",
+        "definition",
         0.9,
         aliases=["domain name system"],
     )
@@ -149,8 +189,8 @@ def test_tbx_drops_characters_xml_forbids_and_types_acronyms() -> None:
 
 def test_markdown_anchors_are_distinct_and_line_starts_escaped() -> None:
     entries = [
-        ExportEntry("C++", "en", "1. A language.", "defining", 0.9, see_also=["C#"]),
-        ExportEntry("C#", "en", "- Another one.", "defining", 0.9),
+        ExportEntry("C++", "en", "1. A language.", "definition", 0.9, see_also=["C#"]),
+        ExportEntry("C#", "en", "- Another one.", "definition", 0.9),
     ]
     text = export(entries, "md")
     assert '<a id="term-c"></a>' in text and '<a id="term-c-2"></a>' in text

@@ -29,7 +29,7 @@ NS = {"t": "urn:iso:std:iso:30042:ed-2"}
 OLD = "term,definition\r\nold,the export made yesterday\r\n"
 NEW = "the new export\n" * 1000
 
-ENTRY = ExportEntry("checkpoint", "en", "A checkpoint flushes pages.", "defining", 0.9, "a.md", 1)
+ENTRY = ExportEntry("checkpoint", "en", "A checkpoint flushes pages.", "definition", 0.9, "a.md", 1)
 
 
 # -- replacing the file in one step -------------------------------------------------------------
@@ -182,7 +182,7 @@ def _stored_glossary() -> tuple[int, int]:
         term="checkpoint",
         language="en",
         definition="A checkpoint flushes pages.",
-        kind="defining",
+        kind="definition",
         source_path="a.md",
         source_line=1,
         confidence=0.9,
@@ -239,7 +239,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(lead: str) -> 
         f"{lead}cmd",
         "en",
         f'{lead}HYPERLINK("http://evil.example","click")',
-        "defining",
+        "definition",
         0.9,
         f"{lead}x.md",
         2,
@@ -267,6 +267,8 @@ def test_csv_leaves_ordinary_cells_and_our_numbers_alone() -> None:
         "aliases": "",
         "definition": "A log; 1 + 1 = 2.",
         "definition_kind": "edited",
+        "usage": "",
+        "note": "",
         "confidence": "-0.25",  # our own number: never quoted, even with a minus sign
         "source": "a.md:3",
         "see_also": "",
@@ -275,7 +277,7 @@ def test_csv_leaves_ordinary_cells_and_our_numbers_alone() -> None:
 
 
 def test_csv_guard_sees_a_formula_hidden_behind_a_bidi_control() -> None:
-    (row,) = _csv_rows([ExportEntry("\u202e=cmd", "en", "\u2066@SUM(A1)", "defining", 0.9)])
+    (row,) = _csv_rows([ExportEntry("\u202e=cmd", "en", "\u2066@SUM(A1)", "definition", 0.9)])
     assert (row["term"], row["definition"]) == ("'=cmd", "'@SUM(A1)")
 
 
@@ -327,7 +329,7 @@ def test_markdown_renders_hostile_names_and_text_as_text() -> None:
             aliases=[f"`{ATTACK}`", "[link](javascript:alert(1))"],
             see_also=[f'">{ATTACK}', "missing <b>"],
         ),
-        ExportEntry(f'">{ATTACK}', "en", "Defined.", "defining", 0.9),
+        ExportEntry(f'">{ATTACK}', "en", "Defined.", "definition", 0.9),
     ]
     html = _render(entries, title=f"T {ATTACK}")
     tags = [tag for tag, _ in html.tags]
@@ -356,7 +358,7 @@ TRICK = ExportEntry(
     "admin\u202etxt.exe",
     "en",
     "Runs \u202eevil\u202c code" + BIDI,
-    "defining",
+    "definition",
     0.9,
     "doc\u202ets.md",
     4,

@@ -51,13 +51,13 @@ def test_english_glossary_highlights(data_dir: Path) -> None:
     ] in expected["issues"]
     # Everyday words are dropped; a defined one ("page") stays.
     assert "system" not in entries and "pages" in entries
-    assert entries["storage engine"]["kind"] == "context"
+    assert entries["storage engine"]["kind"] == "usage"
 
 
 def test_japanese_glossary_highlights(data_dir: Path) -> None:
     expected = json.loads((DATA / "expected_glossary_ja.json").read_text("utf-8"))
     entries = expected["entries"]
-    assert entries["転置索引"]["kind"] == "defining"
+    assert entries["転置索引"]["kind"] == "definition"
     assert (
         entries["スコアリング"]["definition"]
         == "スコアリングとは、検索結果に順位を付けることである。"
@@ -76,7 +76,7 @@ def test_full_run_refines_with_its_own_review_only(data_dir: Path) -> None:
     from genglossary_gui.store.owner import current_owner
 
     project = repo.create_project("p")
-    entry = Entry("pod", "en", "A pod is a group of containers.", "defining", "a.md", 1, 0.9)
+    entry = Entry("pod", "en", "A pod is a group of containers.", "definition", "a.md", 1, 0.9)
     old = transitions.create_run(project, "full", current_owner())
     transitions.mark_running(old)
     repo.save_entries(project, old, "refined", [entry])

@@ -13,7 +13,7 @@ from genglossary_gui.pipeline.extract import TermExtractor
 from genglossary_gui.pipeline.glossary import engine
 from genglossary_gui.pipeline.glossary.definitions import defining_pattern
 from genglossary_gui.pipeline.glossary.mining import mine_sentence, mine_terms, with_defined_terms
-from genglossary_gui.pipeline.glossary.text import sentences
+from genglossary_gui.pipeline.glossary.reading import sentences
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_a_term_the_documents_define_once_gets_its_definition(
     assert cli.main(["generate", "--input", str(docs), "--output", str(out)]) == 0
     capsys.readouterr()
     entries = {e["term"]: e for e in json.loads(out.read_text(encoding="utf-8"))["entries"]}
-    assert entries["tissue"]["definition_kind"] == "defining"
+    assert entries["tissue"]["definition_kind"] == "definition"
     assert entries["tissue"]["definition"].startswith("A tissue is a group")
 
 
@@ -94,10 +94,11 @@ def test_an_abbreviation_pair_is_not_called_a_definition() -> None:
         ("a.md", "Multi-Version Concurrency Control (MVCC) lets readers work.\nMVCC keeps rows.\n")
     ]
     (entry,) = engine.generate_entries([("MVCC", "en")], documents)
-    assert entry.kind == "context"
+    assert entry.kind == "abbreviation"
+    assert entry.definition == "Abbreviation of Multi-Version Concurrency Control"
     documents = [("b.md", "Acute heart failure (AHF) is defined as a rapid onset of symptoms.\n")]
     (entry,) = engine.generate_entries([("acute heart failure", "en")], documents)
-    assert entry.kind == "defining"
+    assert entry.kind == "definition"
 
 
 MARKDOWN = """# Setup
@@ -142,11 +143,11 @@ def test_front_matter_html_and_link_targets_are_not_prose() -> None:
 def test_many_backticks_on_one_long_line_are_read_in_linear_time() -> None:
     import time
 
-    from genglossary_gui.pipeline.glossary.text import without_code
+    from genglossary_gui.pipeline.glossary.reading import prose
 
     def seconds(n: int) -> float:
         started = time.perf_counter()
-        without_code("a ` b " * n)
+        prose("a ` b " * n, markdown=True)
         return time.perf_counter() - started
 
     small, large = seconds(20_000), seconds(80_000)

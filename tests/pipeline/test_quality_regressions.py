@@ -8,7 +8,8 @@ from genglossary_gui.pipeline.extract import TermExtractor
 from genglossary_gui.pipeline.glossary import engine
 from genglossary_gui.pipeline.glossary.definitions import defining_pattern
 from genglossary_gui.pipeline.glossary.mining import mine_sentence, with_defined_terms
-from genglossary_gui.pipeline.glossary.text import sentences, term_key, without_code
+from genglossary_gui.pipeline.glossary.reading import prose, sentences
+from genglossary_gui.pipeline.glossary.text import term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Term, TermStatus
 
@@ -69,7 +70,8 @@ def test_nouns_that_follow_to_or_end_in_common_words_stay_terms() -> None:
 
 def test_fences_close_only_on_a_fence_as_long_and_tildes_in_text_are_text() -> None:
     markdown = "````\n```\ninner code\n```\n````\nA shard is a slice.\n"
-    assert without_code(markdown).split("\n")[5] == "A shard is a slice."
+    assert prose(markdown, markdown=True) == "A shard is a slice."
+    assert [(s.line, s.text) for s in sentences("a.md", markdown)] == [(6, "A shard is a slice.")]
     plain = "Title\n~~~\nA replica is a copy.\n"
     assert [s.text for s in sentences("a.txt", plain)][-1].endswith("A replica is a copy.")
 
@@ -77,7 +79,7 @@ def test_fences_close_only_on_a_fence_as_long_and_tildes_in_text_are_text() -> N
 def test_a_term_written_as_code_is_still_defined() -> None:
     text = "`kubectl` is a command-line tool for clusters.\nRun `kubectl` often.\n"
     (entry,) = engine.generate_entries([("kubectl", "en")], [("a.md", text)])
-    assert entry.kind == "defining"
+    assert entry.kind == "definition"
 
 
 def test_an_acronym_a_glossary_list_defines_keeps_its_line() -> None:
@@ -115,4 +117,4 @@ def test_an_acronym_is_merged_with_the_expansion_the_documents_give() -> None:
 def test_a_term_mentioned_only_in_short_sentences_keeps_its_occurrences() -> None:
     text = "# Concurrency\n\nConcurrency matters.\n\nConcurrency helps.\n"
     (entry,) = engine.generate_entries([("Concurrency", "en")], [("a.md", text)])
-    assert entry.occurrences and entry.kind == "context"
+    assert entry.occurrences and entry.kind == "usage"

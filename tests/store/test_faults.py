@@ -95,7 +95,7 @@ def test_a_long_lock_at_completion_never_loses_the_finished_run(
 
     def pipeline(project_id: int, scope: str, ctx: RunContext) -> str:
         assert ctx.run_id is not None
-        entry = Entry("WAL", "en", "A log written before the data.", "defining")
+        entry = Entry("WAL", "en", "A log written before the data.", "definition")
         repo.save_entries(project_id, ctx.run_id, "provisional", [entry])
         holders.append(LockHolder(data, 4.0))  # from now until well after we return
         return "1 entry"

@@ -10,7 +10,7 @@ from types import ModuleType
 from genglossary_gui.pipeline.documents import detect_language, split_chunks
 from genglossary_gui.pipeline.extract import cvalue, english, japanese
 from genglossary_gui.pipeline.extract.cvalue import Units
-from genglossary_gui.pipeline.glossary.text import without_code
+from genglossary_gui.pipeline.glossary.reading import prose as prose_of
 
 LANGUAGES = ("ja", "en")
 #: English chunks only bound the time between two cancel checks.
@@ -73,7 +73,7 @@ class TermExtractor:
         size = japanese.CHUNK_CHARS if lang == "ja" else _EN_CHUNK_CHARS
         counter = self._maximal[lang]
         keys: set[Units] = set()
-        prose = without_code(text) if markdown else text
+        prose = prose_of(text, markdown=markdown)
         for chunk in split_chunks(prose, size):
             self._check()
             if lang == "en":
@@ -91,6 +91,8 @@ class TermExtractor:
             self._chars[lang] += len(chunk)
             if on_progress is not None:
                 on_progress(len(chunk))
+        if on_progress is not None and len(text) > len(prose):
+            on_progress(len(text) - len(prose))  # the markup and code left out count as read
         self._doc_keys.append((lang, keys))
         return lang
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from genglossary_gui.pipeline.glossary.mining import PLURAL_COMPLEMENT
-from genglossary_gui.pipeline.glossary.text import Sentence, normalize, singular
+from genglossary_gui.pipeline.glossary.reading import Sentence
+from genglossary_gui.pipeline.glossary.text import normalize, singular
 
 # (name, strength) per pattern; stronger patterns win, then earlier sentences.
 STRENGTHS = {

@@ -20,18 +20,23 @@ from genglossary_gui.pipeline.glossary.definitions import (
     defining_pattern,
     prepare,
 )
+from genglossary_gui.pipeline.glossary.reading import Sentence, sentences
 from genglossary_gui.pipeline.glossary.text import (
-    Sentence,
     TermMatcher,
+    abbreviation_pairs,
     normalize,
-    sentences,
     singular,
+    term_key,
 )
+from genglossary_gui.vocabulary import DefinitionKind, definition_kind
 
 #: Patterns that tie a term to something without saying what it is.
 _NOT_DEFINING = frozenset({"parenthesis"})
 #: Occurrences kept per entry (all are counted).
 MAX_OCCURRENCES = 30
+#: An abbreviation's pairing with its long form is a plain fact of the text, but says
+#: nothing of what the thing is: above a usage example, well below a definition.
+ABBREVIATION_CONFIDENCE = 0.5
 MAX_ALTERNATIVES = 5
 #: A single word at least this common in general language (Zipf scale: 5 = once per 100,000
 #: words) is an everyday word, not a domain term.
@@ -48,7 +53,7 @@ class Entry:
     term: str
     language: str
     definition: str
-    kind: str  # "defining", "context" or "none"
+    kind: str  # a DefinitionKind: definition, abbreviation, usage, generated or none
     source_path: str = ""
     source_line: int = 0
     confidence: float = 0.0
@@ -129,7 +134,23 @@ def generate_entries(
             context[term] = (0.0, defining[term][0].sentence)
         best = _best_supported(term, candidates, occurrences[term])
         occ = [(s.path, s.line, s.text) for s in occurrences[term]]
-        if best is not None:
+        expansion = None if best is not None else _expansion_in(term, occurrences[term])
+        if expansion is not None:
+            # "AHF" in "acute heart failure (AHF)": what it abbreviates, not what it is.
+            long_form, sentence = expansion
+            entries.append(
+                Entry(
+                    term,
+                    language,
+                    f"Abbreviation of {long_form}",
+                    DefinitionKind.ABBREVIATION,
+                    sentence.path,
+                    sentence.line,
+                    ABBREVIATION_CONFIDENCE,
+                    occurrences=occ,
+                )
+            )
+        elif best is not None:
             alternatives = [
                 (c.sentence.text, c.sentence.path, c.sentence.line, c.strength)
                 for c in sorted(candidates, key=lambda c: (-c.strength, c.order))
@@ -140,7 +161,7 @@ def generate_entries(
                     term,
                     language,
                     best.sentence.text,
-                    "defining",
+                    DefinitionKind.DEFINITION,
                     best.sentence.path,
                     best.sentence.line,
                     confidence(best, len(candidates), counts[term]),
@@ -157,7 +178,7 @@ def generate_entries(
                     term,
                     language,
                     sentence.text,
-                    "context",
+                    DefinitionKind.USAGE,
                     sentence.path,
                     sentence.line,
                     confidence(None, 0, counts[term]),
@@ -165,8 +186,21 @@ def generate_entries(
                 )
             )
         else:
-            entries.append(Entry(term, language, "", "none", confidence=0.0))
+            entries.append(Entry(term, language, "", DefinitionKind.NONE, confidence=0.0))
     return entries
+
+
+def _expansion_in(term: str, mentions: Sequence[Sentence]) -> tuple[str, Sentence] | None:
+    """The long form a sentence pairs ``term`` with ("acute heart failure (AHF)", "AHF
+    (acute heart failure)"), when ``term`` is the short form."""
+    key = term_key(term)
+    for sentence in mentions:
+        if "(" not in sentence.text and "（" not in sentence.text:
+            continue
+        for long_form, short_form in abbreviation_pairs(sentence.text):
+            if term_key(short_form) == key:
+                return long_form, sentence
+    return None
 
 
 def _says_more_than(term: str, sentence: str) -> bool:
@@ -376,7 +410,7 @@ def review_entries(
             progress(done, len(entries))
         if edited(entry):
             pass
-        elif entry.kind == "none":
+        elif entry.kind == DefinitionKind.NONE:
             issues.append(
                 IssueData(
                     entry.term,
@@ -385,14 +419,23 @@ def review_entries(
                     "is nothing to define it with.",
                 )
             )
-        elif entry.kind == "context":
+        elif entry.kind == DefinitionKind.USAGE:
             issues.append(
                 IssueData(
                     entry.term,
                     "unclear",
-                    f"No sentence in the documents defines “{entry.term}”; the "
-                    "definition is the most informative sentence that mentions "
-                    "it.",
+                    f"No sentence in the documents defines “{entry.term}”; the entry "
+                    "shows the most informative sentence that mentions it, as a usage "
+                    "example.",
+                )
+            )
+        elif entry.kind == DefinitionKind.ABBREVIATION:
+            issues.append(
+                IssueData(
+                    entry.term,
+                    "unclear",
+                    f"The documents only say what “{entry.term}” abbreviates "
+                    f"({entry.definition[len('Abbreviation of ') :]}), not what it is.",
                 )
             )
         elif is_circular(entry.term, entry.definition):
@@ -418,7 +461,11 @@ def review_entries(
         if everyday is not None and _single_word(entry.term):
             zipf = everyday(entry.term, entry.language)
             if zipf is not None and _everyday(zipf, entry):
-                never = "" if entry.kind == "defining" else " that the documents never define"
+                never = (
+                    ""
+                    if entry.kind == DefinitionKind.DEFINITION
+                    else " that the documents never define"
+                )
                 issues.append(
                     IssueData(
                         entry.term,
@@ -444,10 +491,10 @@ def review_entries(
 def _everyday(zipf: float, entry: Entry) -> bool:
     """Very common words are not domain terms unless the documents define them outright;
     fairly common ones need at least a defining sentence to stay."""
-    strongly_defined = entry.kind == "defining" and entry.confidence >= 0.85
+    strongly_defined = entry.kind == DefinitionKind.DEFINITION and entry.confidence >= 0.85
     if zipf >= EVERYDAY_ZIPF:
         return not strongly_defined
-    return zipf >= COMMON_ZIPF and entry.kind != "defining"
+    return zipf >= COMMON_ZIPF and entry.kind != DefinitionKind.DEFINITION
 
 
 def _single_word(term: str) -> bool:
@@ -512,7 +559,14 @@ def refine_entries(
     return sorted(by_term.values(), key=lambda e: normalize(e.term))
 
 
-_KIND_RANK = {"defining": 2, "generated": 2, "context": 1, "none": 0}
+_KIND_RANK = {
+    DefinitionKind.DEFINITION: 2,
+    DefinitionKind.GENERATED: 2,
+    DefinitionKind.EDITED: 2,
+    DefinitionKind.USAGE: 1,
+    DefinitionKind.ABBREVIATION: 1,
+    DefinitionKind.NONE: 0,
+}
 
 
 def _better(a: Entry, b: Entry, required: set[str]) -> bool:
@@ -520,6 +574,12 @@ def _better(a: Entry, b: Entry, required: set[str]) -> bool:
         # Required first, then the better definition; the full form over its acronym; on a
         # tie the shorter form (API over APIs) heads the entry.
         acronym = re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", e.term) is not None
-        return (e.term in required, _KIND_RANK[e.kind], not acronym, e.confidence, -len(e.term))
+        return (
+            e.term in required,
+            _KIND_RANK.get(definition_kind(e.kind), 0),
+            not acronym,
+            e.confidence,
+            -len(e.term),
+        )
 
     return key(a) >= key(b)

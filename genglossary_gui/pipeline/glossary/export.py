@@ -13,9 +13,11 @@ import secrets
 import stat
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from genglossary_gui.vocabulary import DefinitionKind, definition_kind
 
 FORMATS = ("md", "csv", "json", "tbx")
 SUFFIXES = {"md": ".md", "csv": ".csv", "json": ".json", "tbx": ".tbx"}
@@ -26,8 +28,10 @@ FORMAT_NAMES = {"md": "Markdown", "csv": "CSV", "json": "JSON", "tbx": "TBX-Basi
 class ExportEntry:
     term: str
     language: str
+    #: The entry's text: a definition, or (by ``definition_kind``) a usage example or an
+    #: "Abbreviation of …" note. The writers put each where it belongs (see :meth:`parts`).
     definition: str
-    #: "defining", "context", "none", or "edited" (the user's own text).
+    #: A DefinitionKind (names of earlier versions are read as their successors).
     definition_kind: str
     confidence: float
     source_path: str = ""
@@ -38,6 +42,21 @@ class ExportEntry:
     @property
     def source(self) -> str:
         return f"{self.source_path}:{self.source_line}" if self.source_path else ""
+
+    @property
+    def kind(self) -> DefinitionKind:
+        return definition_kind(self.definition_kind)
+
+    def parts(self) -> tuple[str, str, str]:
+        """``(definition, usage, note)``: only a text that says what the term is goes out as
+        a definition; a usage example and an abbreviation note have fields of their own, so
+        that no program reading the export takes them for definitions."""
+        kind = self.kind
+        if kind == DefinitionKind.USAGE:
+            return "", self.definition, ""
+        if kind == DefinitionKind.ABBREVIATION:
+            return "", "", self.definition
+        return self.definition, "", ""
 
 
 def export(
@@ -152,13 +171,25 @@ def to_markdown(
         if e.aliases:
             lines.append(f"*Also:* {', '.join(_md(a) for a in e.aliases)}")
             lines.append("")
-        lines.append(_md(e.definition) if e.definition else "*No definition found.*")
+        definition, usage, note = e.parts()
+        if definition:
+            lines.append(_md(definition))
+        elif note:
+            lines.append(f"*{_md(note)}.*")
+        elif usage:
+            lines.append(f"*Usage:* {_md(usage)}")
+        else:
+            lines.append("*No definition found.*")
         lines.append("")
         notes = []
-        if e.definition_kind == "edited":
+        if e.kind == DefinitionKind.EDITED:
             notes.append("edited by hand")
-        elif e.definition_kind == "context":
-            notes.append("no defining sentence; the most informative mention")
+        elif e.kind == DefinitionKind.GENERATED:
+            notes.append("written by the model")
+        elif e.kind == DefinitionKind.USAGE:
+            notes.append("no defining sentence; an example of its use")
+        elif e.kind == DefinitionKind.ABBREVIATION:
+            notes.append("no defining sentence")
         if e.source:
             notes.append(f"source: {_md(e.source)}")
         notes.append(f"confidence {e.confidence:.2f}")
@@ -179,6 +210,8 @@ CSV_COLUMNS = [
     "aliases",
     "definition",
     "definition_kind",
+    "usage",
+    "note",
     "confidence",
     "source",
     "see_also",
@@ -216,12 +249,15 @@ def to_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for i, e in enumerate(entries, start=1):
+        definition, usage, note = e.parts()
         writer.writerow(
             [
                 _csv_text(e.term),
                 _csv_text("; ".join(e.aliases)),
-                _csv_text(e.definition),
-                _csv_text(e.definition_kind),
+                _csv_text(definition),
+                _csv_text(e.kind.value),
+                _csv_text(usage),
+                _csv_text(note),
                 f"{e.confidence:.2f}",
                 _csv_text(e.source),
                 _csv_text("; ".join(e.see_also)),
@@ -242,11 +278,28 @@ def to_json(
     payload = {
         "title": _without_bidi(title),
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "entries": [asdict(_readable(e)) for e in entries],
+        "entries": [_json_entry(_readable(e)) for e in entries],
     }
     if progress is not None:
         progress(len(entries), len(entries))
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_entry(e: ExportEntry) -> dict[str, object]:
+    definition, usage, note = e.parts()
+    return {
+        "term": e.term,
+        "language": e.language,
+        "definition": definition,
+        "definition_kind": e.kind.value,
+        "usage": usage,
+        "note": note,
+        "confidence": e.confidence,
+        "source_path": e.source_path,
+        "source_line": e.source_line,
+        "aliases": e.aliases,
+        "see_also": e.see_also,
+    }
 
 
 # Characters XML 1.0 forbids (text converted from PDF often carries form feeds and such).
@@ -294,9 +347,11 @@ def to_tbx(
                     f'        <ref type="crossReference" target="{ids[other]}">{_x(other)}</ref>'
                 )
         out.append(f'        <langSec xml:lang="{_x(lang)}">')
-        is_context = e.definition_kind == "context"
-        if e.definition and not is_context:
-            out.append(f'          <descrip type="definition">{_x(e.definition)}</descrip>')
+        definition, usage, note = e.parts()
+        if definition:
+            out.append(f'          <descrip type="definition">{_x(definition)}</descrip>')
+        if note:
+            out.append(f"          <note>{_x(note)}</note>")
         names = [
             (e.term, _term_type(e.term, headword=True)),
             *[(a, _term_type(a)) for a in e.aliases],
@@ -305,9 +360,9 @@ def to_tbx(
             out.append("          <termSec>")
             out.append(f"            <term>{_x(name)}</term>")
             out.append(f'            <termNote type="termType">{term_type}</termNote>')
-            if position == 0 and e.definition and is_context:
-                # A mere mention is a context sentence, which TBX-Basic keeps with the term.
-                out.append(f'            <descrip type="context">{_x(e.definition)}</descrip>')
+            if position == 0 and usage:
+                # A usage example is a context sentence, which TBX-Basic keeps with the term.
+                out.append(f'            <descrip type="context">{_x(usage)}</descrip>')
             if position == 0 and e.source:
                 out.append(f'            <admin type="source">{_x(e.source)}</admin>')
             out.append("          </termSec>")
@@ -469,7 +524,7 @@ def entries_from_rows(rows: Sequence[dict], edits: dict[str, str]) -> list[Expor
                 term=r["term"],
                 language=r["language"],
                 definition=edited if edited is not None else r["definition"],
-                definition_kind="edited" if edited is not None else r["kind"],
+                definition_kind=DefinitionKind.EDITED if edited is not None else r["kind"],
                 confidence=r["confidence"],
                 source_path=r["source_path"],
                 source_line=r["source_line"],

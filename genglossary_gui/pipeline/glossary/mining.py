@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from genglossary_gui.pipeline.extract.english import everyday_word, is_adverb
-from genglossary_gui.pipeline.glossary.text import sentences, term_key
+from genglossary_gui.pipeline.glossary.reading import sentences
+from genglossary_gui.pipeline.glossary.text import term_key
 
 _QUESTION = re.compile(r"とは\s*(?:何|なに|どう|どの|なぜ)|(?:か|かな)[。．]?\s*$")
 

@@ -1,210 +1,17 @@
-"""Sentences with their line numbers, and finding terms in them."""
+"""Normalisation of terms (NFKC, case, English singulars) and finding terms in sentences.
+
+The one place that decides when two spellings are one term: extraction, matching, review,
+refine and curation all key terms by :func:`term_key` and find them with :class:`TermMatcher`.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
 
 import simplemma
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    path: str
-    line: int  # 1-based line where the sentence starts
-    text: str
-
-
-# Sentence ends: Japanese full stops always; English . ! ? before a space/end. Blank lines and
-# Markdown headings/list items also end a sentence.
-_JA_END = "。！？"
-_EN_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9\u3000-\u9fff])")
-_MARKDOWN_PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s?)")
-_MAX_SENTENCE_CHARS = 600
-
-
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-#: A lead-in label in capitals, as structured abstracts and reports have ("BACKGROUND:",
-#: "STUDY DESIGN:"): six letters or more, or several words, so that an acronym a glossary
-#: list defines ("MVCC: a technique …") stays text.
-_LABEL = re.compile(r"^(?:[A-Z]{6,}|[A-Z]{2,}(?:[ &/-]+[A-Z]{2,})+):(?:\s+|$)")
-
-
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_BACKTICKS = re.compile(r"`+")
-# Markup that is not prose: HTML tags and comments, link and image targets ("](url)").
-_HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
-_LINK_TARGET = re.compile(r"(?<=\])\([^()\s]{1,500}(?:\s+\"[^\"]{0,200}\")?\)")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n){0,200}?---[ \t]*(?:\n|\Z)")
-
-
-_GAPS = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
-
-
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group())
-
-
-def _without_inline_code(line: str, keep_text: bool = False) -> str:
-    """Inline code spans blanked (or, with ``keep_text``, only their backticks): a run of
-    backticks opens a span that the next run of the same length closes (one pass over the
-    runs, however many backticks a line holds)."""
-    out = list(line)
-    open_at: dict[int, int] = {}  # run length -> where the open run starts
-    for run in _BACKTICKS.finditer(line):
-        length = len(run.group())
-        start = open_at.pop(length, None)
-        if start is None:
-            open_at[length] = run.start()
-            continue
-        if keep_text:
-            out[start : run.end()] = (
-                " " * length + line[start + length : run.start()] + " " * length
-            )
-        else:
-            out[start : run.end()] = " " * (run.end() - start)
-        open_at.clear()  # a span closed: runs opened inside it were code, not openers
-    return "".join(out)
-
-
-def is_markdown(path: str) -> bool:
-    """Markdown is read as Markdown (its code and markup are not prose); a .txt file as it is
-    (a text about HTML may well mention "<div>")."""
-    return path.lower().endswith((".md", ".markdown"))
-
-
-def without_code(text: str, *, keep_inline_code: bool = False) -> str:
-    """``text`` with what is not prose blanked out, line for line (so line numbers stay
-    right): front matter, fenced code blocks and inline code spans, HTML tags and comments,
-    and link targets (the link's text stays). Code and markup are not prose: their tokens are
-    no terms and their lines no definitions. With ``keep_inline_code`` an inline span keeps
-    its text (a sentence "`kubectl` is a command-line tool" still defines kubectl; only
-    extraction, which must not take code tokens for terms, blanks them)."""
-    front = _FRONT_MATTER.match(text)
-    if front is not None:
-        text = "\n" * front.group().count("\n") + text[front.end() :]
-    lines = text.split("\n")
-    fence = ""
-    for i, line in enumerate(lines):
-        opening = _FENCE.match(line)
-        if fence:
-            # Closed by a fence of the same character, at least as long, and nothing else.
-            closing = opening.group(1) if opening is not None else ""
-            if (
-                closing[:1] == fence[:1]
-                and len(closing) >= len(fence)
-                and not line.strip(" \t").strip(closing[:1])
-            ):
-                fence = ""
-            lines[i] = ""
-        elif opening is not None:
-            fence = opening.group(1)
-            lines[i] = ""
-        else:
-            lines[i] = _prose_of(line, keep_inline_code)
-    return "\n".join(lines)
-
-
-def _prose_of(line: str, keep_inline_code: bool = False) -> str:
-    original = line
-    if "`" in line:
-        line = _without_inline_code(line, keep_inline_code)
-    if "<" in line:
-        line = _HTML_TAG.sub(_blank, line)
-    if "](" in line:
-        line = _LINK_TARGET.sub(_blank, line)
-    # What was blanked leaves no gap in the sentence ("A <b>shard</b> is" -> "A shard is").
-    return line if line is original else _GAPS.sub(" ", line)
-
-
-def sentences(path: str, text: str) -> Iterator[Sentence]:
-    """Split a document into sentences, each with the line it starts on.
-
-    Code (fenced blocks, inline spans) is left out. Paragraphs are lines up to a blank line;
-    a heading is a sentence of its own; a list item or quote starts a new paragraph, and the
-    lines wrapped after it continue it; a line that is only a "LABEL:" lead-in ends the
-    sentence before it.
-    """
-    paragraph: list[tuple[int, str]] = []  # (line number, stripped line)
-    title_pending = True
-    prose = without_code(text, keep_inline_code=True) if is_markdown(path) else text
-    for number, raw in enumerate(prose.split("\n"), start=1):
-        line = raw.strip()
-        if not line or line.startswith(("```", "|")):
-            yield from _split(path, paragraph)
-            paragraph = []
-            continue
-        if title_pending:
-            title_pending = False
-            if _looks_like_title(line):
-                # A title line ("The Multimedia Articulation of Answers") above its text.
-                yield from _split(path, [(number, _HEADING.sub("", raw).strip())])
-                continue
-        label = _LABEL.match(line)
-        if label is not None:
-            # "BACKGROUND: Heart failure is …": the label ends what came before it.
-            yield from _split(path, paragraph)
-            paragraph = []
-            line = line[label.end() :].strip()
-            if not line:
-                continue
-        if _HEADING.match(raw):
-            yield from _split(path, paragraph)
-            paragraph = []
-            yield from _split(path, [(number, _HEADING.sub("", raw).strip())])
-            continue
-        if _MARKDOWN_PREFIX.match(raw):
-            yield from _split(path, paragraph)
-            paragraph = []
-            item = _MARKDOWN_PREFIX.sub("", raw).strip()
-            if item:
-                paragraph.append((number, item))
-            continue
-        paragraph.append((number, line))
-    yield from _split(path, paragraph)
-
-
-def _looks_like_title(line: str) -> bool:
-    """The first line of a document stands alone when it reads as a title: no closing
-    punctuation, and (English) most longer words capitalised or (Japanese) short. A first line
-    of hard-wrapped prose ("A glossary is a list of terms with their") is none."""
-    if line.endswith((".", "!", "?", ":", ";", ",", "。", "！", "？", "、")):
-        return False
-    if _CJK.search(line):
-        return False  # Japanese titles are headings; a wrapped first line is prose
-    words = [w for w in line.split() if len(w) > 3]
-    capitalised = sum(1 for w in words if w[0].isupper())
-    return len(line.split()) <= 16 and bool(words) and capitalised >= 0.6 * len(words)
-
-
-def _split(path: str, lines: list[tuple[int, str]]) -> Iterator[Sentence]:
-    """Sentences of a paragraph (its lines joined), each with the line it starts on."""
-    if not lines:
-        return
-    starts: list[int] = []  # offset in the joined text where each line begins
-    offset = 0
-    for _, line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
-    joined = " ".join(line for _, line in lines)
-    # Japanese: cut after each full stop; English: at sentence punctuation before a capital.
-    position = 0
-    for piece in re.split(f"(?<=[{_JA_END}])", joined):
-        for part in _EN_END.split(piece):
-            sentence = part.strip()
-            if not sentence:
-                continue
-            at = joined.find(sentence, position)
-            if at >= 0:
-                position = at + len(sentence)
-                index = bisect_right(starts, at) - 1
-            else:
-                index = 0
-            yield Sentence(path, lines[index][0], sentence[:_MAX_SENTENCE_CHARS])
 
 
 @lru_cache(maxsize=262_144)
@@ -336,3 +143,70 @@ class TermMatcher:
         if last.endswith("s") and len(last) > 2:
             return self._words.get((*words[:-1], last[:-1]), [])
         return []
+
+
+# -- abbreviations ------------------------------------------------------------------------------
+
+#: A short form: 2-10 letters and digits (inner "-", "&" or "/"), at least one capital.
+_SHORT = r"[A-Za-z0-9][A-Za-z0-9&/-]{0,8}[A-Za-z0-9]s?"
+_SHORT_IN_PARENS = re.compile(rf"\(\s*({_SHORT})\s*[;,)]")
+_PHRASE_IN_PARENS = re.compile(rf"(?<![\w-])({_SHORT})\s*\(\s*([^()]{{3,80}}?)\s*\)")
+_CLAUSE_BREAK = re.compile(r"[.;:!?()\[\]]")
+
+
+def abbreviation_pairs(sentence: str) -> list[tuple[str, str]]:
+    """``(long form, short form)`` pairs a sentence writes as "long form (SHORT)" or
+    "SHORT (long form)": the short form's letters appear in the long form, in order, its first
+    letter at the start of the long form's first word (the Schwartz–Hearst test). "(see
+    above)", "(n = 12)" and "(p < 0.05)" pair nothing."""
+    text = unicodedata.normalize("NFKC", sentence)
+    pairs: list[tuple[str, str]] = []
+    for match in _SHORT_IN_PARENS.finditer(text):
+        short = match.group(1)
+        before = _CLAUSE_BREAK.split(text[: match.start()])[-1]
+        long_form = _long_form(short, before)
+        if long_form is not None:
+            pairs.append((_as_in_running_text(long_form, text), short))
+    for match in _PHRASE_IN_PARENS.finditer(text):
+        short, inside = match.group(1), match.group(2)
+        if len(inside.split()) >= 2 and _long_form(short, inside) == inside:
+            pairs.append((inside, short))
+    return pairs
+
+
+def _long_form(short: str, before: str) -> str | None:
+    """The shortest tail of ``before`` (at most min(|short| + 5, 2|short|) words) that
+    ``short`` abbreviates, or None."""
+    if not any(c.isupper() for c in short) or short.isdigit():
+        return None
+    letters = [c.lower() for c in short.removesuffix("s") if c.isalnum()]
+    words = before.split()[-min(len(letters) + 5, 2 * len(letters)) :]
+    candidate = " ".join(words)
+    lower = candidate.lower()
+    at = len(lower) - 1
+    for i in range(len(letters) - 1, -1, -1):
+        # The first letter must start a word; the others may sit anywhere, right to left.
+        while at >= 0 and (
+            lower[at] != letters[i] or (i == 0 and at > 0 and lower[at - 1].isalnum())
+        ):
+            at -= 1
+        if at < 0:
+            return None
+        at -= 1
+    long_form = candidate[at + 1 :].strip(" ,\"'“”")
+    if len(long_form) <= len(short) or (" " not in long_form and "-" not in long_form):
+        return None
+    return long_form
+
+
+def _as_in_running_text(long_form: str, sentence: str) -> str:
+    """ "Acute heart failure" opening a sentence is "acute heart failure"; "World Health
+    Organization" keeps its capitals."""
+    words = long_form.split()
+    if (
+        sentence.lstrip().startswith(long_form)
+        and words[0][1:].islower()
+        and all(w.islower() for w in words[1:])
+    ):
+        return long_form[0].lower() + long_form[1:]
+    return long_form

@@ -30,6 +30,7 @@ from genglossary_gui.store.repositories import GlossaryRow, IssueRow
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
 from genglossary_gui.ui.widgets import make_table
+from genglossary_gui.vocabulary import DefinitionKind
 
 DEFINITION_COLUMN = 2
 ISSUE_TYPES = ["unclear", "circular", "duplicate", "contradiction", "unnecessary"]
@@ -52,6 +53,7 @@ class GlossaryTableModel(RowsTableModel[GlossaryRow]):
                     display=_definition_text,
                     tooltip=_definition_tooltip,
                 ),
+                Column("Kind", _kind_label, tooltip=_kind_tooltip),
                 Column(
                     "Confidence",
                     lambda r: r.confidence,
@@ -75,10 +77,10 @@ class GlossaryTableModel(RowsTableModel[GlossaryRow]):
             return row.definition if row is not None else None
         if role == Qt.ItemDataRole.FontRole and index.column() == DEFINITION_COLUMN:
             row = self.row_at(index.row())
-            if row is not None and (row.edited or row.kind != "defining"):
-                # Edited: bold; only a mention, no defining sentence: italic.
+            if row is not None and (row.edited or not row.kind.defines):
+                # Edited: bold; a usage example or an abbreviation, no definition: italic.
                 font = QFont()
-                font.setItalic(row.kind != "defining" and not row.edited)
+                font.setItalic(not row.kind.defines and not row.edited)
                 font.setBold(row.edited)
                 return font
         return super().data(index, role)
@@ -105,11 +107,31 @@ def _definition_text(row: GlossaryRow) -> str:
     return prefix + (row.definition or "(no definition found)")
 
 
+def _kind_label(row: GlossaryRow) -> str:
+    return DefinitionKind.EDITED.label if row.edited else row.kind.label
+
+
+_KIND_TIPS = {
+    DefinitionKind.DEFINITION: "A sentence of the documents says what the term is.",
+    DefinitionKind.ABBREVIATION: "The documents only spell out what the abbreviation stands "
+    "for; no sentence says what it is.",
+    DefinitionKind.USAGE: "No sentence of the documents defines the term; the text is the "
+    "most informative sentence that uses it.",
+    DefinitionKind.GENERATED: "Written by the model from the documents' sentences.",
+    DefinitionKind.EDITED: "Your own definition; it is kept across every re-run.",
+    DefinitionKind.NONE: "The documents never mention the term.",
+}
+
+
+def _kind_tooltip(row: GlossaryRow) -> str:
+    return _KIND_TIPS[DefinitionKind.EDITED if row.edited else row.kind]
+
+
 def _definition_tooltip(row: GlossaryRow) -> str:
     if row.edited:
         return f"Edited by hand. Suggested from the documents:\n{row.suggested}"
-    if row.kind == "context":
-        return "No sentence defines this term; this is the most informative mention."
+    if not row.kind.defines:
+        return f"{row.definition}\n\n{_KIND_TIPS[row.kind]}"
     return row.definition
 
 
@@ -351,10 +373,16 @@ class GlossaryPage(QWidget):
                 f"<p><b>Your definition:</b> {e(row.definition)}</p>"
                 f"<p><i>Suggested from the documents:</i> {e(row.suggested)}</p>"
             )
-        elif row.kind == "context":
+        elif row.kind == DefinitionKind.USAGE:
             parts.append(
-                f"<p>{e(row.definition)}</p><p><i>Usage example: no sentence in the documents "
-                "says what this term is; this is the most informative mention.</i></p>"
+                f"<p><i>Usage example:</i> {e(row.definition)}</p><p><small>No sentence in "
+                "the documents says what this term is; this is the most informative sentence "
+                "that uses it.</small></p>"
+            )
+        elif row.kind == DefinitionKind.ABBREVIATION:
+            parts.append(
+                f"<p><b>{e(row.definition)}</b></p><p><small>The documents spell out what "
+                "the abbreviation stands for, but no sentence says what it is.</small></p>"
             )
         else:
             parts.append(f"<p>{e(row.definition) or '<i>No definition found.</i>'}</p>")
@@ -428,6 +456,8 @@ class IssueTableModel(RowsTableModel[IssueRow]):
 class IssuesPage(QWidget):
     #: The user wants to see this term's entry.
     open_entry = Signal(str)
+    #: A merge was undone: the shown glossary changed.
+    glossary_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -447,11 +477,22 @@ class IssuesPage(QWidget):
         )
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
+        self.keep_apart = QPushButton("&Keep Apart")
+        self.keep_apart.setObjectName("keepApartButton")
+        self.keep_apart.setToolTip(
+            "Undo this merge: both terms get their own entry back, and no later run merges "
+            "them again."
+        )
+        self.keep_apart.setEnabled(False)
+        self.keep_apart.clicked.connect(self._keep_apart)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.proxy.modelReset.connect(self._update_buttons)
         hint = QLabel("Double-click (or Enter) opens the entry.")
         hint.setEnabled(False)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Show:"))
         bar.addWidget(self.type_filter)
+        bar.addWidget(self.keep_apart)
         bar.addStretch(1)
         bar.addWidget(hint)
         bar.addWidget(self.count)
@@ -467,6 +508,7 @@ class IssuesPage(QWidget):
     def reload(self) -> None:
         self.model.set_rows(repo.issue_rows(self._run) if self._run is not None else [])
         self._apply_filter()
+        self._update_buttons()
 
     @Slot()
     def _apply_filter(self) -> None:
@@ -481,3 +523,30 @@ class IssuesPage(QWidget):
         row = self.model.row_at(self.proxy.mapToSource(index).row())
         if row is not None:
             self.open_entry.emit(row.term)
+
+    def _selected(self) -> IssueRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        row = self._selected()
+        self.keep_apart.setEnabled(row is not None and row.merged)
+
+    @Slot()
+    def _keep_apart(self) -> None:
+        row = self._selected()
+        if row is None or not row.merged or self._run is None:
+            return
+        project = repo.run_project(self._run)
+        if project is None:
+            return
+        try:
+            repo.keep_apart(project, self._run, row.term, row.related)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Keep Apart", f"The merge was not undone: {explain(exc)}")
+            return
+        self.reload()
+        self.glossary_changed.emit()

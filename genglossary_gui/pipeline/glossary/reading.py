@@ -1,0 +1,238 @@
+"""Reading a document: which of its text is prose, cut into sentences with line numbers.
+
+Markdown (``.md``, ``.markdown``) is parsed by markdown-it-py (CommonMark plus tables).
+Paragraphs, list items, block quotes, headings and table cells are prose; fenced and
+indented code, HTML blocks and front matter are not; inside prose, HTML tags, link targets
+and emphasis marks are left out and inline code keeps only its text (a sentence
+"`kubectl` is a command-line tool" still defines kubectl; term extraction blanks it, so that
+code tokens never become terms). A plain-text file is read line by line: a blank line ends a
+paragraph, and a heading, list item or quote mark ("#", "-", "1.", ">") starts one.
+
+In both, a heading is a sentence of its own, a "LABEL:" lead-in in capitals ends the
+sentence before it ("BACKGROUND: …" in a structured abstract), and a title line at the top of
+the document stands alone.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    path: str
+    line: int  # 1-based line where the sentence starts
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A heading, a paragraph (or list item, or quote) or a table cell: the prose of each of
+    its lines, with the line's 1-based number."""
+
+    kind: Literal["heading", "text", "cell"]
+    lines: tuple[tuple[int, str], ...]
+
+
+def is_markdown(path: str) -> bool:
+    """Markdown is read as Markdown (its code and markup are not prose); a .txt file as it is
+    (a text about HTML may well mention "<div>")."""
+    return path.lower().endswith((".md", ".markdown"))
+
+
+def sentences(path: str, text: str) -> Iterator[Sentence]:
+    """The sentences of a document, each with the line it starts on (code left out)."""
+    blocks = markdown_blocks(text) if is_markdown(path) else text_blocks(text)
+    for i, block in enumerate(blocks):
+        yield from _block_sentences(path, block, first=i == 0)
+
+
+def prose(text: str, *, markdown: bool) -> str:
+    """The document's prose for term extraction: Markdown's blocks with inline code blanked,
+    one block per paragraph (a blank line between, so that no phrase runs from a heading
+    into the text below it); plain text as it is."""
+    if not markdown:
+        return text
+    return "\n\n".join(
+        "\n".join(line for _, line in block.lines)
+        for block in markdown_blocks(text, keep_inline_code=False)
+    )
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+
+# CommonMark with tables; nesting beyond 20 levels is read as text (markdown-it's guard).
+_MARKDOWN = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n){0,200}?---[ \t]*(?:\n|\Z)")
+_KIND_AFTER: dict[str, Literal["heading", "text", "cell"]] = {
+    "heading_open": "heading",
+    "paragraph_open": "text",
+    "th_open": "cell",
+    "td_open": "cell",
+}
+_GAPS = re.compile(r"[ \t]{2,}")
+
+
+def markdown_blocks(text: str, *, keep_inline_code: bool = True) -> list[Block]:
+    """The prose blocks of a Markdown document in order. Front matter (a "---" block at the
+    very top) is skipped, so are code and HTML blocks, which markdown-it reports as block
+    tokens of their own and which therefore never reach an ``inline`` token."""
+    offset = 0
+    front = _FRONT_MATTER.match(text)
+    if front is not None:
+        offset = front.group().count("\n")
+        text = text[front.end() :]
+    blocks: list[Block] = []
+    tokens = _MARKDOWN.parse(text)
+    for before, token in pairwise(tokens):
+        if token.type != "inline" or token.map is None:
+            continue
+        kind = _KIND_AFTER.get(before.type, "text")
+        first = token.map[0] + offset + 1
+        lines = tuple(
+            (first + n, line)
+            for n, line in enumerate(_inline_lines(token, keep_inline_code))
+            if line
+        )
+        if lines:
+            blocks.append(Block(kind, lines))
+    return blocks
+
+
+def _inline_lines(token: Token, keep_code: bool) -> list[str]:
+    """The words of an inline token, one string per source line: text and (with
+    ``keep_code``) the text of code spans; no HTML tags, link targets or emphasis marks."""
+    lines: list[list[str]] = [[]]
+    for child in token.children or ():
+        kind = child.type
+        if kind == "text":
+            lines[-1].append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            lines.append([])
+        elif kind == "code_inline":
+            lines[-1].append(child.content if keep_code else " ")
+        elif kind == "html_inline" and child.content.lower().startswith("<br"):
+            lines[-1].append(" ")
+        # html_inline, images, link and emphasis open/close marks carry no prose of their own
+    return [_GAPS.sub(" ", "".join(parts)).strip() for parts in lines]
+
+
+# -- Plain text -------------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_ITEM = re.compile(r"^\s{0,3}(?:[-*+]\s+|\d+[.)]\s+|>\s?)")
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Paragraphs of a plain-text file: lines up to a blank line; a "#" heading is a block of
+    its own; a list item or quote starts a new paragraph, which the lines wrapped after it
+    continue. Lines of a "|" table or a "```" fence end a paragraph and are skipped."""
+    blocks: list[Block] = []
+    paragraph: list[tuple[int, str]] = []
+
+    def close() -> None:
+        if paragraph:
+            blocks.append(Block("text", tuple(paragraph)))
+            paragraph.clear()
+
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line or line.startswith(("```", "|")):
+            close()
+        elif _HEADING.match(raw):
+            close()
+            blocks.append(Block("heading", ((number, _HEADING.sub("", raw).strip()),)))
+        elif _ITEM.match(raw):
+            close()
+            item = _ITEM.sub("", raw).strip()
+            if item:
+                paragraph.append((number, item))
+        else:
+            paragraph.append((number, line))
+    close()
+    return blocks
+
+
+# -- Sentences --------------------------------------------------------------------------------
+
+# Sentence ends: Japanese full stops always; English . ! ? before a space and a capital,
+# digit, quote or bracket.
+_JA_END = re.compile("(?<=[。！？])")
+_EN_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9\u3000-\u9fff])")
+_MAX_SENTENCE_CHARS = 600
+#: A lead-in label in capitals, as structured abstracts and reports have ("BACKGROUND:",
+#: "STUDY DESIGN:"): six letters or more, or several words, so that an acronym a glossary
+#: list defines ("MVCC: a technique …") stays text.
+_LABEL = re.compile(r"^(?:[A-Z]{6,}|[A-Z]{2,}(?:[ &/-]+[A-Z]{2,})+):(?:\s+|$)")
+_CJK = re.compile(r"[\u3040-\u9fff\uff66-\uff9f]")
+
+
+def _block_sentences(path: str, block: Block, *, first: bool) -> Iterator[Sentence]:
+    lines = list(block.lines)
+    if block.kind != "text":
+        yield from _split(path, lines)
+        return
+    if first and len(lines) > 1 and _looks_like_title(lines[0][1]):
+        # A title line ("The Multimedia Articulation of Answers") above its text.
+        yield from _split(path, lines[:1])
+        lines = lines[1:]
+    group: list[tuple[int, str]] = []
+    for number, line in lines:
+        label = _LABEL.match(line)
+        if label is not None:
+            # "BACKGROUND: Heart failure is …": the label ends what came before it.
+            yield from _split(path, group)
+            group = []
+            rest = line[label.end() :].strip()
+            if rest:
+                group.append((number, rest))
+            continue
+        group.append((number, line))
+    yield from _split(path, group)
+
+
+def _looks_like_title(line: str) -> bool:
+    """The first line of a document stands alone when it reads as a title: no closing
+    punctuation, and (English) most longer words capitalised. A first line of hard-wrapped
+    prose ("A glossary is a list of terms with their") is none, nor is any Japanese line
+    (Japanese titles are headings; a wrapped first line is prose)."""
+    if line.endswith((".", "!", "?", ":", ";", ",", "。", "！", "？", "、")):
+        return False
+    if _CJK.search(line):
+        return False
+    words = [w for w in line.split() if len(w) > 3]
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return len(line.split()) <= 16 and bool(words) and capitalised >= 0.6 * len(words)
+
+
+def _split(path: str, lines: Sequence[tuple[int, str]]) -> Iterator[Sentence]:
+    """Sentences of a paragraph (its lines joined), each with the line it starts on."""
+    if not lines:
+        return
+    starts: list[int] = []  # offset in the joined text where each line begins
+    offset = 0
+    for _, line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    joined = " ".join(line for _, line in lines)
+    position = 0
+    for piece in _JA_END.split(joined):
+        for part in _EN_END.split(piece):
+            sentence = part.strip()
+            if not sentence:
+                continue
+            at = joined.find(sentence, position)
+            if at >= 0:
+                position = at + len(sentence)
+                index = bisect_right(starts, at) - 1
+            else:
+                index = 0
+            yield Sentence(path, lines[index][0], sentence[:_MAX_SENTENCE_CHARS])

@@ -1,0 +1,51 @@
+"""Fixed vocabularies shared by the store, the pipeline, the window and the command line."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DefinitionKind(StrEnum):
+    """What an entry's text is. Stored in ``entry.definition_kind`` and written to exports."""
+
+    #: A sentence of the documents that says what the term is ("X is a …", 「XとはYである」).
+    DEFINITION = "definition"
+    #: Only the long form ↔ short form pair ("acute heart failure (AHF)"): "Abbreviation of …".
+    ABBREVIATION = "abbreviation"
+    #: No sentence defines the term: the most informative mention, an example of its use.
+    USAGE = "usage"
+    #: Written by a model from the documents' sentences.
+    GENERATED = "generated"
+    #: Written by the user (curation; wins over every run's text).
+    EDITED = "edited"
+    #: The documents never mention the term (a required term they do not contain).
+    NONE = "none"
+
+    @property
+    def defines(self) -> bool:
+        """The text says what the term is (rather than how it is used or abbreviated)."""
+        return self in (DefinitionKind.DEFINITION, DefinitionKind.GENERATED, DefinitionKind.EDITED)
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    DefinitionKind.DEFINITION: "Definition",
+    DefinitionKind.ABBREVIATION: "Abbreviation",
+    DefinitionKind.USAGE: "Usage example",
+    DefinitionKind.GENERATED: "Written by the model",
+    DefinitionKind.EDITED: "Your definition",
+    DefinitionKind.NONE: "Not found",
+}
+
+
+def definition_kind(value: str) -> DefinitionKind:
+    """The kind stored as ``value``; the names of schema 4 and before ("defining", "context")
+    read as their successors, anything unknown as NONE."""
+    value = {"defining": "definition", "context": "usage"}.get(value, value)
+    try:
+        return DefinitionKind(value)
+    except ValueError:
+        return DefinitionKind.NONE

@@ -1,0 +1,72 @@
+"""An automatic merge is listed on the Issues page and undone in one click, for good."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from genglossary_gui.store import repositories as repo
+from tests.ui.conftest import WindowFactory
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _terms(window: object) -> dict[str, object]:
+    model = window.glossary_page.model  # type: ignore[attr-defined]
+    return {model.row_at(i).term: model.row_at(i) for i in range(model.rowCount())}
+
+
+def _select(window: object, term: str, related: str) -> None:
+    page = window.issues_page  # type: ignore[attr-defined]
+    for row in range(page.proxy.rowCount()):
+        issue = page.model.row_at(page.proxy.mapToSource(page.proxy.index(row, 0)).row())
+        if issue.type == "duplicate" and {issue.term, issue.related} == {term, related}:
+            page.table.setCurrentIndex(page.proxy.index(row, 0))
+            return
+    raise AssertionError(f"no duplicate issue for {term} and {related}")
+
+
+def test_keep_apart_undoes_a_merge_now_and_in_later_runs(
+    qtbot: QtBot, make_window: WindowFactory, qtmodeltester: object
+) -> None:
+    window, manager = make_window()
+    window.create_project("Storage", [str(DATA / "glossary_en")])
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=30_000)
+    project = window.current_project_id() or 0
+    window.run_action.trigger()  # Full
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=60_000)
+    page = window.glossary_page
+    qtbot.waitUntil(lambda: page.shown_run() == repo.current_run(project) is not None)
+    assert "WAL" not in _terms(window)
+    assert "WAL" in _terms(window)["write-ahead log"].aliases  # type: ignore[attr-defined]
+
+    issues = window.issues_page
+    window.tabs.setCurrentWidget(issues)
+    qtmodeltester.check(issues.model)  # type: ignore[attr-defined]
+    assert not issues.keep_apart.isEnabled()
+    _select(window, "WAL", "write-ahead log")
+    assert issues.keep_apart.isEnabled()
+    qtbot.mouseClick(issues.keep_apart, Qt.MouseButton.LeftButton)
+
+    # Now: WAL has its own entry again, with what the documents say of it.
+    qtbot.waitUntil(lambda: "WAL" in _terms(window))
+    wal = _terms(window)["WAL"]
+    assert wal.kind == "definition"  # type: ignore[attr-defined]
+    assert wal.definition == "The write-ahead log is also called the WAL."  # type: ignore[attr-defined]
+    assert wal.source == "faq.md:5"  # type: ignore[attr-defined]
+    assert "WAL" not in _terms(window)["write-ahead log"].aliases  # type: ignore[attr-defined]
+    outcomes = {(r.term, r.related): r.outcome for r in repo.issue_rows(page.shown_run() or 0)}
+    assert "kept apart by you" in outcomes.values()
+    assert not issues.keep_apart.isEnabled()
+
+    # A later run does not merge them again, nor report them as duplicates.
+    first = page.shown_run()
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=60_000)
+    qtbot.waitUntil(lambda: page.shown_run() == repo.current_run(project) != first)
+    assert "WAL" in _terms(window)
+    assert "WAL" not in _terms(window)["write-ahead log"].aliases  # type: ignore[attr-defined]
+    later = repo.issue_rows(page.shown_run() or 0)
+    assert not [r for r in later if r.type == "duplicate" and "WAL" in (r.term, r.related)]
