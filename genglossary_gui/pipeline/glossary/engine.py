@@ -234,8 +234,8 @@ def _best_supported(
         context: set[str] = set()
         for sentence in mentions:
             if sentence.text != candidate.sentence.text:
-                context |= {w.rstrip("s") for w in _content(term, sentence.text)}
-        words = {w.rstrip("s") for w in _content(term, candidate.sentence.text)}
+                context |= {singular(w) for w in _content(term, sentence.text)}
+        words = {singular(w) for w in _content(term, candidate.sentence.text)}
         return len(words & context)
 
     return max(rivals, key=lambda c: (support(c), c.strength, -c.order))
@@ -280,13 +280,13 @@ def _term_content(term: str) -> set[str]:
     key = normalize(term)
     if any("\u3040" <= c <= "\u9fff" for c in key):
         return set(key)
-    return {w.rstrip("s") for w in _WORD.findall(key)}
+    return {singular(w) for w in _WORD.findall(key)}
 
 
 def is_circular(term: str, definition: str) -> bool:
     """The definition says nothing but the term again."""
     content = _content(term, definition)
-    words = {w.rstrip("s") for w in content}
+    words = {singular(w) for w in content}
     return not (words - _term_content(term))
 
 
