@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from genglossary_gui.pipeline.extract.cvalue import Units
@@ -81,6 +81,10 @@ def _emit(words: list[str]) -> Iterator[tuple[Units, str]]:
 #: Words after which the next word is a verb ("we propose", "to parse", "can learn").
 # Not "to" ("flushed to disk"), "it", "not" or "also": nouns follow those too.
 _VERB_CUES = frozenset("we they can cannot will may should would could must".split())
+_DETERMINERS = frozenset(
+    "the a an this that these those each every its their our his her any no some such".split()
+)
+_COPULAS = frozenset("is are was were".split())
 #: A word is taken for a verb only when seen after a cue at least this often.
 _MIN_VERB_EVIDENCE = 2
 #: A single word at least this common in general language (Zipf) is an everyday word.
@@ -99,16 +103,29 @@ class VerbEvidence:
     def __init__(self) -> None:
         self._after_cue: dict[str, int] = {}
         self._total: dict[str, int] = {}
+        #: Words seen used as nouns: after a determiner, or before "is"/"are"/"was"/"were".
+        self._nouns: set[str] = set()
 
     def add(self, text: str) -> None:
         previous = ""
-        after, total = self._after_cue, self._total
+        after, total, nouns = self._after_cue, self._total, self._nouns
         for match in _WORD.finditer(text):
             word = match.group().lower()
             total[word] = total.get(word, 0) + 1
             if previous in _VERB_CUES:
                 after[word] = after.get(word, 0) + 1
+            elif previous in _DETERMINERS:
+                nouns.add(word)
+            if word in _COPULAS:
+                nouns.add(previous)
             previous = word
+
+    def used_as_noun(self, word: str) -> bool:
+        """The documents use ``word`` (or its singular) as a noun somewhere ("the logs", "a
+        template", "the log is"): a dictionary that knows it only as a verb is not the last
+        word on it."""
+        word = word.lower()
+        return word in self._nouns or singular(word) in self._nouns
 
     def is_verb(self, word: str) -> bool:
         word = word.lower()
@@ -127,18 +144,75 @@ def _zipf(word: str) -> float:
 
 
 def plausible_term(text: str, frequency: int, verbs: VerbEvidence) -> bool:
-    """Whether a ranked English candidate can be a term: no adverb at either end, no word
-    the documents use as a verb at its end; a single word only if it recurs (acronyms always
-    can)."""
+    """Whether a ranked English candidate can be a term, that is a noun or a noun phrase.
+
+    Not a term: an adverb at either end; an adjective-only word alone or at the end
+    ("classical", "suitable"); a word that is only a verb, in its base or third-person form,
+    alone ("avoid", "produces") or in a phrase ("system consists", "method outperforms
+    previous"); a word the documents themselves use as a verb at the end ("the model
+    learn"). Parts of speech come from lemminflect's dictionary; a word it does not know (a
+    coinage, a name) or knows only as a verb while the documents use it as a noun ("the
+    logs", "a template is") is never refused for its part of speech. A single word must
+    recur; acronyms always can.
+    """
     words = text.split()
     first, last = words[0].lower(), words[-1].lower()
+
+    def verb_only(word: str, forms: Callable[[str], bool]) -> bool:
+        return not word.isupper() and forms(word) and not verbs.used_as_noun(word)
+
     if len(words) == 1:
         if words[0].isupper():
             return True
-        return frequency >= MIN_FREQ_SINGLE and not is_adverb(last) and not verbs.is_verb(last)
+        return (
+            frequency >= MIN_FREQ_SINGLE
+            and not is_adverb(last)
+            and not verbs.is_verb(last)
+            and not adjective_only(last)
+            and not verb_only(last, base_verb)
+            and not verb_only(last, finite_verb)
+        )
     if is_adverb(first) or is_adverb(last):
         return False
-    return words[-1].isupper() or not verbs.is_verb(last)
+    if words[-1].isupper():
+        return True
+    if adjective_only(last) or verbs.is_verb(last):
+        return False
+    return not any(verb_only(w, finite_verb) for w in words)
+
+
+@lru_cache(maxsize=65_536)
+def _readings(word: str) -> dict[str, tuple[str, ...]]:
+    """Part of speech -> lemmas, from lemminflect's dictionary ({} for a word it does not
+    know)."""
+    from lemminflect import getAllLemmas
+
+    return dict(getAllLemmas(word.lower()))
+
+
+def adjective_only(word: str) -> bool:
+    """An adjective (or adverb) and nothing else: "classical", "distinct", "suitable"."""
+    readings = _readings(word)
+    return bool(readings) and set(readings) <= {"ADJ", "ADV"}
+
+
+def base_verb(word: str) -> bool:
+    """Only a verb, in its base form: "avoid", "translate", "simplify". Not a participle
+    ("-ing", "-ed"), which modifies nouns ("parsing algorithm", "annotated corpus")."""
+    readings = _readings(word)
+    lower = word.lower()
+    return (
+        set(readings) == {"VERB"}
+        and readings["VERB"][0] == lower
+        and not lower.endswith(("ing", "ed"))
+    )
+
+
+def finite_verb(word: str) -> bool:
+    """Only a verb, in its third-person form: "consists", "outperforms", "produces"."""
+    readings = _readings(word)
+    lower = word.lower()
+    return set(readings) == {"VERB"} and lower.endswith("s") and readings["VERB"][0] != lower
 
 
 @lru_cache(maxsize=65_536)

@@ -167,7 +167,7 @@ class GlossaryPage(QWidget):
             self.proxy,
             "glossaryTable",
             stretch=DEFINITION_COLUMN,
-            widths={0: 180, 1: 140, 3: 90, 4: 150},
+            widths={0: 180, 1: 140, 3: 130, 4: 90, 5: 150},
         )
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -1,0 +1,47 @@
+"""A term is a noun phrase: adjectives alone and clause fragments with a verb are not terms,
+while nouns a dictionary knows only as verbs stay terms when the documents use them so."""
+
+from __future__ import annotations
+
+from genglossary_gui.pipeline.extract import TermExtractor, english
+from genglossary_gui.pipeline.glossary.text import term_key
+
+TEXT = """The classical parser is suitable for short input. A classical approach is suitable.
+The system consists of a tagger and parse trees. Our system consists of two parts.
+The method outperforms previous baselines. The method outperforms previous systems.
+A hidden Markov model labels the words. The hidden Markov model is trained.
+The write-ahead logs grow. Write-ahead logs are files. The logs are small.
+The spoken dialogue system answers. A spoken dialogue system listens.
+It produces parse trees. The tagger produces tags.
+"""
+
+
+def _terms(text: str) -> set[str]:
+    extractor = TermExtractor()
+    extractor.add(text, "en", markdown=False)
+    return {term_key(t.text) for t in extractor.ranked()}
+
+
+def test_noun_phrases_stay_and_fragments_go() -> None:
+    terms = _terms(TEXT)
+    assert {"parse tree", "hidden markov model", "spoken dialogue system"} <= terms
+    assert "write-ahead log" in terms
+    assert not terms & {"classical", "suitable", "produce", "system consist"}
+    assert not any("outperforms" in t or "consists" in t for t in terms)
+
+
+def test_parts_of_speech_from_the_dictionary() -> None:
+    assert english.adjective_only("classical") and not english.adjective_only("metric")
+    assert english.finite_verb("consists") and not english.finite_verb("models")
+    assert english.base_verb("avoid") and not english.base_verb("parsing")
+    # Unknown words (coinages, names) are never refused for their part of speech.
+    assert not english.adjective_only("word2vec") and not english.finite_verb("kubernetes")
+
+
+def test_a_noun_the_dictionary_knows_only_as_a_verb_stays_when_used_as_one() -> None:
+    verbs = english.VerbEvidence()
+    verbs.add("The templates are ready. Each template is small.")
+    assert english.finite_verb("templates")  # lemminflect knows "template" only as a verb
+    assert verbs.used_as_noun("templates")
+    assert english.plausible_term("scenario templates", 2, verbs)
+    assert not english.plausible_term("scenario templates", 2, english.VerbEvidence())
