@@ -135,3 +135,11 @@ def test_duplicates_need_the_whole_acronym_and_real_plurals() -> None:
         ("processes", "process"),
         ("API", "APIs"),
     }
+
+
+def test_a_japanese_quality_is_no_definition() -> None:
+    from genglossary_gui.pipeline.glossary.definitions import defining_pattern
+
+    assert defining_pattern("データ", "データは大切である。") is None
+    assert defining_pattern("索引", "索引は効率的である。") is None
+    assert defining_pattern("索引", "索引は検索を速くするための構造である。") == "wa-dearu"

@@ -118,3 +118,22 @@ def test_a_term_mentioned_only_in_short_sentences_keeps_its_occurrences() -> Non
     text = "# Concurrency\n\nConcurrency matters.\n\nConcurrency helps.\n"
     (entry,) = engine.generate_entries([("Concurrency", "en")], [("a.md", text)])
     assert entry.occurrences and entry.kind == "usage"
+
+
+def test_unnecessary_never_drops_a_term_the_documents_define() -> None:
+    """However common the word, a term the documents define is theirs (a weak pattern too)."""
+    entries = engine.generate_entries(
+        [("transaction", "en"), ("system", "en")],
+        [
+            (
+                "a.txt",
+                "A transaction, a unit of work that commits or aborts, is logged.\n"
+                "The system is fast. The system is small.\n",
+            )
+        ],
+    )
+    kinds = {e.term: e.kind for e in entries}
+    assert kinds == {"transaction": "definition", "system": "usage"}
+    issues = engine.review_entries(entries, engine.general_zipf)
+    unnecessary = {i.term for i in issues if i.type == "unnecessary"}
+    assert unnecessary == {"system"}

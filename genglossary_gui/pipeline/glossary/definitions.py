@@ -117,6 +117,15 @@ _NOT_AN_EXPLANATION = re.compile(
 )
 
 
+# 「XはYである」 with an adjectival Y (a quality, not a class): 大切・重要・必要・可能・簡単…,
+# any 〜的 (一般的, 効率的), and negations.
+_JA_QUALITY = re.compile(
+    r"(?:大切|重要|必要|不要|可能|不可能|簡単|容易|困難|便利|有効|無効|有用|十分|不十分|適切|"
+    r"不適切|明らか|確か|同じ|同様|必須|安全|危険|高速|低速|自由|不明|有名|的|ではない|でない)"
+    r"(?:である|です)[。．]?$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A sentence made ready for the patterns once, however many terms it mentions."""
@@ -166,6 +175,8 @@ def defining_pattern(term: str, sentence: str, prepared: Prepared | None = None)
             continue
         if name == "appositive" and _is_list(text, match.end()):
             continue
+        if name == "wa-dearu" and _JA_QUALITY.search(text):
+            continue  # 「データは大切である」 says how the thing is, not what it is
         return name
     return None
 

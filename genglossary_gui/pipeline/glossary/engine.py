@@ -38,10 +38,8 @@ MAX_OCCURRENCES = 30
 #: nothing of what the thing is: above a usage example, well below a definition.
 ABBREVIATION_CONFIDENCE = 0.5
 MAX_ALTERNATIVES = 5
-#: A single word at least this common in general language (Zipf scale: 5 = once per 100,000
-#: words) is an everyday word, not a domain term.
-EVERYDAY_ZIPF = 5.0
-#: A fairly common single word (10 per million) without a defining sentence is not kept.
+#: A single word at least this common in general language (Zipf scale: 4 = ten per million
+#: words) that the documents do not define is an everyday word, not a domain term.
 COMMON_ZIPF = 4.0
 
 Check = Callable[[], None]
@@ -489,11 +487,9 @@ def review_entries(
 
 
 def _everyday(zipf: float, entry: Entry) -> bool:
-    """Very common words are not domain terms unless the documents define them outright;
-    fairly common ones need at least a defining sentence to stay."""
-    strongly_defined = entry.kind == DefinitionKind.DEFINITION and entry.confidence >= 0.85
-    if zipf >= EVERYDAY_ZIPF:
-        return not strongly_defined
+    """Common words (Zipf ≥ 4) are not domain terms, unless the documents define them: a
+    word the documents define is a term of theirs, however common ("A *transaction* is a
+    unit of work …")."""
     return zipf >= COMMON_ZIPF and entry.kind != DefinitionKind.DEFINITION
 
 
