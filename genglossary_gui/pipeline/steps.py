@@ -34,9 +34,9 @@ from genglossary_gui.pipeline.documents import (
     iter_document_files,
     read_document,
 )
-from genglossary_gui.pipeline.extract import TermExtractor
+from genglossary_gui.pipeline.extract import TermExtractor, glossary_cutoff
 from genglossary_gui.pipeline.glossary import engine
-from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
+from genglossary_gui.pipeline.glossary.mining import DefinedTerm, mine_terms
 from genglossary_gui.pipeline.glossary.reading import is_markdown
 from genglossary_gui.pipeline.glossary.text import term_key
 from genglossary_gui.store import repositories as repo
@@ -257,17 +257,49 @@ def extract_terms(project_id: int, ctx: RunContext) -> str:
     records = [
         repo.TermRecord(t.text, t.language, t.score, t.frequency, t.document_count) for t in ranked
     ]
+    # Every phrase a sentence defines is a term, however rarely it occurs or low it ranks.
+    ctx.log("Looking for the terms the documents define", step=step)
+    records = _with_defined(records, mine_terms(_documents(project_id, ctx), ctx.check))
     llm = _llm(project_id)
     if llm is not None:
         records = _judge_with_model(project_id, records, llm, ctx, step)
         ranked = [t for t in ranked if t.text in {r.text for r in records}]
+    recurring = [
+        r.score for r in records if r.frequency >= repo.GLOSSARY_MIN_FREQUENCY and not r.defined
+    ]
+    cutoff = glossary_cutoff(recurring, GLOSSARY_MAX_TERMS)
     ctx.check()  # last check point: past here the run completes even if Cancel comes now
-    repo.replace_candidate_terms(project_id, records, key=term_key)
+    repo.replace_candidate_terms(project_id, records, key=term_key, cutoff=cutoff)
     top = ", ".join(t.text for t in ranked[:5])
     elapsed = time.monotonic() - started
     message = f"Found {len(ranked)} terms in {elapsed:.1f} s" + (f" (top: {top})" if top else "")
     ctx.log(message, step=step)
+    defined = sum(1 for r in records if r.defined)
+    ctx.log(
+        f"The glossary takes the {cutoff} best of {len(recurring)} recurring candidates (those "
+        f"scoring at least their mean) and {defined} terms the documents define; the Terms "
+        "page lists the others below the cut-off",
+        step=step,
+    )
     return f"{len(ranked)} terms"
+
+
+def _with_defined(
+    records: list[repo.TermRecord], defined: Sequence[DefinedTerm]
+) -> list[repo.TermRecord]:
+    """``records`` with the terms a sentence defines marked so, and those extraction did not
+    rank (phrases seen once, or with a function word inside) added after them. Their counts
+    are not known here: 1, for the defining sentence; generate counts every occurrence."""
+    out = list(records)
+    index = {term_key(r.text): i for i, r in enumerate(out)}
+    for found in defined:
+        key = term_key(found.term)
+        if key in index:
+            out[index[key]] = replace(out[index[key]], defined=True)
+        else:
+            index[key] = len(out)
+            out.append(repo.TermRecord(found.term, found.language, 0.0, 1, 1, defined=True))
+    return out
 
 
 StepFunction = Callable[[int, RunContext], str]
@@ -329,7 +361,8 @@ def _judge_with_model(
     """The model keeps or drops the best candidates, judging from their contexts."""
     config, key = llm
     # The model judges what could enter the glossary: the best recurring candidates.
-    recurring = [r for r in records if r.frequency >= repo.GLOSSARY_MIN_FREQUENCY]
+    # Terms the documents define are not for the model to drop.
+    recurring = [r for r in records if r.frequency >= repo.GLOSSARY_MIN_FREQUENCY and not r.defined]
     head = recurring[:GLOSSARY_MAX_TERMS]
     judged = {id(r) for r in head}
     tail = [r for r in records if id(r) not in judged]
@@ -365,18 +398,10 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
     """Provisional entries: each term's occurrences and a definition found in the documents."""
     step = "generate"
     run_id = _run_id(ctx)
-    ranked = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS)
-    if not ranked:
+    # Required terms, terms the documents define (marked by extract), the best others.
+    terms = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS)
+    if not terms:
         raise StepError("The project has no terms to define yet. Extract terms first.")
-    # Every phrase the documents define is defined too, even if it ranks low or occurs once
-    # (never one the user excluded).
-    defined = mine_terms(_documents(project_id, ctx), ctx.check)
-    terms = with_defined_terms(ranked, defined, repo.excluded_terms(project_id))
-    if len(terms) > len(ranked):
-        ctx.log(
-            f"{len(terms) - len(ranked)} more terms that the documents define",
-            step="generate",
-        )
     total = int(
         Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text)))
         .where((Document.project == project_id) & (Document.problem == ""))

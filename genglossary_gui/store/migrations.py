@@ -147,6 +147,9 @@ _V5 = [
         second TEXT NOT NULL,
         created_at REAL NOT NULL)""",
     "CREATE UNIQUE INDEX kept_apart_pair ON kept_apart (project_id, first, second)",
+    # Terms a sentence of the documents defines; the glossary's cut-off among the others.
+    "ALTER TABLE term ADD COLUMN defined INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE project ADD COLUMN term_cutoff INTEGER NOT NULL DEFAULT 300",
 ]
 
 

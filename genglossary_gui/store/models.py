@@ -60,6 +60,9 @@ class Project(BaseModel):
     #: The run whose glossary is the project's current one (the last completed with a
     #: glossary, or one the user promoted).
     current_run = peewee.IntegerField(null=True, column_name="current_run_id")
+    #: How many recurring candidates the last extraction let into the glossary (chosen from
+    #: the scores; the rest are listed "below the cut-off" on the Terms page).
+    term_cutoff = peewee.IntegerField(default=300)
 
     def source_paths(self) -> list[str]:
         return [str(p) for p in json.loads(self.sources or "[]")]
@@ -91,6 +94,9 @@ class Term(BaseModel):
     #: Rank in the last extraction (1 = best); 0 for terms the user added by hand.
     rank = peewee.IntegerField(default=0)
     synonym_group = peewee.IntegerField(null=True)
+    #: A sentence of the documents defines it: it enters the glossary however rarely it
+    #: occurs or however low it ranks (unless excluded).
+    defined = peewee.BooleanField(default=False)
 
 
 class Run(BaseModel):

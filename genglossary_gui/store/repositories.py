@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any, cast
 
 import peewee
@@ -165,6 +166,7 @@ class TermRecord:
     frequency: int
     document_count: int
     category: str = ""
+    defined: bool = False
 
 
 @patient
@@ -172,6 +174,7 @@ def replace_candidate_terms(
     project_id: int,
     ranked: Sequence[TermRecord],
     key: Callable[[str], str] = str.casefold,
+    cutoff: int | None = None,
 ) -> None:
     """Store a fresh extraction. User curation is kept: a term the user marked required or
     excluded, annotated, categorised or grouped stays, matched by ``key`` (by default without
@@ -200,6 +203,7 @@ def replace_candidate_terms(
                     rank=rank,
                     language=rec.language,
                     category=rec.category,
+                    defined=rec.defined,
                 ).where(Term.id == kept.id).execute()
                 continue
             rows.append(
@@ -212,15 +216,18 @@ def replace_candidate_terms(
                     "document_count": rec.document_count,
                     "rank": rank,
                     "category": rec.category,
+                    "defined": rec.defined,
                 }
             )
         # Curated terms no longer found keep their place but lose their stale counts.
         for leftover in curated.values():
-            Term.update(score=0.0, frequency=0, document_count=0, rank=0).where(
+            Term.update(score=0.0, frequency=0, document_count=0, rank=0, defined=False).where(
                 Term.id == leftover.id
             ).execute()
         for start in range(0, len(rows), 500):
             Term.insert_many(rows[start : start + 500]).execute()
+        if cutoff is not None:
+            Project.update(term_cutoff=cutoff).where(Project.id == project_id).execute()
     notify.publish("term")
 
 
@@ -427,6 +434,21 @@ def document_rows(project_id: int) -> list[DocumentRow]:
     return [DocumentRow(*values) for values in _tuples(query)]
 
 
+class Selection(StrEnum):
+    """Whether the next run defines a term, and why."""
+
+    REQUIRED = "required"
+    DEFINED = "defined"  # a sentence of the documents defines it
+    ABOVE_CUTOFF = "above the cut-off"
+    BELOW_CUTOFF = "below the cut-off"
+    SEEN_ONCE = "seen once"
+    EXCLUDED = "excluded"
+
+    @property
+    def in_glossary(self) -> bool:
+        return self in (Selection.REQUIRED, Selection.DEFINED, Selection.ABOVE_CUTOFF)
+
+
 @dataclass(frozen=True, slots=True)
 class TermRow:
     id: int
@@ -436,6 +458,13 @@ class TermRow:
     document_count: int
     language: str
     status: str
+    defined: bool = False
+    #: Why the term is or is not defined by the next run (see :class:`Selection`).
+    selection: Selection = Selection.BELOW_CUTOFF
+
+    @property
+    def in_glossary(self) -> bool:
+        return self.selection.in_glossary
 
 
 def term_rows(project_id: int) -> list[TermRow]:
@@ -448,11 +477,16 @@ def term_rows(project_id: int) -> list[TermRow]:
             Term.document_count,
             Term.language,
             Term.status,
+            Term.defined,
         )
         .where(Term.project == project_id)
         .order_by(Term.rank == 0, Term.rank, Term.text)
     )
-    return [TermRow(*values) for values in _tuples(query)]
+    rows = [TermRow(*values[:7], defined=bool(values[7])) for values in _tuples(query)]
+    chosen = _selection(
+        [(r.status, r.frequency, r.defined) for r in rows], _term_cutoff(project_id, None)
+    )
+    return [replace(r, selection=s) for r, s in zip(rows, chosen, strict=True)]
 
 
 def table_fingerprint(table: str, project_id: int | None = None) -> tuple[object, ...]:
@@ -684,22 +718,49 @@ def required_terms(project_id: int) -> set[str]:
 GLOSSARY_MIN_FREQUENCY = 2
 
 
+def _selection(terms: Sequence[tuple[str, int, bool]], cutoff: int) -> list[Selection]:
+    """For ``(status, frequency, defined)`` in rank order: every required term, every term
+    the documents define, and the first ``cutoff`` other candidates that recur; never an
+    excluded one."""
+    out: list[Selection] = []
+    taken = 0
+    for status, frequency, defined in terms:
+        if status == TermStatus.EXCLUDED.value:
+            out.append(Selection.EXCLUDED)
+        elif status == TermStatus.REQUIRED.value:
+            out.append(Selection.REQUIRED)
+        elif defined:
+            out.append(Selection.DEFINED)
+        elif frequency < GLOSSARY_MIN_FREQUENCY:
+            out.append(Selection.SEEN_ONCE)
+        elif taken < cutoff:
+            taken += 1
+            out.append(Selection.ABOVE_CUTOFF)
+        else:
+            out.append(Selection.BELOW_CUTOFF)
+    return out
+
+
+def _term_cutoff(project_id: int, limit: int | None) -> int:
+    project = Project.select(Project.term_cutoff).where(Project.id == project_id).first()
+    cutoff = project.term_cutoff if project is not None else 0
+    return cutoff if limit is None else min(cutoff, limit)
+
+
 def glossary_terms(project_id: int, limit: int) -> list[tuple[str, str]]:
-    """The terms to define: every required term, then the best candidates that recur, never
-    an excluded one; ``(text, language)``."""
+    """The terms to define, ``(text, language)``: every required term, every term the
+    documents define, then the best candidates that recur, up to the project's calibrated
+    cut-off (at most ``limit``); never an excluded one."""
     query = (
-        Term.select(Term.text, Term.language, Term.status, Term.frequency)
-        .where((Term.project == project_id) & (Term.status != TermStatus.EXCLUDED.value))
+        Term.select(Term.text, Term.language, Term.status, Term.frequency, Term.defined)
+        .where(Term.project == project_id)
         .order_by(Term.status != TermStatus.REQUIRED.value, Term.rank == 0, Term.rank)
     )
-    out: list[tuple[str, str]] = []
-    for t in query:
-        required = t.status == TermStatus.REQUIRED.value
-        if not required and len(out) >= limit:
-            break
-        if required or t.frequency >= GLOSSARY_MIN_FREQUENCY:
-            out.append((t.text, t.language))
-    return out
+    terms = list(query)
+    chosen = _selection(
+        [(t.status, t.frequency, bool(t.defined)) for t in terms], _term_cutoff(project_id, limit)
+    )
+    return [(t.text, t.language) for t, s in zip(terms, chosen, strict=True) if s.in_glossary]
 
 
 def glossary_runs(project_id: int) -> list[RunRow]:

@@ -91,6 +91,12 @@ def test_extract_from_toolbar_fills_terms_page(
     qtbot.waitUntil(lambda: window.terms_page.model.rowCount() > 5, timeout=10_000)
     terms = [t.text for t in window.terms_page.model.rows()]
     assert "machine learning" in terms and "形態素解析器" in terms
+    # The Glossary column says which terms the next run defines, and why the others not.
+    model = window.terms_page.model
+    column = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    glossary = column.index("Glossary")
+    shown = {model.index(r, glossary).data() for r in range(model.rowCount())}
+    assert "✓" in shown or "✓ defined in the documents" in shown
     window.terms_page.filter.setText("形態")
     assert 0 < window.terms_page.proxy.rowCount() < len(terms)
     # The log of the selected run is shown, persisted lines included.

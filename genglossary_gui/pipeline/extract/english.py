@@ -54,14 +54,22 @@ def _normalise(word: str) -> str:
     return word.lower()
 
 
-def candidate_sequences(text: str) -> Iterator[tuple[Units, str]]:
-    """Yield ``(key units, surface)`` for each maximal candidate in ``text``."""
+def candidate_sequences(
+    text: str, verbs: VerbEvidence | None = None
+) -> Iterator[tuple[Units, str]]:
+    """Yield ``(key units, surface)`` for each maximal candidate in ``text``. With ``verbs``
+    (what the documents so far say of their words), a verb in its third-person form ends a
+    candidate like a stop word does ("the anchor index grows" gives "anchor index")."""
     for run in _RUN.finditer(text):
         words = _WORD.findall(run.group())
         current: list[str] = []
         for word in words:
             lower = word.lower()
-            if lower in STOP_WORDS or (len(word) < 2 and not word.isupper()):
+            if (
+                lower in STOP_WORDS
+                or (len(word) < 2 and not word.isupper())
+                or (verbs is not None and _verb_here(word, verbs))
+            ):
                 if current:
                     yield from _emit(current)
                     current = []
@@ -69,6 +77,15 @@ def candidate_sequences(text: str) -> Iterator[tuple[Units, str]]:
                 current.append(word)
         if current:
             yield from _emit(current)
+
+
+def _verb_here(word: str, verbs: VerbEvidence) -> bool:
+    return (
+        word.endswith("s")
+        and not word.isupper()
+        and finite_verb(word)
+        and not verbs.used_as_noun(word)
+    )
 
 
 def _emit(words: list[str]) -> Iterator[tuple[Units, str]]:

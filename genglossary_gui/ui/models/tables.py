@@ -7,13 +7,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from genglossary_gui.store.repositories import DocumentRow, ProjectRow, TermRow
+from genglossary_gui.store.repositories import DocumentRow, ProjectRow, Selection, TermRow
 from genglossary_gui.ui.formatting import LANGUAGE_NAMES, format_size
 from genglossary_gui.ui.models.rows_model import Column, Index, RowsTableModel
 
 PROBLEM_COLOR = QColor("#b3261e")
 EXCLUDED_COLOR = QColor("#8a8a8a")
 REQUIRED_COLOR = QColor("#1d4ed8")
+BELOW_CUTOFF_COLOR = QColor("#6b6b6b")
 
 
 class DocumentTableModel(RowsTableModel[DocumentRow]):
@@ -65,6 +66,12 @@ class TermTableModel(RowsTableModel[TermRow]):
                     lambda t: "" if t.status == "candidate" else t.status,
                     tooltip=_status_tooltip,
                 ),
+                Column(
+                    "Glossary",
+                    lambda t: t.selection.value,
+                    _selection_text,
+                    tooltip=lambda t: _SELECTION_TIPS[t.selection],
+                ),
             ],
             parent,
         )
@@ -76,8 +83,35 @@ class TermTableModel(RowsTableModel[TermRow]):
                 return QBrush(EXCLUDED_COLOR)
             if row is not None and row.status == "required":
                 return QBrush(REQUIRED_COLOR)
+            if row is not None and not row.in_glossary:
+                return QBrush(BELOW_CUTOFF_COLOR)  # ranked, listed, not defined by a run
             return None
         return super().data(index, role)
+
+
+_SELECTION_TEXTS = {
+    Selection.REQUIRED: "✓ required",
+    Selection.DEFINED: "✓ defined in the documents",
+    Selection.ABOVE_CUTOFF: "✓",
+    Selection.BELOW_CUTOFF: "below the cut-off",
+    Selection.SEEN_ONCE: "seen once",
+    Selection.EXCLUDED: "excluded",
+}
+_SELECTION_TIPS = {
+    Selection.REQUIRED: "You require it: the next run defines it.",
+    Selection.DEFINED: "A sentence of the documents defines it: the next run defines it, "
+    "however rarely it occurs.",
+    Selection.ABOVE_CUTOFF: "Scores above the cut-off that the extraction chose from the "
+    "scores: the next run defines it.",
+    Selection.BELOW_CUTOFF: "Ranked below the cut-off: not in the glossary unless you require it.",
+    Selection.SEEN_ONCE: "Occurs once and no sentence defines it: not in the glossary "
+    "unless you require it.",
+    Selection.EXCLUDED: "You excluded it: never in the glossary.",
+}
+
+
+def _selection_text(t: TermRow) -> str:
+    return _SELECTION_TEXTS[t.selection]
 
 
 def _status_tooltip(t: TermRow) -> str | None:
