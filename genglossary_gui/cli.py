@@ -712,17 +712,27 @@ def _read_folder(
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from genglossary_gui.pipeline.extract import glossary_cutoff
     from genglossary_gui.pipeline.glossary import engine
     from genglossary_gui.pipeline.glossary.export import entries_from_rows
     from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
+    from genglossary_gui.pipeline.glossary.text import term_key
     from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS
     from genglossary_gui.store.repositories import GLOSSARY_MIN_FREQUENCY
 
     folder = Path(args.input).expanduser()
     extractor, documents, languages = _read_folder(args.input, args.lang)
-    ranked = [t for t in extractor.ranked() if t.frequency >= GLOSSARY_MIN_FREQUENCY]
-    ranked = ranked[:GLOSSARY_MAX_TERMS]
-    terms = with_defined_terms([(t.text, t.language) for t in ranked], mine_terms(documents))
+    defined = mine_terms(documents)
+    keys = {term_key(d.term) for d in defined}
+    # As a project's run does: the recurring candidates up to the cut-off the scores give,
+    # then every term the documents define.
+    ranked = [
+        t
+        for t in extractor.ranked()
+        if t.frequency >= GLOSSARY_MIN_FREQUENCY and term_key(t.text) not in keys
+    ]
+    ranked = ranked[: glossary_cutoff([t.score for t in ranked], GLOSSARY_MAX_TERMS)]
+    terms = with_defined_terms([(t.text, t.language) for t in ranked], defined)
     print(f"{len(documents)} documents, {len(terms)} terms", file=sys.stderr)
     entries = engine.generate_entries(terms, documents, fragments=False)
     config = _apply_engine_options(EngineConfig(), args)
