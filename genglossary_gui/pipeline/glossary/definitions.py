@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from genglossary_gui.pipeline.glossary.mining import PLURAL_COMPLEMENT
 from genglossary_gui.pipeline.glossary.reading import Sentence
-from genglossary_gui.pipeline.glossary.text import normalize, singular
+from genglossary_gui.pipeline.glossary.text import is_japanese, normalize, singular
 
 # (name, strength) per pattern; stronger patterns win, then earlier sentences.
 STRENGTHS = {
@@ -37,15 +37,10 @@ class Candidate:
     order: int  # position of the sentence in the corpus (documents in path order)
 
 
-_JAPANESE = re.compile(r"[\u3040-\u9fff]")
 #: Every pattern but the apposition, the parenthesis and naming ("… is called X") wants the
 #: term near the start.
 _NEAR_START = 24
 _NAMING = re.compile(r"\b(?:called|known\s+as|termed|referred\s+to\s+as)\b|と(?:呼|いう|言う)")
-
-
-def _is_japanese(text: str) -> bool:
-    return _JAPANESE.search(text) is not None
 
 
 @lru_cache(maxsize=65_536)
@@ -146,7 +141,7 @@ def prepare(sentence: str) -> Prepared:
         _NAMING.search(text) is not None,
         "," in text or "、" in text,
         "(" in text or "（" in text,
-        _is_japanese(text),
+        is_japanese(text),
     )
 
 

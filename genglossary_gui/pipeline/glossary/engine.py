@@ -24,9 +24,11 @@ from genglossary_gui.pipeline.glossary.reading import Sentence, sentences
 from genglossary_gui.pipeline.glossary.text import (
     TermMatcher,
     abbreviation_pairs,
+    is_japanese,
     normalize,
     singular,
     term_key,
+    variant_key,
 )
 from genglossary_gui.vocabulary import DefinitionKind, definition_kind
 
@@ -206,13 +208,9 @@ def _says_more_than(term: str, sentence: str) -> bool:
     example."""
     if len(sentence) > 2 * len(term) + 30:
         return True  # cheap test first: most mentions are long enough to say more
-    if _is_cjk_text(sentence):
+    if is_japanese(sentence):
         return len(normalize(sentence)) > len(normalize(term)) + 4
     return len(_WORD.findall(normalize(sentence))) > len(_WORD.findall(normalize(term))) + 2
-
-
-def _is_cjk_text(text: str) -> bool:
-    return re.search(r"[\u3040-\u9fff]", text) is not None
 
 
 def _best_supported(
@@ -268,7 +266,7 @@ def _content(term: str, definition: str, aliases: Sequence[str] = ()) -> set[str
     text = normalize(definition)
     for name in (term, *aliases):
         text = text.replace(normalize(name), " ")
-    if any("\u3040" <= c <= "\u9fff" for c in text):
+    if is_japanese(text):
         rest = _JA_FUNCTION.sub("", text)
         return {c for c in rest if not "\u3040" <= c <= "\u309f"}  # kanji, katakana, latin
     return {w for w in _WORD.findall(text) if w not in _EN_FUNCTION}
@@ -276,7 +274,7 @@ def _content(term: str, definition: str, aliases: Sequence[str] = ()) -> set[str
 
 def _term_content(term: str) -> set[str]:
     key = normalize(term)
-    if any("\u3040" <= c <= "\u9fff" for c in key):
+    if is_japanese(key):
         return set(key)
     return {singular(w) for w in _WORD.findall(key)}
 
@@ -292,23 +290,12 @@ def _initials(phrase: str) -> str:
     return "".join(w[0] for w in _WORD.findall(normalize(phrase)) if w not in _EN_FUNCTION)
 
 
-def _variant_key(term: str) -> str:
-    if re.fullmatch(r"[A-Z][A-Z0-9]+s", term):
-        term = term[:-1]  # APIs ~ API
-    key = normalize(term)
-    key = re.sub(r"(?<=[\u30a0-\u30ff])ー(?=$|[^\u30a0-\u30ff])", "", key)  # サーバー ~ サーバ
-    words = key.split()
-    if words and key.isascii():
-        words[-1] = singular(words[-1])
-    return re.sub(r"[\s\-_・]", "", " ".join(words))
-
-
 def find_duplicates(entries: Sequence[Entry]) -> list[tuple[str, str, str]]:
     """(term, other term, reason) for each pair naming the same concept."""
     pairs: list[tuple[str, str, str]] = []
     by_variant: dict[str, str] = {}
     for entry in entries:
-        key = _variant_key(entry.term)
+        key = variant_key(entry.term)
         if key in by_variant:
             pairs.append(
                 (
@@ -495,7 +482,7 @@ def _everyday(zipf: float, entry: Entry) -> bool:
 
 def _single_word(term: str) -> bool:
     key = normalize(term)
-    if any("\u3040" <= c <= "\u9fff" for c in key):
+    if is_japanese(key):
         return len(key) <= 4
     return " " not in key.strip()
 

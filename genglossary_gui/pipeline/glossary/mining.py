@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from genglossary_gui.pipeline.extract.english import everyday_word, is_adverb
 from genglossary_gui.pipeline.glossary.reading import sentences
-from genglossary_gui.pipeline.glossary.text import term_key
+from genglossary_gui.pipeline.glossary.text import is_japanese, term_key
 
 _QUESTION = re.compile(r"とは\s*(?:何|なに|どう|どの|なぜ)|(?:か|かな)[。．]?\s*$")
 
@@ -87,7 +87,6 @@ _JAPANESE: list[tuple[str, re.Pattern[str]]] = [
 ]
 _MARKS = re.compile(r"[*`「」『』“”\"]")
 _TRIGGER = re.compile(r"\b(?:is|are|refers?|means|denotes|called|known|termed|referred)\b|,")
-_JAPANESE_TEXT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,7 @@ def mine_sentence(text: str) -> list[DefinedTerm]:
     clean = _MARKS.sub("", text).strip()
     if clean.endswith(("?", "？")) or _QUESTION.search(clean):
         return []
-    if _JAPANESE_TEXT.search(clean):
+    if is_japanese(clean):
         if _JA_NOT_NAMING.search(clean):
             return []
         found = []

@@ -25,6 +25,8 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from genglossary_gui.pipeline.glossary.text import is_japanese
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -172,7 +174,6 @@ _MAX_SENTENCE_CHARS = 600
 #: "STUDY DESIGN:"): six letters or more, or several words, so that an acronym a glossary
 #: list defines ("MVCC: a technique …") stays text.
 _LABEL = re.compile(r"^(?:[A-Z]{6,}|[A-Z]{2,}(?:[ &/-]+[A-Z]{2,})+):(?:\s+|$)")
-_CJK = re.compile(r"[\u3040-\u9fff\uff66-\uff9f]")
 
 
 def _block_sentences(path: str, block: Block, *, first: bool) -> Iterator[Sentence]:
@@ -206,7 +207,7 @@ def _looks_like_title(line: str) -> bool:
     (Japanese titles are headings; a wrapped first line is prose)."""
     if line.endswith((".", "!", "?", ":", ";", ",", "。", "！", "？", "、")):
         return False
-    if _CJK.search(line):
+    if is_japanese(line):
         return False
     words = [w for w in line.split() if len(w) > 3]
     capitalised = sum(1 for w in words if w[0].isupper())

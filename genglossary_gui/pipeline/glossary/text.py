@@ -68,8 +68,26 @@ _EN_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*[+#]*")
 _KATAKANA = "\u30a0-\u30ff"
 
 
-def _is_cjk(text: str) -> bool:
+def is_japanese(text: str) -> bool:
+    """``text`` has Japanese characters (kana, kanji, half-width katakana): the one test of
+    which language's rules (sentences, patterns, matching) a text or term gets."""
     return _CJK.search(text) is not None
+
+
+_KANA_LONG_VOWEL = re.compile(f"(?<=[{_KATAKANA}])ー(?=$|[^{_KATAKANA}])")
+
+
+def variant_key(term: str) -> str:
+    """What spelling variants share: NFKC and case (全角/半角, API/api), a final katakana long
+    vowel mark (サーバー ~ サーバ), the English plural (APIs ~ API, write caches ~ write
+    cache), spaces, hyphens, underscores and 「・」 (write-ahead log ~ write ahead log)."""
+    if re.fullmatch(r"[A-Z][A-Z0-9]+s", term):
+        term = term[:-1]
+    key = _KANA_LONG_VOWEL.sub("", normalize(term))
+    words = key.split()
+    if words and key.isascii():
+        words[-1] = singular(words[-1])
+    return re.sub(r"[\s\-_・]", "", " ".join(words))
 
 
 def _cjk_pattern(key: str) -> str:
@@ -92,7 +110,7 @@ class TermMatcher:
         cjk: dict[str, str] = {}
         for term in terms:
             key = normalize(term)
-            if _is_cjk(key):
+            if is_japanese(key):
                 cjk.setdefault(key, term)
                 continue
             words = tuple(_EN_TOKEN.findall(key))
@@ -123,7 +141,7 @@ class TermMatcher:
                         break
                 else:
                     i += 1
-        if self._cjk_regex is not None and _is_cjk(text):
+        if self._cjk_regex is not None and is_japanese(text):
             found += [(m.start(), self._cjk[m.group()]) for m in self._cjk_regex.finditer(text)]
         out: list[str] = []
         for _, term in sorted(found, key=lambda f: f[0]):
