@@ -45,3 +45,14 @@ def test_a_noun_the_dictionary_knows_only_as_a_verb_stays_when_used_as_one() -> 
     assert verbs.used_as_noun("templates")
     assert english.plausible_term("scenario templates", 2, verbs)
     assert not english.plausible_term("scenario templates", 2, english.VerbEvidence())
+
+
+def test_a_fragment_of_one_longer_term_is_no_term() -> None:
+    text = (
+        "The 30-day readmission rate fell. A 30-day readmission costs money. "
+        "Each 30-day readmission is reported. The readmission rate is low.\n"
+    ) * 2
+    terms = _terms(text)
+    assert "30-day readmission" in terms
+    assert "day readmission" not in terms  # always inside "30-day readmission"
+    assert "readmission" in terms  # also on its own, and inside different phrases

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 Units = tuple[str, ...]
+#: A candidate found inside one longer candidate at least this share of the times it occurs
+#: is a fragment of that candidate ("day readmission" of "30-day readmission"), not a term.
+FRAGMENT_SHARE = 0.9
 T = TypeVar("T")
 
 
@@ -64,6 +67,7 @@ def score_candidates(
     # Nested statistics only over candidates that pass the frequency threshold.
     nested_sum: Counter[Units] = Counter()
     nested_n: Counter[Units] = Counter()
+    nested_max: Counter[Units] = Counter()  # the frequency of the most frequent container
     for i, (cand, f) in enumerate(freq.items()):
         if check is not None and i % 4096 == 0:
             check()
@@ -72,10 +76,11 @@ def score_candidates(
         for sub in set(sub_sequences(cand, len(cand) - 1, valid)):
             nested_sum[sub] += f
             nested_n[sub] += 1
+            nested_max[sub] = max(nested_max[sub], f)
     scored: list[Scored] = []
     for cand, f in freq.items():
-        if f < min_freq:
-            continue
+        if f < min_freq or nested_max[cand] >= FRAGMENT_SHARE * f:
+            continue  # rare, or a fragment: almost always inside one longer candidate
         penalty = nested_sum[cand] / nested_n[cand] if nested_n[cand] else 0.0
         value = math.log2(len(cand) + 1) * (f - penalty)
         if value > 0:

@@ -39,10 +39,13 @@ STOP_WORDS = frozenset(
 )
 
 # A word: letters first, then letters, digits, inner hyphens or apostrophes.
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
+_WORD = re.compile(r"(?:\d+-)?[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
 # A phrase run: words separated only by spaces, tabs or a single line break (a soft wrap
 # inside a paragraph); punctuation and blank lines break runs.
-_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*(?:(?:[ \t]+|[ \t]*\n[ \t]*)[A-Za-z][A-Za-z0-9'’-]*)*")
+_RUN = re.compile(
+    r"(?:\d+-)?[A-Za-z][A-Za-z0-9'’-]*"
+    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:\d+-)?[A-Za-z][A-Za-z0-9'’-]*)*"
+)
 
 
 def _normalise(word: str) -> str:
