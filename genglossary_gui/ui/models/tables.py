@@ -91,7 +91,7 @@ class TermTableModel(RowsTableModel[TermRow]):
 
 _SELECTION_TEXTS = {
     Selection.REQUIRED: "✓ required",
-    Selection.DEFINED: "✓ defined in the documents",
+    Selection.DEFINED: "✓ defined",
     Selection.ABOVE_CUTOFF: "✓",
     Selection.BELOW_CUTOFF: "below the cut-off",
     Selection.SEEN_ONCE: "seen once",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +28,8 @@ class _TablePage(QWidget):
 
     table_name = ""
     noun = "rows"
+    #: Column -> width in pixels, for columns whose text the default width cuts.
+    column_widths: ClassVar[dict[int, int]] = {}
 
     def __init__(
         self, manager: RunManager, model: RowsTableModel, parent: QWidget | None = None
@@ -43,7 +47,9 @@ class _TablePage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
         self.count = QLabel()
-        self.table = make_table(self.proxy, f"{self.table_name}sTable")
+        self.table = make_table(
+            self.proxy, f"{self.table_name}sTable", widths=self.column_widths
+        )
         self.bar = QHBoxLayout()
         self.bar.addWidget(self.filter, 1)
         self.bar.addWidget(self.count)
@@ -119,6 +125,7 @@ class DocumentsPage(_TablePage):
 class TermsPage(_TablePage):
     table_name = "term"
     noun = "terms"
+    column_widths: ClassVar[dict[int, int]] = {6: 150}  # Glossary: "below the cut-off"
 
     def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
         super().__init__(manager, TermTableModel(), parent)
