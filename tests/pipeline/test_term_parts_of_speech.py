@@ -56,3 +56,22 @@ def test_a_fragment_of_one_longer_term_is_no_term() -> None:
     assert "30-day readmission" in terms
     assert "day readmission" not in terms  # always inside "30-day readmission"
     assert "readmission" in terms  # also on its own, and inside different phrases
+
+
+def test_possessives_contractions_addresses_and_imperatives_are_not_terms() -> None:
+    text = (
+        "Use pyenv's ability to switch versions. You've installed pyenv already.\n"
+        "See https://github.com/pyenv/pyenv#readme or mail help@example.org for the shims.\n"
+        "To upgrade, enable shims first. Then enable shims again. The shims are small.\n"
+    ) * 2
+    terms = _terms(text)
+    assert "pyenv" in terms and "shim" in terms
+    assert not [t for t in terms if "'" in t or "’" in t]
+    assert not terms & {"github", "github.com", "example.org", "enable shim", "readme"}
+
+
+def test_code_spans_are_never_mined_as_defined_terms() -> None:
+    from genglossary_gui.pipeline.glossary.mining import mine_terms
+
+    text = "This deletes the virtualenv called `my-env`.\nA shim is a small script.\n"
+    assert [d.term for d in mine_terms([("a.md", text)])] == ["shim"]

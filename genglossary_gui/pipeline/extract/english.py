@@ -38,6 +38,8 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+# "you've", "don't", "we'll", "let's": a clause, never part of a term.
+_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$|n['’]t$|^let['’]s$")
 # A word: letters first, then letters, digits, inner hyphens or apostrophes.
 _WORD = re.compile(r"(?:\d+-)?[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
 # A phrase run: words separated only by spaces, tabs or a single line break (a soft wrap
@@ -71,11 +73,17 @@ def candidate_sequences(
             if (
                 lower in STOP_WORDS
                 or (len(word) < 2 and not word.isupper())
+                or _CONTRACTION.search(lower) is not None
                 or (verbs is not None and _verb_here(word, verbs))
             ):
                 if current:
                     yield from _emit(current)
                     current = []
+            elif lower.endswith(("'s", "’s")) and len(word) > 3:
+                # A possessive ends its noun phrase: "pyenv's ability" gives "pyenv".
+                current.append(word[:-2])
+                yield from _emit(current)
+                current = []
             else:
                 current.append(word)
         if current:
@@ -101,8 +109,11 @@ def _emit(words: list[str]) -> Iterator[tuple[Units, str]]:
 #: Words after which the next word is a verb ("we propose", "to parse", "can learn").
 # Not "to" ("flushed to disk"), "it", "not" or "also": nouns follow those too.
 _VERB_CUES = frozenset("we they can cannot will may should would could must".split())
+#: Words after which a noun phrase starts: determiners and prepositions (and, in add(), a
+#: verb in its third-person form, whose object follows).
 _DETERMINERS = frozenset(
-    "the a an this that these those each every its their our his her any no some such".split()
+    """the a an this that these those each every its their our his her any no some such
+    of in on for with from by into about between over under""".split()
 )
 _COPULAS = frozenset("is are was were".split())
 #: A word is taken for a verb only when seen after a cue at least this often.
@@ -123,7 +134,8 @@ class VerbEvidence:
     def __init__(self) -> None:
         self._after_cue: dict[str, int] = {}
         self._total: dict[str, int] = {}
-        #: Words seen used as nouns: after a determiner, or before "is"/"are"/"was"/"were".
+        #: Words seen used as nouns: after a determiner, a preposition or a third-person verb,
+        #: or before "is"/"are"/"was"/"were".
         self._nouns: set[str] = set()
 
     def add(self, text: str) -> None:
@@ -134,8 +146,8 @@ class VerbEvidence:
             total[word] = total.get(word, 0) + 1
             if previous in _VERB_CUES:
                 after[word] = after.get(word, 0) + 1
-            elif previous in _DETERMINERS:
-                nouns.add(word)
+            elif previous in _DETERMINERS or (previous.endswith("s") and finite_verb(previous)):
+                nouns.add(word)  # "the parse", "of parse trees", "produces parse trees"
             if word in _COPULAS:
                 nouns.add(previous)
             previous = word
@@ -198,6 +210,8 @@ def plausible_term(text: str, frequency: int, verbs: VerbEvidence) -> bool:
         return True
     if adjective_only(last) or verbs.is_verb(last):
         return False
+    if verb_only(words[0], base_verb):
+        return False  # "install python", "enable shims"; "a write cache" is a noun use
     return not any(verb_only(w, finite_verb) for w in words)
 
 

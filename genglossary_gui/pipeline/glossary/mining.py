@@ -31,8 +31,12 @@ _NOT_IN_TERM = frozenset(
     yet still even already today now first second third next last following above below
     for with without by from into onto during after before until upon via per like unlike
     than example instance addition contrast particular general fact short result once twice
+    on in at to about over under across along among around through toward towards within
+    let
     """.split()
 )
+#: Allowed inside a term ("part of speech"), never at its edge.
+_NOT_AT_EDGE = frozenset({"of"})
 #: Japanese "X とは" and "… という" that are connectives, not naming: 「とは限らない」,
 #: 「とは異なり」, 「ということは」, 「という不満」.
 _JA_NOT_NAMING = re.compile(r"とは(?:限ら|異な|いえ|言え|違)|ということ|という[^。]")
@@ -103,6 +107,10 @@ def _english_term(phrase: str) -> str | None:
         return None
     if folded[0] in _NOT_IN_TERM or folded[-1] in _NOT_IN_TERM or folded[-1] in _NOT_LAST:
         return None
+    if folded[0] in _NOT_AT_EDGE or folded[-1] in _NOT_AT_EDGE:
+        return None
+    if any("'" in w or "’" in w for w in folded):
+        return None  # "let's say", "it's", "pyenv's": a clause or a possessive, not a term
     if any(w in _NOT_IN_TERM for w in folded[1:-1]):
         return None
     if all(len(w) < 3 for w in folded) or any(is_adverb(w) for w in folded):
@@ -155,7 +163,7 @@ def mine_terms(
     seen: dict[str, DefinedTerm] = {}
     for path, text in documents:
         check()
-        for n, sentence in enumerate(sentences(path, text), start=1):
+        for n, sentence in enumerate(sentences(path, text, inline_code=False), start=1):
             if n % 500 == 0:
                 check()
             for found in mine_sentence(sentence.text):

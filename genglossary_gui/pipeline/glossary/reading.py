@@ -50,9 +50,15 @@ def is_markdown(path: str) -> bool:
     return path.lower().endswith((".md", ".markdown"))
 
 
-def sentences(path: str, text: str) -> Iterator[Sentence]:
-    """The sentences of a document, each with the line it starts on (code left out)."""
-    blocks = markdown_blocks(text) if is_markdown(path) else text_blocks(text)
+def sentences(path: str, text: str, *, inline_code: bool = True) -> Iterator[Sentence]:
+    """The sentences of a document, each with the line it starts on (code blocks left out).
+    Without ``inline_code`` a Markdown code span is blanked too: what looks for new terms
+    (mining) must not take an identifier for one."""
+    blocks = (
+        markdown_blocks(text, keep_inline_code=inline_code)
+        if is_markdown(path)
+        else text_blocks(text)
+    )
     for i, block in enumerate(blocks):
         yield from _block_sentences(path, block, first=i == 0)
 
@@ -60,13 +66,23 @@ def sentences(path: str, text: str) -> Iterator[Sentence]:
 def prose(text: str, *, markdown: bool) -> str:
     """The document's prose for term extraction: Markdown's blocks with inline code blanked,
     one block per paragraph (a blank line between, so that no phrase runs from a heading
-    into the text below it); plain text as it is."""
-    if not markdown:
-        return text
-    return "\n\n".join(
-        "\n".join(line for _, line in block.lines)
-        for block in markdown_blocks(text, keep_inline_code=False)
+    into the text below it); plain text as it is; in both, web and mail addresses blanked."""
+    if markdown:
+        text = "\n\n".join(
+            "\n".join(line for _, line in block.lines)
+            for block in markdown_blocks(text, keep_inline_code=False)
+        )
+    # Addresses are not prose: "github.com/pyenv" gives no terms (and no lower-case "github").
+    return (
+        _ADDRESS.sub(_blanked, text) if ("://" in text or "@" in text or "www." in text) else text
     )
+
+
+_ADDRESS = re.compile(r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _blanked(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
 # -- Markdown ---------------------------------------------------------------------------------

@@ -47,9 +47,7 @@ class _TablePage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
         self.count = QLabel()
-        self.table = make_table(
-            self.proxy, f"{self.table_name}sTable", widths=self.column_widths
-        )
+        self.table = make_table(self.proxy, f"{self.table_name}sTable", widths=self.column_widths)
         self.bar = QHBoxLayout()
         self.bar.addWidget(self.filter, 1)
         self.bar.addWidget(self.count)
