@@ -75,3 +75,18 @@ def test_code_spans_are_never_mined_as_defined_terms() -> None:
 
     text = "This deletes the virtualenv called `my-env`.\nA shim is a small script.\n"
     assert [d.term for d in mine_terms([("a.md", text)])] == ["shim"]
+
+
+def test_a_term_is_shown_as_the_documents_write_it_inside_sentences() -> None:
+    text = (
+        "Install it with Homebrew today. Many users prefer Homebrew packages. "
+        "Old notes say homebrew once.\n"
+        "Replication copies pages. Replication lags. We tune replication often.\n"
+        "Kubernetes schedules pods. Kubernetes restarts pods.\n"
+    ) * 2
+    extractor = TermExtractor()
+    extractor.add(text, "en", markdown=False)
+    shown = {t.text for t in extractor.ranked()}
+    assert "Homebrew" in shown  # written so mid-sentence, twice as often as in lower case
+    assert "replication" in shown  # capitalised only where a sentence starts
+    assert "Kubernetes" in shown  # seen only at sentence starts: as written there

@@ -49,6 +49,8 @@ class TermExtractor:
         self._maximal: dict[str, Counter[Units]] = {lang: Counter() for lang in LANGUAGES}
         # English display casing: lower-case word -> surfaces seen.
         self._casing: dict[str, Counter[str]] = {}
+        #: The same for words that start a sentence (capitalised whatever they are).
+        self._start_casing: dict[str, Counter[str]] = {}
         #: Surface forms of each English word key (its singular): the headword ends in the
         #: form the documents use most ("machine learning techniques" if mostly plural).
         self._forms: dict[str, Counter[str]] = {}
@@ -78,18 +80,23 @@ class TermExtractor:
             self._check()
             if lang == "en":
                 self._verbs.add(chunk)
-            pairs = (
-                english.candidate_sequences(chunk, self._verbs)
+            found = (
+                english.candidates_with_position(chunk, self._verbs)
                 if lang == "en"
-                else module.candidate_sequences(chunk)
+                else (
+                    (units, surface, False) for units, surface in module.candidate_sequences(chunk)
+                )
             )
-            for units, surface in pairs:
+            for units, surface, starts_sentence in found:
                 counter[units] += 1
                 keys.add(units)
                 if lang == "en":
                     words = surface.split(" ")
-                    for word in words:
-                        self._casing.setdefault(word.lower(), Counter())[word] += 1
+                    # A sentence's first word is capitalised whatever it is: weak evidence,
+                    # used only for words seen nowhere else.
+                    for i, word in enumerate(words):
+                        casing = self._start_casing if i == 0 and starts_sentence else self._casing
+                        casing.setdefault(word.lower(), Counter())[word] += 1
                     last = words[-1].lower()
                     self._forms.setdefault(units[-1], Counter())[last] += 1
             self.chars += len(chunk)
@@ -104,11 +111,17 @@ class TermExtractor:
     def _display(self, lang: str, units: Units) -> str:
         if lang == "ja":
             return japanese.display(units)
-        words = [_casing_of(self._casing.get(key.lower()), key) for key in units]
+        # The last word in the form the documents use most (plural or singular), each word
+        # in the capitals the documents give that form.
         forms = self._forms.get(units[-1])
-        if forms and words[-1].islower():
-            words[-1] = forms.most_common(1)[0][0]
-        return " ".join(words)
+        last = units[-1]
+        if forms and not last.isupper():
+            last = forms.most_common(1)[0][0]
+        return " ".join(self._cased(key) for key in (*units[:-1], last))
+
+    def _cased(self, key: str) -> str:
+        lower = key.lower()
+        return _casing_of(self._casing.get(lower) or self._start_casing.get(lower), key)
 
     def ranked(self, *, min_freq: int | None = None, top: int | None = None) -> list[RankedTerm]:
         """The candidates best first. ``min_freq`` (default: per language, English phrases
@@ -176,8 +189,10 @@ class TermExtractor:
 
 
 def _casing_of(seen: Counter[str] | None, key: str) -> str:
-    """Display form of a word: an acronym stays upper case; a word also written in lower case
-    (so capitalised only at sentence starts and in headings) is shown in lower case."""
+    """Display form of a word: an acronym stays upper case; a name the documents write in
+    another form at least twice as often as in lower case keeps that form (Homebrew, macOS);
+    any other word also written in lower case (so capitalised only at sentence starts and in
+    title-case headings) is shown in lower case."""
     if not seen:
         return key
     total = sum(seen.values())
@@ -185,9 +200,8 @@ def _casing_of(seen: Counter[str] | None, key: str) -> str:
     if upper * 2 >= total:
         return max((w for w in seen if w.isupper()), key=lambda w: seen[w])
     lower = key.lower()
-    if lower in seen:
-        return lower
-    return seen.most_common(1)[0][0]
+    best = max((w for w in seen if w != lower), key=lambda w: seen[w], default=lower)
+    return best if seen.get(best, 0) >= 2 * seen.get(lower, 0) else lower
 
 
 def extract_from_texts(

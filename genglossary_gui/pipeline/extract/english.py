@@ -65,9 +65,21 @@ def candidate_sequences(
     """Yield ``(key units, surface)`` for each maximal candidate in ``text``. With ``verbs``
     (what the documents so far say of their words), a verb in its third-person form ends a
     candidate like a stop word does ("the anchor index grows" gives "anchor index")."""
+    for units, surface, _ in candidates_with_position(text, verbs):
+        yield units, surface
+
+
+def candidates_with_position(
+    text: str, verbs: VerbEvidence | None = None
+) -> Iterator[tuple[Units, str, bool]]:
+    """:func:`candidate_sequences`, each with whether its first word starts a sentence (or a
+    line): its capital there says nothing about how the word is written."""
     for run in _RUN.finditer(text):
+        before = text[max(0, run.start() - 3) : run.start()].rstrip(" \t")
+        first = not before or before[-1] in ".!?:\n"
         words = _WORD.findall(run.group())
         current: list[str] = []
+        starts = first
         for word in words:
             lower = word.lower()
             if (
@@ -77,17 +89,19 @@ def candidate_sequences(
                 or (verbs is not None and _verb_here(word, verbs))
             ):
                 if current:
-                    yield from _emit(current)
+                    yield (*_emitted(current), starts)
                     current = []
+                starts = False
             elif lower.endswith(("'s", "’s")) and len(word) > 3:
                 # A possessive ends its noun phrase: "pyenv's ability" gives "pyenv".
                 current.append(word[:-2])
-                yield from _emit(current)
+                yield (*_emitted(current), starts)
                 current = []
+                starts = False
             else:
                 current.append(word)
         if current:
-            yield from _emit(current)
+            yield (*_emitted(current), starts)
 
 
 def _verb_here(word: str, verbs: VerbEvidence) -> bool:
@@ -99,11 +113,11 @@ def _verb_here(word: str, verbs: VerbEvidence) -> bool:
     )
 
 
-def _emit(words: list[str]) -> Iterator[tuple[Units, str]]:
+def _emitted(words: list[str]) -> tuple[Units, str]:
     # Very long runs are headings or lists rather than terms; keep them as windows anyway.
     keys = [_normalise(w) for w in words]
     keys[-1] = singular(keys[-1])
-    yield tuple(keys), " ".join(words)
+    return tuple(keys), " ".join(words)
 
 
 #: Words after which the next word is a verb ("we propose", "to parse", "can learn").
