@@ -137,3 +137,14 @@ def test_unnecessary_never_drops_a_term_the_documents_define() -> None:
     issues = engine.review_entries(entries, engine.general_zipf)
     unnecessary = {i.term for i in issues if i.type == "unnecessary"}
     assert unnecessary == {"system"}
+
+
+def test_names_and_acronyms_are_not_everyday_words() -> None:
+    """General-language frequency says nothing of "Cargo" the tool or "OR" the odds ratio."""
+    entries = [
+        engine.Entry("Cargo", "en", "Cargo builds crates.", "usage", "a.md", 1, 0.3),
+        engine.Entry("OR", "en", "The OR was 1.2.", "usage", "a.md", 2, 0.3),
+        engine.Entry("cargo", "en", "The ship's cargo is heavy.", "usage", "a.md", 3, 0.3),
+    ]
+    issues = engine.review_entries(entries, engine.general_zipf)
+    assert {i.term for i in issues if i.type == "unnecessary"} == {"cargo"}

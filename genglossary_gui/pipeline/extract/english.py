@@ -286,8 +286,8 @@ def everyday_word(text: str) -> bool:
     """A single word common in general language ("system", "study"): listed below the
     recurring domain terms, so the user can still require it, and dropped by refine unless
     the documents define it or the user requires it."""
-    if " " in text or text.isupper():
-        return False
+    if " " in text or any(c.isupper() for c in text):
+        return False  # a name or an acronym (Cargo, OR), as the documents write it
     word = text.lower()
     return max(_zipf(word), _zipf(singular(word))) >= EVERYDAY_ZIPF
 

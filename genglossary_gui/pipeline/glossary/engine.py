@@ -443,7 +443,7 @@ def review_entries(
                     )
                 )
                 break
-        if everyday is not None and _single_word(entry.term):
+        if everyday is not None and _single_word(entry.term) and not _is_name(entry.term):
             zipf = everyday(entry.term, entry.language)
             if zipf is not None and _everyday(zipf, entry):
                 never = (
@@ -478,6 +478,13 @@ def _everyday(zipf: float, entry: Entry) -> bool:
     word the documents define is a term of theirs, however common ("A *transaction* is a
     unit of work …")."""
     return zipf >= COMMON_ZIPF and entry.kind != DefinitionKind.DEFINITION
+
+
+def _is_name(term: str) -> bool:
+    """A headword with capitals is a name or an acronym (Cargo, Homebrew, OR, NO): the
+    headword keeps the capitals the documents write inside sentences, so a capital here is
+    no sentence start. General-language frequency says nothing about it."""
+    return any(c.isupper() for c in term)
 
 
 def _single_word(term: str) -> bool:
