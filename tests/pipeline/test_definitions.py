@@ -143,3 +143,17 @@ def test_a_japanese_quality_is_no_definition() -> None:
     assert defining_pattern("データ", "データは大切である。") is None
     assert defining_pattern("索引", "索引は効率的である。") is None
     assert defining_pattern("索引", "索引は検索を速くするための構造である。") == "wa-dearu"
+
+
+def test_a_relative_clause_defines_the_phrase_before_it() -> None:
+    from genglossary_gui.pipeline.glossary.definitions import defining_pattern
+    from genglossary_gui.pipeline.glossary.mining import mine_sentence
+
+    sentence = (
+        "The quality that has received attention is positive affect, which refers to "
+        "pleasurable engagement with the environment."
+    )
+    assert [d.term for d in mine_sentence(sentence)] == ["positive affect"]
+    assert defining_pattern("positive affect", sentence) == "which"
+    assert mine_sentence("We ran the tests, which are slow.") == []
+    assert mine_sentence("He left early, which is a pity.") == []

@@ -24,6 +24,7 @@ STRENGTHS = {
     "refers-to": 0.9,
     "wo-sasu": 0.85,
     "wa-dearu": 0.7,
+    "which": 0.75,
     "appositive": 0.6,
     "parenthesis": 0.5,
 }
@@ -86,6 +87,14 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
             re.compile(
                 rf"(?<![\w-])(?:called|known\s+as|termed|referred\s+to\s+as)\s+"
                 rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?\s*(?:[.,;:(]|$)"
+            ),
+        ),
+        # "… is positive affect, which refers to pleasurable engagement …"
+        (
+            "which",
+            re.compile(
+                rf"(?<![\w-]){words}(?:e?s)?,\s+which\s+(?:refers?\s+to|means|denotes|"
+                rf"is\s+(?:an?|the)|are\s+(?:the\s+)?[a-z]+s)\s"
             ),
         ),
         # "A shard, a slice of the index that …, …": the term opens the sentence.
@@ -159,7 +168,7 @@ def defining_pattern(term: str, sentence: str, prepared: Prepared | None = None)
         # Skip what cannot match here: each needs its mark in the sentence.
         if (
             (name == "parenthesis" and not p.paren)
-            or (name == "appositive" and not p.comma)
+            or (name in ("appositive", "which") and not p.comma)
             or (name == "called" and not p.naming)
         ):
             continue

@@ -12,7 +12,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from genglossary_gui.pipeline.extract.english import everyday_word, is_adverb
+from genglossary_gui.pipeline.extract.english import (
+    VerbEvidence,
+    everyday_word,
+    is_adverb,
+    plausible_term,
+)
 from genglossary_gui.pipeline.glossary.reading import sentences
 from genglossary_gui.pipeline.glossary.text import is_japanese, term_key
 
@@ -77,6 +82,12 @@ _ENGLISH: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+#: "… is positive affect, which refers to pleasurable engagement …": a relative clause that
+#: says what the noun phrase before it is (the longest phrase that can be a term is taken).
+_WHICH = re.compile(
+    rf"(?P<t>{_WORD}(?:\s+{_WORD}){{0,4}}),\s+which\s+"
+    r"(?:refers?\s+to|means|denotes|is\s+(?:an?|the)|are\s+(?:the\s+)?[a-z]+s)\s"
+)
 _JAPANESE: list[tuple[str, re.Pattern[str]]] = [
     (
         "toha",
@@ -152,6 +163,19 @@ def mine_sentence(text: str) -> list[DefinedTerm]:
             out.append(DefinedTerm(term, "en", name))
         if name != "called":
             break  # a sentence has one subject
+    if not out and ", which " in clean:
+        match = _WHICH.search(clean)
+        if match is not None:
+            words = match.group("t").split()
+            # The longest tail that can be a term: "attention is positive affect" -> "positive
+            # affect".
+            for start in range(len(words)):
+                term = _english_term(" ".join(words[start:]))
+                # Mid-sentence, the phrase must read as a noun phrase ("left early, which is
+                # a pity" defines nothing).
+                if term is not None and plausible_term(term, 2, VerbEvidence()):
+                    out.append(DefinedTerm(term, "en", "which"))
+                    break
     return out
 
 
