@@ -157,3 +157,19 @@ def test_a_relative_clause_defines_the_phrase_before_it() -> None:
     assert defining_pattern("positive affect", sentence) == "which"
     assert mine_sentence("We ran the tests, which are slow.") == []
     assert mine_sentence("He left early, which is a pity.") == []
+
+
+def test_more_ways_to_name_and_define() -> None:
+    from genglossary_gui.pipeline.glossary.definitions import defining_pattern
+    from genglossary_gui.pipeline.glossary.mining import mine_sentence
+
+    sentence = "Social support can be thought of as the soothing impact of friends and family."
+    assert [d.term for d in mine_sentence(sentence)] == ["social support"]
+    assert defining_pattern("social support", sentence) == "defined-as"
+    sentence = "Income below a certain level — called the poverty line — defines need."
+    assert [d.term for d in mine_sentence(sentence)] == ["poverty line"]
+    assert defining_pattern("poverty line", sentence) == "called"
+    sentence = (
+        "A policy that lowers rates is known as an expansionary monetary policy or loose policy."
+    )
+    assert defining_pattern("expansionary monetary policy", sentence) == "called"

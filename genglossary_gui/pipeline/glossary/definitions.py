@@ -79,6 +79,13 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
     t = rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?(?:\s*\([^()]{{1,40}}\))?"
     return [
         ("defined-as", re.compile(rf"^{t}\s+(?:is|are)\s+defined\s+as\s+\S")),
+        (
+            "defined-as",
+            re.compile(
+                rf"^{t}\s+(?:can|may)\s+be\s+(?:defined|thought\s+of|described|understood)"
+                r"\s+as\s+\S"
+            ),
+        ),
         ("is-a", re.compile(rf"^{t}\s+(?:is|are)\s+(?:an?|the|any|one)\s+\S")),
         ("is-a", re.compile(rf"^{t}\s+are\s+{PLURAL_COMPLEMENT}")),
         ("refers-to", re.compile(rf"^{t}\s+(?:refers?\s+to|means|denotes|stands\s+for)\s+\S")),
@@ -86,7 +93,7 @@ def _patterns(term: str, japanese: bool) -> list[tuple[str, re.Pattern[str]]]:
             "called",
             re.compile(
                 rf"(?<![\w-])(?:called|known\s+as|termed|referred\s+to\s+as)\s+"
-                rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?\s*(?:[.,;:(]|$)"
+                rf"(?:(?:an?|the)\s+)?{words}(?:e?s)?\s*(?:[.,;:(—–]|\s-\s|\s+or\s|$)"
             ),
         ),
         # "… is positive affect, which refers to pleasurable engagement …"

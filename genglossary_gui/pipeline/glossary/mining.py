@@ -69,6 +69,13 @@ _ENGLISH: list[tuple[str, re.Pattern[str]]] = [
         "refers-to",
         re.compile(rf"{_LEAD}(?P<t>{_NP}){_ABBR}\s+(?:refers?\s+to|means|denotes)\s+\S"),
     ),
+    (
+        "defined-as",
+        re.compile(
+            rf"{_LEAD}(?P<t>{_NP}){_ABBR}\s+(?:can|may)\s+be\s+"
+            r"(?:defined|thought\s+of|described|understood)\s+as\s+\S"
+        ),
+    ),
     ("is-a", re.compile(rf"{_LEAD}(?P<t>{_NP}){_ABBR}{_IS}(?:an?|the|any|one)\s+\S")),
     # A plural subject and a plural noun: "Chromosomes are structures within the nucleus".
     ("is-a", re.compile(rf"^(?P<t>{_NP}s){_ABBR}\s+are\s+{PLURAL_COMPLEMENT}")),
@@ -78,7 +85,8 @@ _ENGLISH: list[tuple[str, re.Pattern[str]]] = [
         "called",
         re.compile(
             rf"(?<![\w-])(?:called|known\s+as|termed|referred\s+to\s+as)\s+"
-            rf"(?:(?:an?|the)\s+)?(?P<t>{_NP})(?:\s*\([^()]{{1,40}}\))?\s*(?:[.,;:]|$)"
+            rf"(?:(?:an?|the)\s+)?(?P<t>{_NP})(?:\s*\([^()]{{1,40}}\))?"
+            r"\s*(?:[.,;:—–]|\s-\s|\s+or\s|$)"
         ),
     ),
 ]
@@ -101,7 +109,7 @@ _JAPANESE: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _MARKS = re.compile(r"[*`「」『』“”\"]")
-_TRIGGER = re.compile(r"\b(?:is|are|refers?|means|denotes|called|known|termed|referred)\b|,")
+_TRIGGER = re.compile(r"\b(?:is|are|be|refers?|means|denotes|called|known|termed|referred)\b|,")
 
 
 @dataclass(frozen=True, slots=True)
