@@ -717,7 +717,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from genglossary_gui.pipeline.glossary.export import entries_from_rows
     from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
     from genglossary_gui.pipeline.glossary.text import term_key
-    from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS
+    from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS, MAX_TERMS
     from genglossary_gui.store.repositories import GLOSSARY_MIN_FREQUENCY
 
     folder = Path(args.input).expanduser()
@@ -728,7 +728,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     # then every term the documents define.
     ranked = [
         t
-        for t in extractor.ranked()
+        for t in extractor.ranked(top=MAX_TERMS)
         if t.frequency >= GLOSSARY_MIN_FREQUENCY and term_key(t.text) not in keys
     ]
     ranked = ranked[: glossary_cutoff([t.score for t in ranked], GLOSSARY_MAX_TERMS)]
@@ -854,8 +854,23 @@ def cmd_keep_apart(args: argparse.Namespace) -> int:
 
     _open(args)
     project = _project(args.project)
-    restored = repo.keep_apart(project.id, repo.current_run(project.id), args.term, args.other)
-    split = f" {safe(restored)} has its own entry again." if restored else ""
+    current = repo.current_run(project.id)
+    known = {t.text.casefold() for t in repo.term_rows(project.id)}
+    if current is not None:
+        for row in repo.glossary_rows(project.id, current):
+            known |= {n.casefold() for n in (row.term, *row.aliases)}
+    missing = [t for t in (args.term, args.other) if t.casefold() not in known]
+    if missing:
+        raise CliError(
+            f"Not among the project's terms: {', '.join(safe(t) for t in missing)}. "
+            "Check the spelling (the Issues page and `genglossary export` list them)."
+        )
+    restored = repo.keep_apart(project.id, current, args.term, args.other)
+    split = (
+        f" {safe(restored)} has its own entry again."
+        if restored
+        else " The current glossary stays as it is until the next run."
+    )
     print(
         f"{safe(args.term)} and {safe(args.other)} are kept apart in later runs.{split}",
         file=sys.stderr,

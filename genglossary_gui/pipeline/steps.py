@@ -36,7 +36,7 @@ from genglossary_gui.pipeline.documents import (
 )
 from genglossary_gui.pipeline.extract import TermExtractor, glossary_cutoff
 from genglossary_gui.pipeline.glossary import engine
-from genglossary_gui.pipeline.glossary.mining import DefinedTerm, mine_terms
+from genglossary_gui.pipeline.glossary.mining import DefinedTerm, mine_terms, with_defined_terms
 from genglossary_gui.pipeline.glossary.reading import is_markdown
 from genglossary_gui.pipeline.glossary.text import term_key
 from genglossary_gui.store import repositories as repo
@@ -402,6 +402,14 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
     terms = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS)
     if not terms:
         raise StepError("The project has no terms to define yet. Extract terms first.")
+    if not repo.has_defined_terms(project_id):
+        # Terms extracted by an earlier version (or an extraction that found no defining
+        # sentence): look for the defined terms here, as that version did.
+        defined = mine_terms(_documents(project_id, ctx), ctx.check)
+        more = with_defined_terms(terms, defined, repo.excluded_terms(project_id))
+        if len(more) > len(terms):
+            ctx.log(f"{len(more) - len(terms)} more terms that the documents define", step=step)
+        terms = more
     total = int(
         Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text)))
         .where((Document.project == project_id) & (Document.problem == ""))
@@ -478,12 +486,14 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
     def edited_entry(term: str) -> bool:
         return repo.edit_for(edits, term) is not None
 
+    defined = {term_key(t) for t in repo.defined_terms(project_id)}
     issues = engine.review_entries(
         entries,
         engine.general_zipf,
         check=ctx.check,
         progress=lambda done, total: ctx.progress(step, done, total),
         edited=lambda e: repo.edit_for(edits, e.term, e.aliases) is not None,
+        defined=lambda e: any(term_key(n) in defined for n in (e.term, *e.aliases)),
     )
     failures = ""
     llm = _llm(project_id)

@@ -741,6 +741,17 @@ def _selection(terms: Sequence[tuple[str, int, bool]], cutoff: int) -> list[Sele
     return out
 
 
+def has_defined_terms(project_id: int) -> bool:
+    """Whether the last extraction marked any term as defined by the documents."""
+    return Term.select().where((Term.project == project_id) & Term.defined).exists()
+
+
+def defined_terms(project_id: int) -> set[str]:
+    """The terms a sentence of the documents defines (marked by the last extraction)."""
+    query = Term.select(Term.text).where((Term.project == project_id) & Term.defined)
+    return {t.text for t in query}
+
+
 def _term_cutoff(project_id: int, limit: int | None) -> int:
     project = Project.select(Project.term_cutoff).where(Project.id == project_id).first()
     cutoff = project.term_cutoff if project is not None else 0
@@ -842,8 +853,12 @@ class IssueRow:
 
     @property
     def merged(self) -> bool:
-        """A duplicate whose terms refining merged: the user can undo it (keep them apart)."""
-        return self.type == "duplicate" and "merged" in self.outcome
+        """A duplicate whose two terms refining merged into one another: the user can undo
+        it (keep them apart)."""
+        return self.type == "duplicate" and self.outcome in (
+            f"merged into {self.related}",
+            f"{self.related} merged into it",
+        )
 
 
 def run_project(run_id: int) -> int | None:
@@ -864,8 +879,9 @@ def kept_apart(project_id: int) -> list[tuple[str, str]]:
 def keep_apart(project_id: int, run_id: int | None, term: str, other: str) -> str | None:
     """Undo the merge of ``term`` and ``other``: recorded for the project (no later run
     merges them, see :func:`kept_apart`), and, where ``run_id``'s refined glossary merged
-    them, the merged term gets its own entry back (from the run's provisional entries) and
-    leaves the other's aliases. Returns the term that got its entry back, if any."""
+    them and the run holds the merged term's own entry, that entry comes back and the term
+    leaves the other's aliases. Returns the term that got its entry back, or None (then only
+    later runs show them apart)."""
     first, second = sorted((term, other), key=str.casefold)
     restored = None
     with db.atomic("IMMEDIATE"):
@@ -905,28 +921,37 @@ def _split_merged(project_id: int, run_id: int, head: str, gone: str) -> str | N
             & GlossaryEntry.term.in_([entry.term, alias])
         )
     }
-    entry.aliases = json.dumps([a for a in aliases if a != alias], ensure_ascii=False)
-    if entry.term in provisional:
-        entry.occurrences = provisional[entry.term].occurrences  # without the merged one's
-    entry.save()
     original = provisional.get(alias)
-    if original is not None:
-        GlossaryEntry.create(
-            project=project_id,
-            run=run_id,
-            stage="refined",
-            term=original.term,
-            language=original.language,
-            aliases="[]",
-            definition=original.definition,
-            definition_kind=original.definition_kind,
-            source_path=original.source_path,
-            source_line=original.source_line,
-            confidence=original.confidence,
-            occurrences=original.occurrences,
-            see_also="[]",
-            alternatives=original.alternatives,
-        )
+    if original is None:
+        # The run has no entry of its own to give back (its glossary was copied from an
+        # earlier run): the pair is kept apart from the next run on, this one stays whole.
+        return None
+    # The head loses the merged term's mentions, not those of other merged aliases.
+    own = provisional.get(entry.term)
+    kept = {(o[0], o[1]) for o in json.loads(own.occurrences)} if own is not None else set()
+    gone_places = {(o[0], o[1]) for o in json.loads(original.occurrences)} - kept
+    entry.aliases = json.dumps([a for a in aliases if a != alias], ensure_ascii=False)
+    entry.occurrences = json.dumps(
+        [o for o in json.loads(entry.occurrences) if (o[0], o[1]) not in gone_places],
+        ensure_ascii=False,
+    )
+    entry.save()
+    GlossaryEntry.create(
+        project=project_id,
+        run=run_id,
+        stage="refined",
+        term=original.term,
+        language=original.language,
+        aliases="[]",
+        definition=original.definition,
+        definition_kind=original.definition_kind,
+        source_path=original.source_path,
+        source_line=original.source_line,
+        confidence=original.confidence,
+        occurrences=original.occurrences,
+        see_also="[]",
+        alternatives=original.alternatives,
+    )
     return alias
 
 

@@ -64,3 +64,31 @@ def test_candidates_below_the_cut_off_are_listed_and_defined_terms_enter(
     run_id = run_to_completion(project, "generate")
     entries = {e["term"] for e in repo.load_entries(run_id, "provisional")}
     assert below[0].text in entries and "shard replica" not in entries
+
+
+def test_a_project_extracted_by_an_earlier_version_still_gets_its_defined_terms(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Schema 5 starts every term as not defined: until the next extraction, generate looks
+    for the defined terms itself, so nothing the documents define goes missing."""
+    from genglossary_gui.store.models import Term
+
+    _corpus(tmp_path / "docs")
+    project = repo.create_project("P", [str(tmp_path / "docs")])
+    run_to_completion(project, "import")
+    run_to_completion(project, "extract")
+    Term.delete().where(Term.text == "shard replica").execute()
+    Term.update(defined=False).execute()  # as migrated from schema 4
+    run_id = run_to_completion(project, "generate")
+    entries = {e["term"]: e for e in repo.load_entries(run_id, "provisional")}
+    assert entries["shard replica"]["kind"] == "definition"
+
+
+def test_a_defined_term_is_never_unnecessary_whoever_wrote_its_text() -> None:
+    from genglossary_gui.pipeline.glossary import engine
+
+    entry = engine.Entry("transaction", "en", "A unit of work.", "generated", "a.md", 1, 0.8)
+    issues = engine.review_entries([entry], engine.general_zipf)
+    assert [i.type for i in issues] == ["unnecessary"]  # common, and nothing says defined
+    issues = engine.review_entries([entry], engine.general_zipf, defined=lambda e: True)
+    assert issues == []

@@ -97,3 +97,34 @@ def test_a_plain_text_file_keeps_its_markup_as_text() -> None:
     text = "A <div> element is a block container.\n"
     assert [s.text for s in sentences("a.txt", text)] == [text.strip()]
     assert prose(text, markdown=False) == text
+
+
+def test_a_long_document_is_read_in_pieces_with_the_right_lines() -> None:
+    from genglossary_gui.pipeline.glossary import reading
+
+    filler = "Some words about the storage layer and its many parts.\n\n"
+    head = filler * (reading.PIECE_CHARS // len(filler) + 5)
+    fence = "```\nA fake is a line inside code.\n\nstill code\n```\n\n"
+    text = head + fence + "A shard is a slice of the index.\n"
+    found = {s.text: s.line for s in sentences("a.md", text)}
+    assert found["A shard is a slice of the index."] == text.count("\n")
+    assert not any("fake" in t or "still code" in t for t in found)
+
+
+def test_huge_markup_without_blank_lines_is_read_in_bounded_time() -> None:
+    import time
+
+    from genglossary_gui.pipeline.glossary import reading
+
+    table = "| Term | Meaning |\n|---|---|\n" + "| WAL | a log of changes |\n" * 40_000
+    started = time.perf_counter()
+    list(sentences("a.md", table))
+    list(sentences("b.md", "[" * 400_000))
+    # Parsed whole, these took 20 s and more; read as plain text past MAX_PIECE_CHARS.
+    assert time.perf_counter() - started < 10
+    assert len(table) > reading.MAX_PIECE_CHARS
+
+
+def test_a_thematic_break_at_the_top_is_not_front_matter() -> None:
+    text = "---\n\nA shard is a slice of the index.\n\n---\n\nMore text.\n"
+    assert "A shard is a slice of the index." in [s.text for s in sentences("a.md", text)]

@@ -90,3 +90,10 @@ def test_a_term_is_shown_as_the_documents_write_it_inside_sentences() -> None:
     assert "Homebrew" in shown  # written so mid-sentence, twice as often as in lower case
     assert "replication" in shown  # capitalised only where a sentence starts
     assert "Kubernetes" in shown  # seen only at sentence starts: as written there
+
+
+def test_contractions_of_function_words_are_no_terms() -> None:
+    text = "What's a shard? There's a shard here. Who's asking about the shard index?\n" * 3
+    terms = _terms(text)
+    assert not terms & {"what", "there", "who"}
+    assert "shard" in terms or "shard index" in terms

@@ -70,3 +70,76 @@ def test_keep_apart_undoes_a_merge_now_and_in_later_runs(
     assert "WAL" not in _terms(window)["write-ahead log"].aliases  # type: ignore[attr-defined]
     later = repo.issue_rows(page.shown_run() or 0)
     assert not [r for r in later if r.type == "duplicate" and "WAL" in (r.term, r.related)]
+
+
+def test_keep_apart_never_loses_an_entry_and_keeps_other_aliases(data_dir: Path) -> None:
+    """Chained merges split one at a time; a run without entries of its own (its glossary
+    was copied) records the pair but changes nothing it cannot give back."""
+    from genglossary_gui.pipeline.glossary.engine import Entry
+
+    project = repo.create_project("P")
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    run = transitions.create_run(project, "full", current_owner())
+    provisional = [
+        Entry(
+            "alpha",
+            "en",
+            "Alpha is a.",
+            "definition",
+            "a.md",
+            1,
+            0.9,
+            occurrences=[("a.md", 1, "Alpha is a.")],
+        ),
+        Entry(
+            "beta",
+            "en",
+            "Beta is b.",
+            "definition",
+            "a.md",
+            3,
+            0.9,
+            occurrences=[("a.md", 3, "Beta is b.")],
+        ),
+        Entry(
+            "gamma",
+            "en",
+            "Gamma is c.",
+            "definition",
+            "a.md",
+            5,
+            0.9,
+            occurrences=[("a.md", 5, "Gamma is c."), ("a.md", 6, "Gamma again.")],
+        ),
+    ]
+    merged = Entry(
+        "alpha",
+        "en",
+        "Alpha is a.",
+        "definition",
+        "a.md",
+        1,
+        0.9,
+        aliases=["beta", "gamma"],
+        occurrences=[o for e in provisional for o in e.occurrences],
+    )
+    repo.save_entries(project, run, "provisional", provisional)
+    repo.save_entries(project, run, "refined", [merged])
+    assert repo.keep_apart(project, run, "alpha", "beta") == "beta"
+    rows = {e["term"]: e for e in repo.load_entries(run, "refined")}
+    assert rows["alpha"]["aliases"] == ["gamma"]
+    assert {o[1] for o in rows["alpha"]["occurrences"]} == {1, 5, 6}  # gamma's stay
+    assert rows["beta"]["definition"] == "Beta is b."
+
+    # A run whose provisional stage is a copy of the merged glossary: nothing to give back.
+    transitions.mark_running(run)
+    transitions.mark_completed(run, "done")
+    copy = transitions.create_run(project, "review", current_owner())
+    repo.save_entries(project, copy, "provisional", [merged])
+    repo.save_entries(project, copy, "refined", [merged])
+    assert repo.keep_apart(project, copy, "alpha", "gamma") is None
+    (only,) = repo.load_entries(copy, "refined")
+    assert only["aliases"] == ["beta", "gamma"]  # unchanged, nothing lost
+    assert ("alpha", "gamma") in repo.kept_apart(project)

@@ -41,12 +41,12 @@ STOP_WORDS = frozenset(
 # "you've", "don't", "we'll", "let's": a clause, never part of a term.
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$|n['’]t$|^let['’]s$")
 # A word: letters first, then letters, digits, inner hyphens or apostrophes.
-_WORD = re.compile(r"(?:\d+-)?[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
+_WORD = re.compile(r"(?:(?<![0-9])\d+-)?[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
 # A phrase run: words separated only by spaces, tabs or a single line break (a soft wrap
 # inside a paragraph); punctuation and blank lines break runs.
 _RUN = re.compile(
-    r"(?:\d+-)?[A-Za-z][A-Za-z0-9'’-]*"
-    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:\d+-)?[A-Za-z][A-Za-z0-9'’-]*)*"
+    r"(?:(?<![0-9])\d+-)?[A-Za-z][A-Za-z0-9'’-]*"
+    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?<![0-9])\d+-)?[A-Za-z][A-Za-z0-9'’-]*)*"
 )
 
 
@@ -86,6 +86,7 @@ def candidates_with_position(
                 lower in STOP_WORDS
                 or (len(word) < 2 and not word.isupper())
                 or _CONTRACTION.search(lower) is not None
+                or (lower.endswith(("'s", "’s")) and lower[:-2] in STOP_WORDS)  # "what's"
                 or (verbs is not None and _verb_here(word, verbs))
             ):
                 if current:

@@ -385,9 +385,12 @@ def review_entries(
     check: Check = lambda: None,
     progress: Progress | None = None,
     edited: Callable[[Entry], bool] = lambda e: False,
+    defined: Callable[[Entry], bool] = lambda e: False,
 ) -> list[IssueData]:
     """Problems of a glossary, each described for a user. An entry whose definition the user
-    wrote has no definition problems to report (duplicates and everyday words still count)."""
+    wrote has no definition problems to report (duplicates and everyday words still count).
+    ``defined`` says which terms a sentence of the documents defines (whatever text the entry
+    has now, a model's for instance): those are never everyday words."""
     issues: list[IssueData] = []
     for done, entry in enumerate(entries, start=1):
         check()
@@ -445,7 +448,7 @@ def review_entries(
                 break
         if everyday is not None and _single_word(entry.term) and not _is_name(entry.term):
             zipf = everyday(entry.term, entry.language)
-            if zipf is not None and _everyday(zipf, entry):
+            if zipf is not None and _everyday(zipf, entry) and not defined(entry):
                 never = (
                     ""
                     if entry.kind == DefinitionKind.DEFINITION

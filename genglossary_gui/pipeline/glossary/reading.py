@@ -78,7 +78,9 @@ def prose(text: str, *, markdown: bool) -> str:
     )
 
 
-_ADDRESS = re.compile(r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS = re.compile(
+    r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
 
 
 def _blanked(match: re.Match[str]) -> str:
@@ -89,7 +91,17 @@ def _blanked(match: re.Match[str]) -> str:
 
 # CommonMark with tables; nesting beyond 20 levels is read as text (markdown-it's guard).
 _MARKDOWN = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n){0,200}?---[ \t]*(?:\n|\Z)")
+# Front matter: "---", then "key: value" lines (a thematic break followed by text is none).
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\n[A-Za-z0-9_-]+[ \t]*:.*\n(?:.*\n){0,200}?---[ \t]*(?:\n|\Z)"
+)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+#: Markdown is parsed in pieces of about this size, cut at blank lines outside code fences:
+#: the parser's time and memory grow faster than the text on some inputs (a 4 MB table
+#: takes 1.5 GB), pieces keep both bounded.
+PIECE_CHARS = 64_000
+#: A piece with no blank line to cut at and larger than this is read as plain text.
+MAX_PIECE_CHARS = 128_000
 _KIND_AFTER: dict[str, Literal["heading", "text", "cell"]] = {
     "heading_open": "heading",
     "paragraph_open": "text",
@@ -108,6 +120,44 @@ def markdown_blocks(text: str, *, keep_inline_code: bool = True) -> list[Block]:
     if front is not None:
         offset = front.group().count("\n")
         text = text[front.end() :]
+    blocks: list[Block] = []
+    for first_line, piece in _pieces(text):
+        if len(piece) > MAX_PIECE_CHARS:
+            blocks += [
+                Block(b.kind, tuple((offset + first_line + n, line) for n, line in b.lines))
+                for b in text_blocks(piece)
+            ]
+        else:
+            blocks += _parsed_blocks(piece, offset + first_line, keep_inline_code)
+    return blocks
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    """``(lines before it, piece)``: the text cut at blank lines outside code fences once a
+    piece has PIECE_CHARS characters (a short document is one piece)."""
+    if len(text) <= PIECE_CHARS:
+        yield 0, text
+        return
+    lines = text.split("\n")
+    start, size, fence = 0, 0, ""
+    for i, line in enumerate(lines):
+        size += len(line) + 1
+        opening = _FENCE.match(line)
+        if fence:
+            # Closed by a fence of the same character, as long at least, and nothing else.
+            mark = opening.group(1) if opening is not None else ""
+            if mark[:1] == fence[0] and len(mark) >= len(fence) and not line.strip().strip(mark[0]):
+                fence = ""
+        elif opening is not None:
+            fence = opening.group(1)
+        elif size >= PIECE_CHARS and not line.strip():
+            yield start, "\n".join(lines[start : i + 1])
+            start, size = i + 1, 0
+    if start < len(lines):
+        yield start, "\n".join(lines[start:])
+
+
+def _parsed_blocks(text: str, offset: int, keep_inline_code: bool) -> list[Block]:
     blocks: list[Block] = []
     tokens = _MARKDOWN.parse(text)
     for before, token in pairwise(tokens):

@@ -544,9 +544,17 @@ class IssuesPage(QWidget):
         if project is None:
             return
         try:
-            repo.keep_apart(project, self._run, row.term, row.related)
+            restored = repo.keep_apart(project, self._run, row.term, row.related)
         except StoreError as exc:
             QMessageBox.warning(self, "Keep Apart", f"The merge was not undone: {explain(exc)}")
             return
         self.reload()
         self.glossary_changed.emit()
+        if restored is None:
+            QMessageBox.information(
+                self,
+                "Keep Apart",
+                f"“{row.term}” and “{row.related}” will be kept apart from the next run on. "
+                "This glossary was copied from an earlier run, so it has no entry of its own "
+                "to give back now.",
+            )
