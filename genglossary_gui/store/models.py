@@ -138,9 +138,11 @@ class GlossaryEntry(BaseModel):
     term = peewee.TextField()
     language = peewee.CharField()
     aliases = peewee.TextField(default="[]")  # JSON list of str
-    #: The sentence the definition was taken from, verbatim.
+    #: The entry's text: a defining sentence verbatim, a usage example, an "Abbreviation of
+    #: …" note, or a model's definition (see ``definition_kind``).
     definition = peewee.TextField()
-    #: "defining" (matched a definition pattern) or "context" (most informative mention).
+    #: A ``vocabulary.DefinitionKind`` value; rows written before schema 5 say "defining" or
+    #: "context", read as "definition" and "usage".
     definition_kind = peewee.CharField()
     source_path = peewee.TextField(default="")
     source_line = peewee.IntegerField(default=0)

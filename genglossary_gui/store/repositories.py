@@ -442,6 +442,7 @@ class Selection(StrEnum):
     ABOVE_CUTOFF = "above the cut-off"
     BELOW_CUTOFF = "below the cut-off"
     SEEN_ONCE = "seen once"
+    NOT_FOUND = "not found"  # a curated term the last extraction did not find
     EXCLUDED = "excluded"
 
     @property
@@ -731,6 +732,8 @@ def _selection(terms: Sequence[tuple[str, int, bool]], cutoff: int) -> list[Sele
             out.append(Selection.REQUIRED)
         elif defined:
             out.append(Selection.DEFINED)
+        elif frequency == 0:
+            out.append(Selection.NOT_FOUND)
         elif frequency < GLOSSARY_MIN_FREQUENCY:
             out.append(Selection.SEEN_ONCE)
         elif taken < cutoff:

@@ -95,6 +95,7 @@ _SELECTION_TEXTS = {
     Selection.ABOVE_CUTOFF: "✓",
     Selection.BELOW_CUTOFF: "below the cut-off",
     Selection.SEEN_ONCE: "seen once",
+    Selection.NOT_FOUND: "not found",
     Selection.EXCLUDED: "excluded",
 }
 _SELECTION_TIPS = {
@@ -106,6 +107,8 @@ _SELECTION_TIPS = {
     Selection.BELOW_CUTOFF: "Ranked below the cut-off: not in the glossary unless you require it.",
     Selection.SEEN_ONCE: "Occurs once and no sentence defines it: not in the glossary "
     "unless you require it.",
+    Selection.NOT_FOUND: "The last extraction did not find it in the documents; your mark "
+    "is kept for when it appears again.",
     Selection.EXCLUDED: "You excluded it: never in the glossary.",
 }
 
