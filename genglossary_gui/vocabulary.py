@@ -49,3 +49,22 @@ def definition_kind(value: str) -> DefinitionKind:
         return DefinitionKind(value)
     except ValueError:
         return DefinitionKind.NONE
+
+
+class Topic(StrEnum):
+    """What a change notification (``store.notify``) is about: a table whose rows changed, or
+    one of two events that are no table."""
+
+    PROJECT = "project"
+    DOCUMENT = "document"
+    TERM = "term"
+    RUN = "run"
+    RUN_LOG = "run_log"
+    GLOSSARY_ENTRY = "glossary_entry"
+    ISSUE = "issue"
+    DEFINITION_EDIT = "definition_edit"
+    KEPT_APART = "kept_apart"
+    #: A run's progress columns were written (not a status transition).
+    RUN_PROGRESS = "run_progress"
+    #: Another process (or connection) committed something unspecified.
+    EXTERNAL = "*"

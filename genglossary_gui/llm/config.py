@@ -13,6 +13,7 @@ import os
 from dataclasses import asdict, dataclass, fields
 
 from genglossary_gui.llm.clients import LLMSettings
+from genglossary_gui.vocabulary import Topic
 
 KEYRING_SERVICE = "GenGlossary"
 KEY_ENV_VARS = ("GENGLOSSARY_API_KEY", "OPENAI_API_KEY")
@@ -102,7 +103,7 @@ def save_config(project_id: int, config: EngineConfig) -> None:
         ).execute()
 
     write()
-    notify.publish("project", project_id)
+    notify.publish(Topic.PROJECT, project_id)
 
 
 def _key_name(config: EngineConfig) -> str:

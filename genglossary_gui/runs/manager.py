@@ -24,6 +24,7 @@ from genglossary_gui.store import notify, transitions
 from genglossary_gui.store.models import RunStatus
 from genglossary_gui.store.owner import Owner, current_owner
 from genglossary_gui.store.transitions import CancelResult
+from genglossary_gui.vocabulary import Topic
 
 __all__ = ["CancelResult", "RunManager", "RunStartError"]
 
@@ -232,12 +233,12 @@ class RunManager(QObject):
 
     @Slot(str, object)
     def _on_store_event(self, table: str, ids: tuple[int, ...]) -> None:
-        if table == "run":
+        if table == Topic.RUN:
             for run_id in ids:
                 self.run_changed.emit(run_id)
-        elif table == notify.EXTERNAL:
+        elif table == Topic.EXTERNAL:
             self.database_changed.emit()
-        elif table == notify.PROGRESS:
+        elif table == Topic.RUN_PROGRESS:
             pass  # live progress already arrived through run_progress
         else:
             self.table_changed.emit(table)

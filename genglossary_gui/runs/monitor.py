@@ -18,6 +18,7 @@ import peewee
 from genglossary_gui.store import notify, transitions
 from genglossary_gui.store.database import db
 from genglossary_gui.store.owner import Owner
+from genglossary_gui.vocabulary import Topic
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class OwnerMonitor:
                         next_version_check = now + EXTERNAL_EVERY_S
                         version = int(db.execute_sql("PRAGMA data_version").fetchone()[0])
                         if last_version is not None and version != last_version:
-                            notify.publish(notify.EXTERNAL)
+                            notify.publish(Topic.EXTERNAL)
                         last_version = version
                     if now >= next_heartbeat:
                         next_heartbeat = now + HEARTBEAT_EVERY_S

@@ -2,7 +2,7 @@
 
 Writers call :func:`publish` *after* their change is committed; listeners (the Qt bridge in
 ``runs/``) are called synchronously on the writing thread and must only hand the event on.
-Events carry table names and ids, never ORM objects.
+Events carry a :class:`~genglossary_gui.vocabulary.Topic` and ids, never ORM objects.
 """
 
 from __future__ import annotations
@@ -12,17 +12,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-log = logging.getLogger(__name__)
+from genglossary_gui.vocabulary import Topic
 
-#: Table name used when another process (or connection) committed something unspecified.
-EXTERNAL = "*"
-#: A run's progress columns were written (not a status transition).
-PROGRESS = "run_progress"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    table: str
+    table: Topic
     ids: tuple[int, ...] = ()
 
 
@@ -45,7 +42,7 @@ def subscribe(listener: Listener) -> Callable[[], None]:
     return unsubscribe
 
 
-def publish(table: str, *ids: int) -> None:
+def publish(table: Topic, *ids: int) -> None:
     """Tell every listener that rows of ``table`` changed. Call only after commit."""
     change = Change(table, tuple(ids))
     with _lock:

@@ -26,7 +26,7 @@ from genglossary_gui.store.models import (
     TermStatus,
     now,
 )
-from genglossary_gui.vocabulary import DefinitionKind, definition_kind
+from genglossary_gui.vocabulary import DefinitionKind, Topic, definition_kind
 
 
 class ProjectExists(ValueError):
@@ -66,7 +66,7 @@ def create_project(name: str, sources: Sequence[str] = (), language: str = "auto
         project = Project.create(name=name, sources=json.dumps(list(sources)), language=language)
     except peewee.IntegrityError as exc:
         raise ProjectExists(f"A project named {name!r} already exists.") from exc
-    notify.publish("project", project.id)
+    notify.publish(Topic.PROJECT, project.id)
     return int(project.id)
 
 
@@ -138,7 +138,7 @@ def save_documents(
             Document.delete().where(
                 (Document.project == project_id) & Document.rel_path.in_(removed)
             ).execute()
-    notify.publish("document")
+    notify.publish(Topic.DOCUMENT)
 
 
 def document_ids(project_id: int) -> list[int]:
@@ -228,7 +228,7 @@ def replace_candidate_terms(
             Term.insert_many(rows[start : start + 500]).execute()
         if cutoff is not None:
             Project.update(term_cutoff=cutoff).where(Project.id == project_id).execute()
-    notify.publish("term")
+    notify.publish(Topic.TERM)
 
 
 @patient
@@ -242,7 +242,7 @@ def set_term_status(project_id: int, term_ids: Sequence[int], status: TermStatus
         .where((Term.project == project_id) & Term.id.in_(ids))
         .execute()
     )
-    notify.publish("term")
+    notify.publish(Topic.TERM)
     return rows
 
 
@@ -284,7 +284,7 @@ def append_logs(run_id: int, entries: Sequence[LogEntry]) -> None:
                 for e in entries
             ]
         ).execute()
-    notify.publish("run_log", run_id)
+    notify.publish(Topic.RUN_LOG, run_id)
 
 
 def read_log(run_id: int) -> list[LogEntry]:
@@ -566,7 +566,7 @@ def save_entries(project_id: int, run_id: int, stage: str, entries: Sequence[Any
         ).execute()
         for start in range(0, len(rows), 200):
             GlossaryEntry.insert_many(rows[start : start + 200]).execute()
-    notify.publish("glossary_entry", run_id)
+    notify.publish(Topic.GLOSSARY_ENTRY, run_id)
 
 
 def load_entries(run_id: int, stage: str) -> list[dict[str, Any]]:
@@ -628,7 +628,7 @@ def save_issues(project_id: int, run_id: int, issues: Sequence[Any]) -> None:
         Issue.delete().where(Issue.run == run_id).execute()
         for start in range(0, len(rows), 200):
             Issue.insert_many(rows[start : start + 200]).execute()
-    notify.publish("issue", run_id)
+    notify.publish(Topic.ISSUE, run_id)
 
 
 def load_issues(run_id: int) -> list[dict[str, Any]]:
@@ -688,7 +688,7 @@ def set_definition_edit(
             DefinitionEdit.delete().where(DefinitionEdit.id.in_(stale)).execute()
         if definition is not None and definition.strip():
             DefinitionEdit.create(project=project_id, term=term, definition=definition.strip())
-    notify.publish("definition_edit", project_id)
+    notify.publish(Topic.DEFINITION_EDIT, project_id)
 
 
 def term_notes(project_id: int) -> dict[str, str]:
@@ -899,9 +899,9 @@ def keep_apart(project_id: int, run_id: int | None, term: str, other: str) -> st
             restored = _split_merged(project_id, run_id, term, other) or _split_merged(
                 project_id, run_id, other, term
             )
-    notify.publish("kept_apart", project_id)
+    notify.publish(Topic.KEPT_APART, project_id)
     if run_id is not None:
-        notify.publish("glossary_entry", run_id)
+        notify.publish(Topic.GLOSSARY_ENTRY, run_id)
     return restored
 
 

@@ -41,6 +41,7 @@ from genglossary_gui.store.models import (
     now,
 )
 from genglossary_gui.store.owner import Owner, owner_alive
+from genglossary_gui.vocabulary import Topic
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class ProjectNotFound(LookupError):
 
 def _classify(run_id: int, rows: int) -> TransitionResult:
     if rows:
-        notify.publish("run", run_id)
+        notify.publish(Topic.RUN, run_id)
         return TransitionResult.UPDATED
     if Run.select(Run.id).where(Run.id == run_id).exists():
         return TransitionResult.WRONG_STATE
@@ -112,7 +113,7 @@ def create_run(project_id: int, scope: str, owner: Owner, triggered_by: str = "u
             .scalar()
         )
         raise RunAlreadyActive(project_id, active) from exc
-    notify.publish("run", run.id)
+    notify.publish(Topic.RUN, run.id)
     return int(run.id)
 
 
@@ -154,7 +155,7 @@ def mark_completed(run_id: int, summary: str = "") -> TransitionResult:
             Project.update(current_run=run_id).where(Project.id == project_id).execute()
     result = _classify(run_id, rows)
     if project_id is not None:
-        notify.publish("project", project_id)
+        notify.publish(Topic.PROJECT, project_id)
     return result
 
 
@@ -192,7 +193,7 @@ def promote_run(run_id: int) -> PromoteResult:
         )
     if not rows:
         return PromoteResult.ALREADY
-    notify.publish("project", project_id)
+    notify.publish(Topic.PROJECT, project_id)
     return PromoteResult.PROMOTED
 
 
@@ -285,7 +286,7 @@ def update_progress(run_id: int, step: str, done: int, total: int) -> None:
     if rows:
         # Not a transition: this process shows live progress from its workers' signals, and
         # other processes notice the commit through the database's change counter.
-        notify.publish(notify.PROGRESS, run_id)
+        notify.publish(Topic.RUN_PROGRESS, run_id)
 
 
 def refresh_heartbeats(run_ids: Iterable[int]) -> int:
@@ -335,7 +336,7 @@ def mark_interrupted_runs(me: Owner, stale_after_s: float = STALE_HEARTBEAT_S) -
         )
         if rows:
             marked.append(run.id)
-            notify.publish("run", run.id)
+            notify.publish(Topic.RUN, run.id)
     return marked
 
 

@@ -54,6 +54,7 @@ from genglossary_gui.ui.pages.glossary_pages import GlossaryPage, IssuesPage
 from genglossary_gui.ui.pages.runs_page import RunsPage
 from genglossary_gui.ui.pages.settings_page import SettingsPage
 from genglossary_gui.ui.pages.tables_pages import DocumentsPage, TermsPage
+from genglossary_gui.vocabulary import Topic
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.glossary_page.run_shown.connect(self.issues_page.show_run)
         self.issues_page.open_entry.connect(self.open_entry)
         self.issues_page.glossary_changed.connect(self.glossary_page.reload_entries)
+        manager.table_changed.connect(self.issues_page.on_table_changed)
         self.runs_page = RunsPage(manager)
         self.runs_page.open_output.connect(self.open_run_output)
         self.settings_page = SettingsPage()
@@ -512,7 +514,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_table_changed(self, table: str) -> None:
-        if table == "project":
+        if table == Topic.PROJECT:
             self.reload_projects()
 
     @Slot()

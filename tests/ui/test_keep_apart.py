@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from genglossary_gui.store import repositories as repo
@@ -143,3 +144,27 @@ def test_keep_apart_never_loses_an_entry_and_keeps_other_aliases(data_dir: Path)
     (only,) = repo.load_entries(copy, "refined")
     assert only["aliases"] == ["beta", "gamma"]  # unchanged, nothing lost
     assert ("alpha", "gamma") in repo.kept_apart(project)
+
+
+def test_the_issues_page_follows_what_runs_and_other_pages_write(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Every published table has a listener: issues saved for the shown run appear at once
+    (without the owner monitor, whose polling would refresh every page eventually)."""
+    from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    window, _manager = make_window(monitor=False)
+    project = repo.create_project("P")
+    run = transitions.create_run(project, "full", current_owner())
+    transitions.mark_running(run)
+    repo.save_entries(project, run, "refined", [Entry("pod", "en", "Pods run.", "usage")])
+    transitions.mark_completed(run, "1 entry")
+    window.reload_projects()
+    window.select_project(project)
+    qtbot.waitUntil(lambda: window.issues_page._run == run)
+    QApplication.processEvents()  # what selecting the project set off is done
+    assert window.issues_page.model.rowCount() == 0
+    repo.save_issues(project, run, [IssueData("pod", "unclear", "No sentence defines pod.")])
+    qtbot.waitUntil(lambda: window.issues_page.model.rowCount() == 1)

@@ -30,7 +30,7 @@ from genglossary_gui.store.repositories import GlossaryRow, IssueRow
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
 from genglossary_gui.ui.widgets import make_table
-from genglossary_gui.vocabulary import DefinitionKind
+from genglossary_gui.vocabulary import DefinitionKind, Topic
 
 DEFINITION_COLUMN = 2
 ISSUE_TYPES = ["unclear", "circular", "duplicate", "contradiction", "unnecessary"]
@@ -409,9 +409,9 @@ class GlossaryPage(QWidget):
 
     @Slot(str)
     def _on_table_changed(self, table: str) -> None:
-        if table in ("project", "glossary_entry"):
+        if table in (Topic.PROJECT, Topic.GLOSSARY_ENTRY):
             self._reload_runs()
-        elif table == "definition_edit":
+        elif table == Topic.DEFINITION_EDIT:
             self.reload_entries()
 
     @Slot(int)
@@ -504,6 +504,17 @@ class IssuesPage(QWidget):
     def show_run(self, run_id: int | None) -> None:
         self._run = run_id
         self.reload()
+
+    @Slot(str)
+    def on_table_changed(self, table: str) -> None:
+        """A run wrote issues, refined entries or a merge was undone: the outcomes shown may
+        have changed."""
+        if self._run is not None and table in (
+            Topic.ISSUE,
+            Topic.KEPT_APART,
+            Topic.GLOSSARY_ENTRY,
+        ):
+            self.reload()
 
     def reload(self) -> None:
         self.model.set_rows(repo.issue_rows(self._run) if self._run is not None else [])

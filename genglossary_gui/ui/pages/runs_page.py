@@ -23,6 +23,7 @@ from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.ui.delegates import CancelButtonDelegate, ProgressDelegate, StatusBadgeDelegate
 from genglossary_gui.ui.models.run_table_model import RunColumn, RunTableModel
+from genglossary_gui.vocabulary import Topic
 
 #: Log lines the pane loads at most (each refresh, too).
 LOG_PANE_LINES = 2000
@@ -228,7 +229,7 @@ class RunsPage(QWidget):
 
     @Slot(str)
     def _on_table_changed(self, table: str) -> None:
-        if table == "run_log":
+        if table == Topic.RUN_LOG:
             self._refresh_log()
 
     @Slot(int)

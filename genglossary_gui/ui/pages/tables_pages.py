@@ -20,13 +20,14 @@ from genglossary_gui.store.models import TermStatus
 from genglossary_gui.ui.models.rows_model import ID_ROLE, FilterProxy, RowsTableModel
 from genglossary_gui.ui.models.tables import DocumentTableModel, TermTableModel
 from genglossary_gui.ui.widgets import make_table
+from genglossary_gui.vocabulary import Topic
 
 
 class _TablePage(QWidget):
     """A filter box, a count and a sortable table over a RowsTableModel that reloads itself
     when its table changes, in this process or another."""
 
-    table_name = ""
+    table_name: Topic = Topic.PROJECT  # the table the page shows (set by each page)
     noun = "rows"
     #: Column -> width in pixels, for columns whose text the default width cuts.
     column_widths: ClassVar[dict[int, int]] = {}
@@ -101,7 +102,7 @@ class _TablePage(QWidget):
 
 
 class DocumentsPage(_TablePage):
-    table_name = "document"
+    table_name = Topic.DOCUMENT
     noun = "documents"
 
     def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
@@ -121,7 +122,7 @@ class DocumentsPage(_TablePage):
 
 
 class TermsPage(_TablePage):
-    table_name = "term"
+    table_name = Topic.TERM
     noun = "terms"
     column_widths: ClassVar[dict[int, int]] = {6: 150}  # Glossary: "below the cut-off"
 
