@@ -68,3 +68,20 @@ class Topic(StrEnum):
     RUN_PROGRESS = "run_progress"
     #: Another process (or connection) committed something unspecified.
     EXTERNAL = "*"
+
+
+class IssueType(StrEnum):
+    """What the review found wrong with an entry (the Issues page's Type column)."""
+
+    UNCLEAR = "unclear"  # no sentence defines the term
+    CIRCULAR = "circular"  # the definition only restates the term
+    DUPLICATE = "duplicate"  # two entries name the same concept
+    CONTRADICTION = "contradiction"  # two defining sentences disagree
+    UNNECESSARY = "unnecessary"  # an everyday word, not a domain term
+
+
+class Stage(StrEnum):
+    """Which step wrote a run's glossary entries."""
+
+    PROVISIONAL = "provisional"  # generate
+    REFINED = "refined"  # refine

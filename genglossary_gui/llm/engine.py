@@ -22,7 +22,7 @@ from genglossary_gui.llm.config import EngineConfig
 from genglossary_gui.llm.structured import StructuredOutputError
 from genglossary_gui.pipeline.context import Cancelled, RunContext, redact
 from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
-from genglossary_gui.vocabulary import DefinitionKind
+from genglossary_gui.vocabulary import DefinitionKind, IssueType
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ SYSTEM = (
 JUDGE_BATCH = 20
 REVIEW_BATCH = 15
 MAX_SNIPPETS = 5
-ISSUE_TYPES = ["unclear", "circular", "duplicate", "contradiction", "unnecessary"]
+ISSUE_TYPES = [t.value for t in IssueType]
 
 
 def quote(text: str) -> str:
@@ -403,7 +403,7 @@ def review_with_model(
                         item["type"],
                         item["description"].strip(),
                         related if related in known else "",
-                        should_exclude=item["type"] == "unnecessary",
+                        should_exclude=item["type"] == IssueType.UNNECESSARY,
                     )
                 )
         runner.tally.succeeded += 1
@@ -422,7 +422,7 @@ def improve_definitions(
     ctx: RunContext,
     step: str = "refine",
 ) -> tuple[list[Entry], Tally]:
-    troubled = {i.term for i in issues if i.type in ("unclear", "circular")}
+    troubled = {i.term for i in issues if i.type in (IssueType.UNCLEAR, IssueType.CIRCULAR)}
     targets = [e for e in entries if e.term in troubled and e.occurrences]
     improved, tally = define_terms(config, api_key, targets, ctx, step)
     by_term = {e.term: e for e in improved}

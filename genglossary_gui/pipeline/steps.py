@@ -41,7 +41,7 @@ from genglossary_gui.pipeline.glossary.reading import is_markdown
 from genglossary_gui.pipeline.glossary.text import term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Document, Project
-from genglossary_gui.vocabulary import DefinitionKind
+from genglossary_gui.vocabulary import DefinitionKind, IssueType, Stage
 
 #: Scopes a run can have, and the steps each one runs in order.
 SCOPES: dict[str, tuple[str, ...]] = {
@@ -442,10 +442,10 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
         too_many = _too_many_failed(tally, config, "terms")
         if too_many is not None:
             # Kept with the run (viewable, usable by hand), never made current.
-            repo.save_entries(project_id, run_id, "provisional", entries)
+            repo.save_entries(project_id, run_id, Stage.PROVISIONAL, entries)
             raise too_many
     ctx.check()
-    repo.save_entries(project_id, run_id, "provisional", entries)
+    repo.save_entries(project_id, run_id, Stage.PROVISIONAL, entries)
     if llm is not None:
         written = sum(1 for e in entries if e.kind == DefinitionKind.GENERATED)
         return f"{len(entries)} entries ({written} written by the model)" + failures
@@ -463,7 +463,7 @@ def _entries_to_work_on(
     project_id: int, run_id: int, step: str, ctx: RunContext
 ) -> list[engine.Entry]:
     """This run's provisional entries (a full run), else a copy of the current glossary."""
-    rows = repo.load_entries(run_id, "provisional")
+    rows = repo.load_entries(run_id, Stage.PROVISIONAL)
     if not rows:
         current = repo.current_run(project_id)
         stage = repo.final_stage(current) if current is not None else None
@@ -471,7 +471,7 @@ def _entries_to_work_on(
             raise StepError(f"There is no glossary to {step} yet. Run Generate or Full first.")
         rows = repo.load_entries(current, stage)
         ctx.log(f"Working on the current glossary (run {current}, {len(rows)} entries)", step=step)
-        repo.save_entries(project_id, run_id, "provisional", [engine.Entry(**r) for r in rows])
+        repo.save_entries(project_id, run_id, Stage.PROVISIONAL, [engine.Entry(**r) for r in rows])
     return [engine.Entry(**r) for r in rows]
 
 
@@ -505,7 +505,8 @@ def review_glossary(project_id: int, ctx: RunContext) -> str:
         issues += [
             i
             for i in more
-            if (i.type, i.term) not in seen and not (i.type != "duplicate" and edited_entry(i.term))
+            if (i.type, i.term) not in seen
+            and not (i.type != IssueType.DUPLICATE and edited_entry(i.term))
         ]
     issues = _without_kept_apart(project_id, issues)
     ctx.check()
@@ -526,7 +527,8 @@ def _without_kept_apart(project_id: int, issues: list[engine.IssueData]) -> list
     return [
         i
         for i in issues
-        if i.type != "duplicate" or frozenset((term_key(i.term), term_key(i.related))) not in apart
+        if i.type != IssueType.DUPLICATE
+        or frozenset((term_key(i.term), term_key(i.related))) not in apart
     ]
 
 
@@ -560,7 +562,7 @@ def refine_glossary(project_id: int, ctx: RunContext) -> str:
         progress=lambda done, total: ctx.progress(step, done, total),
     )
     ctx.check()
-    repo.save_entries(project_id, run_id, "refined", refined)
+    repo.save_entries(project_id, run_id, Stage.REFINED, refined)
     ctx.progress(step, len(entries), len(entries))
     merged = len(entries) - len(refined)
     ctx.log(f"{len(refined)} entries after refining ({merged} merged or dropped)", step=step)

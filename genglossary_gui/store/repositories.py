@@ -26,7 +26,7 @@ from genglossary_gui.store.models import (
     TermStatus,
     now,
 )
-from genglossary_gui.vocabulary import DefinitionKind, Topic, definition_kind
+from genglossary_gui.vocabulary import DefinitionKind, IssueType, Stage, Topic, definition_kind
 
 
 class ProjectExists(ValueError):
@@ -597,14 +597,14 @@ def load_entries(run_id: int, stage: str) -> list[dict[str, Any]]:
 
 
 def final_stage(run_id: int) -> str | None:
-    """The last stage a run wrote: "refined" if it refined, else "provisional", else None."""
+    """The last stage a run wrote: refined if it refined, else provisional, else None."""
     stages = {
         row.stage
         for row in GlossaryEntry.select(GlossaryEntry.stage)
         .where(GlossaryEntry.run == run_id)
         .distinct()
     }
-    for stage in ("refined", "provisional"):
+    for stage in (Stage.REFINED, Stage.PROVISIONAL):
         if stage in stages:
             return stage
     return None
@@ -858,7 +858,7 @@ class IssueRow:
     def merged(self) -> bool:
         """A duplicate whose two terms refining merged into one another: the user can undo
         it (keep them apart)."""
-        return self.type == "duplicate" and self.outcome in (
+        return self.type == IssueType.DUPLICATE and self.outcome in (
             f"merged into {self.related}",
             f"{self.related} merged into it",
         )
@@ -907,7 +907,7 @@ def keep_apart(project_id: int, run_id: int | None, term: str, other: str) -> st
 
 def _split_merged(project_id: int, run_id: int, head: str, gone: str) -> str | None:
     entries = GlossaryEntry.select().where(
-        (GlossaryEntry.run == run_id) & (GlossaryEntry.stage == "refined")
+        (GlossaryEntry.run == run_id) & (GlossaryEntry.stage == Stage.REFINED)
     )
     entry = next((e for e in entries if e.term.casefold() == head.casefold()), None)
     if entry is None:
@@ -920,7 +920,7 @@ def _split_merged(project_id: int, run_id: int, head: str, gone: str) -> str | N
         e.term: e
         for e in GlossaryEntry.select().where(
             (GlossaryEntry.run == run_id)
-            & (GlossaryEntry.stage == "provisional")
+            & (GlossaryEntry.stage == Stage.PROVISIONAL)
             & GlossaryEntry.term.in_([entry.term, alias])
         )
     }
@@ -942,7 +942,7 @@ def _split_merged(project_id: int, run_id: int, head: str, gone: str) -> str | N
     GlossaryEntry.create(
         project=project_id,
         run=run_id,
-        stage="refined",
+        stage=Stage.REFINED,
         term=original.term,
         language=original.language,
         aliases="[]",
@@ -962,7 +962,7 @@ def issue_rows(run_id: int) -> list[IssueRow]:
     outcome: dict[str, str] = {}
     if final_stage(run_id) == "refined":
         query = GlossaryEntry.select(GlossaryEntry.term, GlossaryEntry.aliases).where(
-            (GlossaryEntry.run == run_id) & (GlossaryEntry.stage == "refined")
+            (GlossaryEntry.run == run_id) & (GlossaryEntry.stage == Stage.REFINED)
         )
         kept = set()
         for e in query:

@@ -30,7 +30,7 @@ from genglossary_gui.pipeline.glossary.text import (
     term_key,
     variant_key,
 )
-from genglossary_gui.vocabulary import DefinitionKind, definition_kind
+from genglossary_gui.vocabulary import DefinitionKind, IssueType, definition_kind
 
 #: Patterns that tie a term to something without saying what it is.
 _NOT_DEFINING = frozenset({"parenthesis"})
@@ -402,7 +402,7 @@ def review_entries(
             issues.append(
                 IssueData(
                     entry.term,
-                    "unclear",
+                    IssueType.UNCLEAR,
                     f"“{entry.term}” does not occur in the documents, so there "
                     "is nothing to define it with.",
                 )
@@ -411,7 +411,7 @@ def review_entries(
             issues.append(
                 IssueData(
                     entry.term,
-                    "unclear",
+                    IssueType.UNCLEAR,
                     f"No sentence in the documents defines “{entry.term}”; the entry "
                     "shows the most informative sentence that mentions it, as a usage "
                     "example.",
@@ -421,7 +421,7 @@ def review_entries(
             issues.append(
                 IssueData(
                     entry.term,
-                    "unclear",
+                    IssueType.UNCLEAR,
                     f"The documents only say what “{entry.term}” abbreviates "
                     f"({entry.definition[len('Abbreviation of ') :]}), not what it is.",
                 )
@@ -430,7 +430,7 @@ def review_entries(
             issues.append(
                 IssueData(
                     entry.term,
-                    "circular",
+                    IssueType.CIRCULAR,
                     f"The definition of “{entry.term}” only restates the term.",
                 )
             )
@@ -439,7 +439,7 @@ def review_entries(
                 issues.append(
                     IssueData(
                         entry.term,
-                        "contradiction",
+                        IssueType.CONTRADICTION,
                         f"The documents define “{entry.term}” differently: "
                         f"{entry.source_path}:{entry.source_line} and {path}:{line}.",
                         related=sentence,
@@ -457,7 +457,7 @@ def review_entries(
                 issues.append(
                     IssueData(
                         entry.term,
-                        "unnecessary",
+                        IssueType.UNNECESSARY,
                         f"“{entry.term}” is an everyday word (general-language frequency "
                         f"{zipf:.1f} on the Zipf scale){never}, not a domain term.",
                         should_exclude=True,
@@ -468,7 +468,7 @@ def review_entries(
         issues.append(
             IssueData(
                 term,
-                "duplicate",
+                IssueType.DUPLICATE,
                 f"“{term}” and “{other}” name the same concept: {reason}.",
                 related=other,
             )
@@ -528,7 +528,7 @@ def refine_entries(
     by_term = {e.term: replace(e, aliases=list(e.aliases), see_also=[]) for e in entries}
     for issue in issues:
         check()
-        if issue.type == "unnecessary" and issue.term not in required:
+        if issue.type == IssueType.UNNECESSARY and issue.term not in required:
             by_term.pop(issue.term, None)
     for issue in issues:
         if issue.type != "duplicate":

@@ -30,10 +30,10 @@ from genglossary_gui.store.repositories import GlossaryRow, IssueRow
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
 from genglossary_gui.ui.widgets import make_table
-from genglossary_gui.vocabulary import DefinitionKind, Topic
+from genglossary_gui.vocabulary import DefinitionKind, IssueType, Topic
 
 DEFINITION_COLUMN = 2
-ISSUE_TYPES = ["unclear", "circular", "duplicate", "contradiction", "unnecessary"]
+ISSUE_TYPES = [t.value for t in IssueType]
 
 
 class GlossaryTableModel(RowsTableModel[GlossaryRow]):
