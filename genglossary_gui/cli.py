@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from genglossary_gui import __version__
 from genglossary_gui.entry import STEP_COMMAND, own_command
 from genglossary_gui.llm.config import EngineConfig
+from genglossary_gui.vocabulary import ACTIVE_STATUSES, RunStatus, TermStatus
 
 if TYPE_CHECKING:
     from genglossary_gui.pipeline.extract import TermExtractor
@@ -196,21 +197,21 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument(
         "--require",
         action="store_const",
-        const="required",
+        const=TermStatus.REQUIRED,
         dest="status",
         help="always define these terms; never drop them",
     )
     which.add_argument(
         "--exclude",
         action="store_const",
-        const="excluded",
+        const=TermStatus.EXCLUDED,
         dest="status",
         help="never put these terms in the glossary",
     )
     which.add_argument(
         "--reset",
         action="store_const",
-        const="candidate",
+        const=TermStatus.CANDIDATE,
         dest="status",
         help="let the ranking decide again",
     )
@@ -454,7 +455,7 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
     run = repo.get_run(run_id)
     if run is None:
         raise CliError(f"Run {run_id} disappeared (was its project deleted?).")
-    if run.status == "completed":
+    if run.status == RunStatus.COMPLETED:
         if not args.quiet:
             print(f"Run {run_id} completed: {safe(run.summary)}", file=sys.stderr)
         if scope == "extract":
@@ -462,10 +463,10 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
         elif scope in ("full", "generate", "review", "refine"):
             _print_glossary(project_id, args.top or None)
         return EXIT_OK
-    if run.status == "cancelled":
+    if run.status == RunStatus.CANCELLED:
         print(f"Run {run_id} cancelled.", file=sys.stderr)
         return EXIT_CANCELLED
-    if run.status in ("pending", "running"):
+    if run.status in ACTIVE_STATUSES:
         print(
             f"Run {run_id} ended, but its result could not be recorded (the database stayed "
             "busy, or the disk full); it will show as interrupted.",
@@ -589,7 +590,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         run = repo.get_run(args.run_id)
-        if run is not None and run.status not in ("pending", "running"):
+        if run is not None and run.status not in ACTIVE_STATUSES:
             print(f"Run {args.run_id} {run.status}.")
             return EXIT_OK
         time.sleep(0.05)
@@ -608,7 +609,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     now = time.time()
     for r in rows:
         start = r.started_at
-        end = r.finished_at or (now if r.status == "running" else None)
+        end = r.finished_at or (now if r.status == RunStatus.RUNNING else None)
         duration = end - start if start and end else None
         table.append(
             [

@@ -5,6 +5,32 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class RunStatus(StrEnum):
+    """Where a run is in its life (see store/transitions.py for the moves)."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATUSES
+
+
+ACTIVE_STATUSES = (RunStatus.PENDING, RunStatus.RUNNING)
+TERMINAL_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)
+
+
+class TermStatus(StrEnum):
+    """The user's mark on a term."""
+
+    CANDIDATE = "candidate"
+    REQUIRED = "required"
+    EXCLUDED = "excluded"
+
+
 class DefinitionKind(StrEnum):
     """What an entry's text is. Stored in ``entry.definition_kind`` and written to exports."""
 

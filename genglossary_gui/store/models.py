@@ -4,37 +4,20 @@ from __future__ import annotations
 
 import json
 import time
-from enum import StrEnum
 
 import peewee
 
 from genglossary_gui.store.database import db
+from genglossary_gui.vocabulary import (  # noqa: F401 (the store's vocabulary, re-exported)
+    ACTIVE_STATUSES,
+    TERMINAL_STATUSES,
+    RunStatus,
+    TermStatus,
+)
 
 
 def now() -> float:
     return time.time()
-
-
-class RunStatus(StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in TERMINAL_STATUSES
-
-
-ACTIVE_STATUSES = (RunStatus.PENDING, RunStatus.RUNNING)
-TERMINAL_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)
-
-
-class TermStatus(StrEnum):
-    CANDIDATE = "candidate"
-    REQUIRED = "required"
-    EXCLUDED = "excluded"
 
 
 # The schema itself is defined by store/migrations.py; these classes map onto it.

@@ -26,7 +26,14 @@ from genglossary_gui.store.models import (
     TermStatus,
     now,
 )
-from genglossary_gui.vocabulary import DefinitionKind, IssueType, Stage, Topic, definition_kind
+from genglossary_gui.vocabulary import (
+    ACTIVE_STATUSES,
+    DefinitionKind,
+    IssueType,
+    Stage,
+    Topic,
+    definition_kind,
+)
 
 
 class ProjectExists(ValueError):
@@ -329,7 +336,7 @@ class RunRow:
 
     @property
     def active(self) -> bool:
-        return self.status in ("pending", "running")
+        return self.status in ACTIVE_STATUSES
 
 
 _RUN_ROW_FIELDS = (
@@ -389,7 +396,7 @@ def run_rows_by_id(run_ids: Iterable[int]) -> list[RunRow]:
 
 
 def count_active_runs() -> int:
-    return Run.select().where(Run.status.in_(["pending", "running"])).count()
+    return Run.select().where(Run.status.in_(list(ACTIVE_STATUSES))).count()
 
 
 def read_log_after(
@@ -529,7 +536,7 @@ def project_rows() -> list[ProjectRow]:
 def active_run_of(project_id: int) -> int | None:
     return (
         Run.select(Run.id)
-        .where((Run.project == project_id) & Run.status.in_(["pending", "running"]))
+        .where((Run.project == project_id) & Run.status.in_(list(ACTIVE_STATUSES)))
         .scalar()
     )
 

@@ -14,15 +14,16 @@ from PySide6.QtWidgets import (
 )
 
 from genglossary_gui.ui.models.run_table_model import RunRole
+from genglossary_gui.vocabulary import RunStatus
 
 Index = QModelIndex | QPersistentModelIndex
 
 STATUS_COLORS = {
-    "pending": QColor("#6b7280"),
-    "running": QColor("#1d4ed8"),
-    "completed": QColor("#15803d"),
-    "failed": QColor("#b91c1c"),
-    "cancelled": QColor("#b45309"),
+    RunStatus.PENDING: QColor("#6b7280"),
+    RunStatus.RUNNING: QColor("#1d4ed8"),
+    RunStatus.COMPLETED: QColor("#15803d"),
+    RunStatus.FAILED: QColor("#b91c1c"),
+    RunStatus.CANCELLED: QColor("#b45309"),
 }
 
 
@@ -35,7 +36,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         opt.text = ""  # type: ignore[attr-defined]
         style = opt.widget.style() if opt.widget else QApplication.style()  # type: ignore[attr-defined]
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)  # type: ignore[attr-defined]
-        color = STATUS_COLORS.get(index.data(RunRole.STATUS), STATUS_COLORS["pending"])
+        color = STATUS_COLORS.get(index.data(RunRole.STATUS), STATUS_COLORS[RunStatus.PENDING])
         rect: QRect = opt.rect  # type: ignore[attr-defined]
         metrics = opt.fontMetrics  # type: ignore[attr-defined]
         width = min(rect.width() - 8, metrics.horizontalAdvance(text) + 16)
@@ -54,7 +55,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
 class ProgressDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         _step, done, total = index.data(RunRole.PROGRESS) or ("", 0, 0)
-        if not index.data(RunRole.ACTIVE) or index.data(RunRole.STATUS) != "running":
+        if not index.data(RunRole.ACTIVE) or index.data(RunRole.STATUS) != RunStatus.RUNNING:
             super().paint(painter, option, index)
             return
         bar = QStyleOptionProgressBar()

@@ -54,7 +54,7 @@ from genglossary_gui.ui.pages.glossary_pages import GlossaryPage, IssuesPage
 from genglossary_gui.ui.pages.runs_page import RunsPage
 from genglossary_gui.ui.pages.settings_page import SettingsPage
 from genglossary_gui.ui.pages.tables_pages import DocumentsPage, TermsPage
-from genglossary_gui.vocabulary import Topic
+from genglossary_gui.vocabulary import RunStatus, Topic
 
 log = logging.getLogger(__name__)
 
@@ -530,7 +530,7 @@ class MainWindow(QMainWindow):
             if row.active:
                 continue
             self._watched.discard(row.id)
-            if row.status == "failed":
+            if row.status == RunStatus.FAILED:
                 details = "\n".join(
                     e.message for e in repo.read_log_tail(row.id, 20) if e.level != "info"
                 )

@@ -21,6 +21,7 @@ from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.repositories import RunRow
 from genglossary_gui.ui.formatting import format_duration, format_time
+from genglossary_gui.vocabulary import RunStatus
 
 #: Rows fetched per page: enough to fill a tall window several times.
 PAGE_SIZE = 200
@@ -69,7 +70,7 @@ class RunRole(IntEnum):
 
 
 def status_text(row: RunRow) -> str:
-    if row.status == "failed" and row.error.startswith("Interrupted"):
+    if row.status == RunStatus.FAILED and row.error.startswith("Interrupted"):
         return "failed (interrupted)"
     return row.status
 
@@ -201,7 +202,7 @@ class RunTableModel(QAbstractTableModel):
             return status_text(row)
         if column == RunColumn.PROGRESS:
             if row.active:
-                if row.status == "pending":
+                if row.status == RunStatus.PENDING:
                     return "waiting to start"
                 pct = int(row.done * 100 / row.total) if row.total else 0
                 return f"{row.step} {pct}%" if row.step else "starting"

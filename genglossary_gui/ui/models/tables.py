@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from genglossary_gui.store.repositories import DocumentRow, ProjectRow, Selection, TermRow
 from genglossary_gui.ui.formatting import LANGUAGE_NAMES, format_size
 from genglossary_gui.ui.models.rows_model import Column, Index, RowsTableModel
+from genglossary_gui.vocabulary import TermStatus
 
 PROBLEM_COLOR = QColor("#b3261e")
 EXCLUDED_COLOR = QColor("#8a8a8a")
@@ -63,7 +64,7 @@ class TermTableModel(RowsTableModel[TermRow]):
                 ),
                 Column(
                     "Your mark",
-                    lambda t: "" if t.status == "candidate" else t.status,
+                    lambda t: "" if t.status == TermStatus.CANDIDATE else t.status,
                     tooltip=_status_tooltip,
                 ),
                 Column(
@@ -79,9 +80,9 @@ class TermTableModel(RowsTableModel[TermRow]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
             row = self.row_at(index.row())
-            if row is not None and row.status == "excluded":
+            if row is not None and row.status == TermStatus.EXCLUDED:
                 return QBrush(EXCLUDED_COLOR)
-            if row is not None and row.status == "required":
+            if row is not None and row.status == TermStatus.REQUIRED:
                 return QBrush(REQUIRED_COLOR)
             if row is not None and not row.in_glossary:
                 return QBrush(BELOW_CUTOFF_COLOR)  # ranked, listed, not defined by a run
@@ -118,9 +119,9 @@ def _selection_text(t: TermRow) -> str:
 
 
 def _status_tooltip(t: TermRow) -> str | None:
-    if t.status == "required":
+    if t.status == TermStatus.REQUIRED:
         return "Always in the glossary; never dropped as unnecessary."
-    if t.status == "excluded":
+    if t.status == TermStatus.EXCLUDED:
         return "Never in the glossary."
     return None
 

@@ -30,7 +30,13 @@ from genglossary_gui.store.repositories import GlossaryRow, IssueRow
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
 from genglossary_gui.ui.widgets import make_table
-from genglossary_gui.vocabulary import DefinitionKind, IssueType, Topic
+from genglossary_gui.vocabulary import (
+    TERMINAL_STATUSES,
+    DefinitionKind,
+    IssueType,
+    RunStatus,
+    Topic,
+)
 
 DEFINITION_COLUMN = 2
 ISSUE_TYPES = [t.value for t in IssueType]
@@ -242,7 +248,7 @@ class GlossaryPage(QWidget):
             when = format_time(run.started_at or run.created_at)
             if run.id == current:
                 label = f"Current glossary (run {run.id}, {run.scope}, {when})"
-            elif run.status == "completed":
+            elif run.status == RunStatus.COMPLETED:
                 label = f"Run {run.id} ({run.scope}, {when}), replaced since"
             else:
                 label = f"Run {run.id} ({run.scope}, {run.status}): partial output"
@@ -263,7 +269,7 @@ class GlossaryPage(QWidget):
         self.promote.setVisible(
             shown is not None
             and shown != self._current
-            and self._statuses.get(shown) in ("completed", "failed", "cancelled")
+            and self._statuses.get(shown) in TERMINAL_STATUSES
         )
         self.reload_entries()
         self._fingerprint = self._state() if self._project_id is not None else ()
