@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from genglossary_gui import __version__
 from genglossary_gui.entry import STEP_COMMAND, own_command
 from genglossary_gui.llm.config import EngineConfig
-from genglossary_gui.vocabulary import ACTIVE_STATUSES, RunStatus, TermStatus
+from genglossary_gui.vocabulary import ACTIVE_STATUSES, RunStatus, Scope, TermStatus
 
 if TYPE_CHECKING:
     from genglossary_gui.pipeline.extract import TermExtractor
@@ -153,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start a run of a project's pipeline")
     run.add_argument("project")
-    run.add_argument("--scope", choices=list(SCOPES), default="full")
+    run.add_argument("--scope", choices=list(SCOPES), default=Scope.FULL.value)
     run.add_argument(
         "--wait",
         action="store_true",
@@ -458,9 +458,9 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
     if run.status == RunStatus.COMPLETED:
         if not args.quiet:
             print(f"Run {run_id} completed: {safe(run.summary)}", file=sys.stderr)
-        if scope == "extract":
+        if scope == Scope.EXTRACT:
             _print_terms(_project_terms(project_id, args.top or None), sys.stdout)
-        elif scope in ("full", "generate", "review", "refine"):
+        elif scope in (Scope.FULL, Scope.GENERATE, Scope.REVIEW, Scope.REFINE):
             _print_glossary(project_id, args.top or None)
         return EXIT_OK
     if run.status == RunStatus.CANCELLED:
@@ -561,7 +561,7 @@ def cmd_project(args: argparse.Namespace) -> int:
     args.quiet = False
     args.report_run_id = False
     args.top = 0
-    return _wait_for_run(project_id, "import", args)
+    return _wait_for_run(project_id, Scope.IMPORT, args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -111,3 +111,24 @@ class Stage(StrEnum):
 
     PROVISIONAL = "provisional"  # generate
     REFINED = "refined"  # refine
+
+
+class Step(StrEnum):
+    """A step of the pipeline (a run's ``step`` column, log lines and progress)."""
+
+    IMPORT = "import"
+    EXTRACT = "extract"
+    GENERATE = "generate"
+    REVIEW = "review"
+    REFINE = "refine"
+
+
+class Scope(StrEnum):
+    """What a run executes: the whole pipeline, or one step of it."""
+
+    FULL = "full"
+    IMPORT = "import"
+    EXTRACT = "extract"
+    GENERATE = "generate"
+    REVIEW = "review"
+    REFINE = "refine"

@@ -41,16 +41,16 @@ from genglossary_gui.pipeline.glossary.reading import is_markdown
 from genglossary_gui.pipeline.glossary.text import term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Document, Project
-from genglossary_gui.vocabulary import DefinitionKind, IssueType, Stage
+from genglossary_gui.vocabulary import DefinitionKind, IssueType, Scope, Stage, Step
 
 #: Scopes a run can have, and the steps each one runs in order.
-SCOPES: dict[str, tuple[str, ...]] = {
-    "full": ("extract", "generate", "review", "refine"),
-    "import": ("import",),
-    "extract": ("extract",),
-    "generate": ("generate",),
-    "review": ("review",),
-    "refine": ("refine",),
+SCOPES: dict[str, tuple[Step, ...]] = {  # keyed by Scope (a str)
+    Scope.FULL: (Step.EXTRACT, Step.GENERATE, Step.REVIEW, Step.REFINE),
+    Scope.IMPORT: (Step.IMPORT,),
+    Scope.EXTRACT: (Step.EXTRACT,),
+    Scope.GENERATE: (Step.GENERATE,),
+    Scope.REVIEW: (Step.REVIEW,),
+    Scope.REFINE: (Step.REFINE,),
 }
 #: Terms kept per extraction, best first: beyond a few thousand the candidates are noise, and
 #: every later step and view works on this list.
@@ -141,7 +141,7 @@ def import_documents(
     cancel takes effect between files and while a large file is read. Files whose encoding
     had to be guessed are imported with a warning asking the user to check their text.
     """
-    step = "import"
+    step = Step.IMPORT
     sources = [sources] if isinstance(sources, Path) else list(sources)
     names = ", ".join(repr(s.name) for s in sources)
     ctx.log(f"Scanning {names} for .md and .txt files", step=step)
@@ -224,7 +224,7 @@ def import_documents(
 
 def extract_terms(project_id: int, ctx: RunContext) -> str:
     """Rank the candidate terms of the project's documents and store them as its terms."""
-    step = "extract"
+    step = Step.EXTRACT
     ids = repo.document_ids(project_id)
     if not ids:
         raise StepError("The project has no documents to extract terms from. Import some first.")
@@ -396,7 +396,7 @@ def _documents(project_id: int, ctx: RunContext) -> Iterator[tuple[str, str]]:
 
 def generate_glossary(project_id: int, ctx: RunContext) -> str:
     """Provisional entries: each term's occurrences and a definition found in the documents."""
-    step = "generate"
+    step = Step.GENERATE
     run_id = _run_id(ctx)
     # Required terms, terms the documents define (marked by extract), the best others.
     terms = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS)
@@ -477,7 +477,7 @@ def _entries_to_work_on(
 
 def review_glossary(project_id: int, ctx: RunContext) -> str:
     """Issues: unclear, circular, duplicate, contradiction, unnecessary."""
-    step = "review"
+    step = Step.REVIEW
     run_id = _run_id(ctx)
     entries = _entries_to_work_on(project_id, run_id, step, ctx)
     ctx.progress(step, 0, len(entries))
@@ -534,10 +534,10 @@ def _without_kept_apart(project_id: int, issues: list[engine.IssueData]) -> list
 
 def refine_glossary(project_id: int, ctx: RunContext) -> str:
     """Merge duplicates, drop everyday words, link related entries."""
-    step = "refine"
+    step = Step.REFINE
     run_id = _run_id(ctx)
     entries = _entries_to_work_on(project_id, run_id, step, ctx)
-    if "review" in SCOPES.get(ctx.scope, ()):
+    if Step.REVIEW in SCOPES.get(ctx.scope, ()):
         issue_rows = repo.load_issues(run_id)  # this run reviewed: its issues, even none
     else:
         current = repo.current_run(project_id)
@@ -570,11 +570,11 @@ def refine_glossary(project_id: int, ctx: RunContext) -> str:
 
 
 STEPS: dict[str, StepFunction] = {
-    "import": _import_step,
-    "extract": extract_terms,
-    "generate": generate_glossary,
-    "review": review_glossary,
-    "refine": refine_glossary,
+    Step.IMPORT: _import_step,
+    Step.EXTRACT: extract_terms,
+    Step.GENERATE: generate_glossary,
+    Step.REVIEW: review_glossary,
+    Step.REFINE: refine_glossary,
 }
 
 
@@ -585,7 +585,7 @@ def scope_available(scope: str) -> bool:
 
 def default_scope() -> str:
     """The most complete scope this version can run (what F5 starts)."""
-    return next(s for s in ("full", "extract") if scope_available(s))
+    return next(s for s in (Scope.FULL, Scope.EXTRACT) if scope_available(s))
 
 
 def run_scope(project_id: int, scope: str, ctx: RunContext) -> str:

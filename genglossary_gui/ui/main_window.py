@@ -54,20 +54,20 @@ from genglossary_gui.ui.pages.glossary_pages import GlossaryPage, IssuesPage
 from genglossary_gui.ui.pages.runs_page import RunsPage
 from genglossary_gui.ui.pages.settings_page import SettingsPage
 from genglossary_gui.ui.pages.tables_pages import DocumentsPage, TermsPage
-from genglossary_gui.vocabulary import RunStatus, Topic
+from genglossary_gui.vocabulary import RunStatus, Scope, Topic
 
 log = logging.getLogger(__name__)
 
 #: How long quitting waits for cancelled workers before marking their runs interrupted.
 QUIT_WAIT_MS = 5000
 
-SCOPE_LABELS = {
-    "full": "&Full (extract, generate, review, refine)",
-    "import": "Re-&import Documents",
-    "extract": "&Extract Terms",
-    "generate": "&Generate Definitions",
-    "review": "&Review",
-    "refine": "Re&fine",
+SCOPE_LABELS: dict[str, str] = {  # keyed by Scope
+    Scope.FULL: "&Full (extract, generate, review, refine)",
+    Scope.IMPORT: "Re-&import Documents",
+    Scope.EXTRACT: "&Extract Terms",
+    Scope.GENERATE: "&Generate Definitions",
+    Scope.REVIEW: "&Review",
+    Scope.REFINE: "Re&fine",
 }
 
 
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         project_id = repo.create_project(name, sources, language)
         self.reload_projects()
         self.select_project(project_id)
-        run_id = self._manager.start_run(project_id, "import")
+        run_id = self._manager.start_run(project_id, Scope.IMPORT)
         self.tabs.setCurrentWidget(self.documents_page)
         self.statusBar().showMessage(f"Importing documents into {name!r} (run {run_id})…", 5000)
         return run_id
