@@ -173,3 +173,14 @@ def test_more_ways_to_name_and_define() -> None:
         "A policy that lowers rates is known as an expansionary monetary policy or loose policy."
     )
     assert defining_pattern("expansionary monetary policy", sentence) == "called"
+
+
+def test_statistics_in_parentheses_define_nothing() -> None:
+    from genglossary_gui.pipeline.glossary import engine
+
+    text = (
+        "Mortality (12.5%) fell in the treated group.\n"
+        "Mortality was lower with the drug (HR 0.82, 95% CI 0.70-0.96).\n"
+    )
+    (entry,) = engine.generate_entries([("mortality", "en")], [("a.txt", text)])
+    assert entry.kind == "usage" and entry.confidence <= 0.4
