@@ -81,19 +81,18 @@ def candidates_with_position(
         current: list[str] = []
         starts = first
         for word in words:
-            lower = word.lower()
-            if (
-                lower in STOP_WORDS
-                or (len(word) < 2 and not word.isupper())
-                or _CONTRACTION.search(lower) is not None
-                or (lower.endswith(("'s", "’s")) and lower[:-2] in STOP_WORDS)  # "what's"
-                or (verbs is not None and _verb_here(word, verbs))
+            kind = _word_kind(word)
+            if kind == _BREAK or (
+                kind == _WORD_KIND
+                and verbs is not None
+                and word[-1] == "s"
+                and _verb_here(word, verbs)
             ):
                 if current:
                     yield (*_emitted(current), starts)
                     current = []
                 starts = False
-            elif lower.endswith(("'s", "’s")) and len(word) > 3:
+            elif kind == _POSSESSIVE:
                 # A possessive ends its noun phrase: "pyenv's ability" gives "pyenv".
                 current.append(word[:-2])
                 yield (*_emitted(current), starts)
@@ -103,6 +102,25 @@ def candidates_with_position(
                 current.append(word)
         if current:
             yield (*_emitted(current), starts)
+
+
+_WORD_KIND, _BREAK, _POSSESSIVE = 0, 1, 2
+
+
+@lru_cache(maxsize=131_072)
+def _word_kind(word: str) -> int:
+    """Whether ``word`` can be part of a candidate, ends one (a stop word, a contraction,
+    "what's") or is a possessive ("pyenv's"). Cached: the loop meets each word many times."""
+    lower = word.lower()
+    if lower in STOP_WORDS or (len(word) < 2 and not word.isupper()):
+        return _BREAK
+    if "'" in lower or "’" in lower:
+        possessive = lower.endswith(("'s", "’s"))
+        if _CONTRACTION.search(lower) is not None or (possessive and lower[:-2] in STOP_WORDS):
+            return _BREAK
+        if possessive and len(word) > 3:
+            return _POSSESSIVE
+    return _WORD_KIND
 
 
 def _verb_here(word: str, verbs: VerbEvidence) -> bool:
@@ -152,17 +170,27 @@ class VerbEvidence:
         #: Words seen used as nouns: after a determiner, a preposition or a third-person verb,
         #: or before "is"/"are"/"was"/"were".
         self._nouns: set[str] = set()
+        #: Per word: whether a noun phrase follows it (a determiner, a preposition, a verb
+        #: in its third-person form), worked out once.
+        self._before_noun: dict[str, bool] = {}
 
     def add(self, text: str) -> None:
         previous = ""
         after, total, nouns = self._after_cue, self._total, self._nouns
-        for match in _WORD.finditer(text):
-            word = match.group().lower()
+        before_noun = self._before_noun
+        for word in _WORD.findall(text.lower()):
             total[word] = total.get(word, 0) + 1
             if previous in _VERB_CUES:
                 after[word] = after.get(word, 0) + 1
-            elif previous in _DETERMINERS or (previous.endswith("s") and finite_verb(previous)):
-                nouns.add(word)  # "the parse", "of parse trees", "produces parse trees"
+            else:
+                # "the parse", "of parse trees", "produces parse trees": a noun phrase follows.
+                leads = before_noun.get(previous)
+                if leads is None:
+                    leads = before_noun[previous] = previous in _DETERMINERS or (
+                        previous.endswith("s") and finite_verb(previous)
+                    )
+                if leads:
+                    nouns.add(word)
             if word in _COPULAS:
                 nouns.add(previous)
             previous = word
@@ -239,12 +267,14 @@ def _readings(word: str) -> dict[str, tuple[str, ...]]:
     return dict(getAllLemmas(word.lower()))
 
 
+@lru_cache(maxsize=65_536)
 def adjective_only(word: str) -> bool:
     """An adjective (or adverb) and nothing else: "classical", "distinct", "suitable"."""
     readings = _readings(word)
     return bool(readings) and set(readings) <= {"ADJ", "ADV"}
 
 
+@lru_cache(maxsize=65_536)
 def base_verb(word: str) -> bool:
     """Only a verb, in its base form: "avoid", "translate", "simplify". Not a participle
     ("-ing", "-ed"), which modifies nouns ("parsing algorithm", "annotated corpus")."""
@@ -257,6 +287,7 @@ def base_verb(word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65_536)
 def finite_verb(word: str) -> bool:
     """Only a verb, in its third-person form: "consists", "outperforms", "produces"."""
     readings = _readings(word)
