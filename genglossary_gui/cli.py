@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from genglossary_gui import __version__
 from genglossary_gui.entry import STEP_COMMAND, own_command
 from genglossary_gui.llm.config import EngineConfig
-from genglossary_gui.vocabulary import ACTIVE_STATUSES, RunStatus, Scope, TermStatus
+from genglossary_gui.vocabulary import ACTIVE_STATUSES, EngineName, RunStatus, Scope, TermStatus
 
 if TYPE_CHECKING:
     from genglossary_gui.pipeline.extract import TermExtractor
@@ -66,7 +66,7 @@ class CliError(Exception):
 def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--engine",
-        choices=["builtin", "ollama", "openai"],
+        choices=list(EngineName),
         help="built-in (offline), Ollama, or an OpenAI-compatible server",
     )
     p.add_argument("--base-url", metavar="URL", help="server address")

@@ -132,3 +132,15 @@ class Scope(StrEnum):
     GENERATE = "generate"
     REVIEW = "review"
     REFINE = "refine"
+
+
+class EngineName(StrEnum):
+    """Which engine a project's runs use (``project.engine``)."""
+
+    BUILTIN = "builtin"  # offline: patterns over the documents
+    OLLAMA = "ollama"  # Ollama's /api/chat
+    OPENAI = "openai"  # any OpenAI-compatible server (OpenAI, Azure, LM Studio, llama.cpp, vLLM)
+
+    @property
+    def uses_llm(self) -> bool:
+        return self is not EngineName.BUILTIN

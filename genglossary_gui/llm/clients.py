@@ -22,8 +22,9 @@ import httpx
 
 from genglossary_gui.llm.structured import StructuredOutputError, parse
 from genglossary_gui.pipeline.context import redact
+from genglossary_gui.vocabulary import EngineName
 
-ENGINES = ("ollama", "openai")
+ENGINES = (EngineName.OLLAMA, EngineName.OPENAI)
 T = TypeVar("T")
 
 #: A reply longer than this is cut off: a model repeating itself, or a server that is not an
@@ -490,9 +491,9 @@ class OpenAIClient(_StreamingClient):
 
 
 def make_client(settings: LLMSettings) -> OllamaClient | OpenAIClient:
-    if settings.engine == "ollama":
+    if settings.engine == EngineName.OLLAMA:
         return OllamaClient(settings)
-    if settings.engine == "openai":
+    if settings.engine == EngineName.OPENAI:
         return OpenAIClient(settings)
     raise ValueError(f"Unknown engine {settings.engine!r}; choose one of {', '.join(ENGINES)}.")
 

@@ -13,17 +13,20 @@ import os
 from dataclasses import asdict, dataclass, fields
 
 from genglossary_gui.llm.clients import LLMSettings
-from genglossary_gui.vocabulary import Topic
+from genglossary_gui.vocabulary import EngineName, Topic
 
 KEYRING_SERVICE = "GenGlossary"
 KEY_ENV_VARS = ("GENGLOSSARY_API_KEY", "OPENAI_API_KEY")
-ENGINE_CHOICES = ("builtin", "ollama", "openai")
-DEFAULT_URLS = {"ollama": "http://127.0.0.1:11434", "openai": "https://api.openai.com/v1"}
+ENGINE_CHOICES = tuple(EngineName)
+DEFAULT_URLS: dict[str, str] = {  # keyed by EngineName
+    EngineName.OLLAMA: "http://127.0.0.1:11434",
+    EngineName.OPENAI: "https://api.openai.com/v1",
+}
 
 
 @dataclass
 class EngineConfig:
-    engine: str = "builtin"
+    engine: str = EngineName.BUILTIN
     base_url: str = ""
     model: str = ""
     concurrency: int = 4
@@ -39,7 +42,7 @@ class EngineConfig:
 
     @property
     def uses_llm(self) -> bool:
-        return self.engine in ("ollama", "openai")
+        return self.engine in (EngineName.OLLAMA, EngineName.OPENAI)
 
     def problems(self) -> list[str]:
         if not self.uses_llm:
@@ -78,7 +81,9 @@ class EngineConfig:
     def from_json(cls, engine: str, text: str) -> EngineConfig:
         data = json.loads(text or "{}")
         known = {f.name for f in fields(cls)}
-        return cls(engine=engine or "builtin", **{k: v for k, v in data.items() if k in known})
+        return cls(
+            engine=engine or EngineName.BUILTIN, **{k: v for k, v in data.items() if k in known}
+        )
 
 
 def load_config(project_id: int) -> EngineConfig:

@@ -11,6 +11,7 @@ from genglossary_gui.store.database import db
 from genglossary_gui.vocabulary import (  # noqa: F401 (the store's vocabulary, re-exported)
     ACTIVE_STATUSES,
     TERMINAL_STATUSES,
+    EngineName,
     RunStatus,
     TermStatus,
 )
@@ -35,7 +36,7 @@ class Project(BaseModel):
     sources = peewee.TextField(default="[]")
     #: "auto", "ja" or "en".
     language = peewee.CharField(default="auto")
-    engine = peewee.CharField(default="builtin")
+    engine = peewee.CharField(default=EngineName.BUILTIN.value)
     #: JSON: base_url, model, concurrency, timeout_s, temperature, azure_api_version,
     #: transcript. Never an API key.
     engine_settings = peewee.TextField(default="{}")

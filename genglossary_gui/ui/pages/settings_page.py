@@ -33,13 +33,14 @@ from genglossary_gui.llm.config import (
     save_config,
     store_api_key,
 )
+from genglossary_gui.vocabulary import EngineName
 
 _KEYRING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")
 
 ENGINES = [
-    ("Built-in (offline)", "builtin"),
-    ("Ollama", "ollama"),
-    ("OpenAI-compatible (OpenAI, Azure, LM Studio, llama.cpp, vLLM)", "openai"),
+    ("Built-in (offline)", EngineName.BUILTIN),
+    ("Ollama", EngineName.OLLAMA),
+    ("OpenAI-compatible (OpenAI, Azure, LM Studio, llama.cpp, vLLM)", EngineName.OPENAI),
 ]
 
 
@@ -192,7 +193,7 @@ class SettingsPage(QWidget):
         uses_llm = engine in DEFAULT_URLS
         for widget in self._llm_widgets:
             widget.setEnabled(uses_llm)
-        self.azure.setEnabled(engine == "openai")
+        self.azure.setEnabled(engine == EngineName.OPENAI)
         if uses_llm and not self.base_url.text():
             self.base_url.setText(DEFAULT_URLS[engine])
 
