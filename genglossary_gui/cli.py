@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, TextIO
 from genglossary_gui import __version__
 from genglossary_gui.entry import STEP_COMMAND, own_command
 from genglossary_gui.llm.config import EngineConfig
-from genglossary_gui.vocabulary import ACTIVE_STATUSES, EngineName, RunStatus, Scope, TermStatus
+from genglossary_gui.vocabulary import (
+    ACTIVE_STATUSES,
+    EngineName,
+    ExportFormat,
+    RunStatus,
+    Scope,
+    TermStatus,
+)
 
 if TYPE_CHECKING:
     from genglossary_gui.pipeline.extract import TermExtractor
@@ -233,7 +240,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--output", metavar="FILE", required=True, help="file to write")
     gen.add_argument(
         "--format",
-        choices=["md", "csv", "json", "tbx"],
+        choices=list(ExportFormat),
         help="output format (default: from the file name)",
     )
     gen.add_argument("--lang", choices=_LANGS, default="auto")
@@ -263,7 +270,7 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export a project's glossary")
     exp.add_argument("project")
     exp.add_argument("--output", metavar="FILE", required=True)
-    exp.add_argument("--format", choices=["md", "csv", "json", "tbx"])
+    exp.add_argument("--format", choices=list(ExportFormat))
     exp.add_argument(
         "--run",
         type=int,

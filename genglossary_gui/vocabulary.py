@@ -144,3 +144,20 @@ class EngineName(StrEnum):
     @property
     def uses_llm(self) -> bool:
         return self is not EngineName.BUILTIN
+
+
+class ExportFormat(StrEnum):
+    """The formats a glossary is exported to."""
+
+    MARKDOWN = "md"
+    CSV = "csv"
+    JSON = "json"
+    TBX = "tbx"
+
+    @property
+    def suffix(self) -> str:
+        return f".{self.value}"
+
+    @property
+    def label(self) -> str:
+        return {"md": "Markdown", "csv": "CSV", "json": "JSON", "tbx": "TBX-Basic"}[self.value]

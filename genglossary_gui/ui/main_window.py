@@ -54,7 +54,7 @@ from genglossary_gui.ui.pages.glossary_pages import GlossaryPage, IssuesPage
 from genglossary_gui.ui.pages.runs_page import RunsPage
 from genglossary_gui.ui.pages.settings_page import SettingsPage
 from genglossary_gui.ui.pages.tables_pages import DocumentsPage, TermsPage
-from genglossary_gui.vocabulary import RunStatus, Scope, Topic
+from genglossary_gui.vocabulary import ExportFormat, RunStatus, Scope, Topic
 
 log = logging.getLogger(__name__)
 
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         name = next((p.name for p in self.projects.rows() if p.id == project_id), "glossary")
         filters = ";;".join(f"{FORMAT_NAMES[f]} (*{SUFFIXES[f]})" for f in FORMATS)
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export Glossary", f"{name}{SUFFIXES['md']}", filters
+            self, "Export Glossary", f"{name}{ExportFormat.MARKDOWN.suffix}", filters
         )
         if not path:
             return

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from genglossary_gui.vocabulary import DefinitionKind, definition_kind
+from genglossary_gui.vocabulary import DefinitionKind, ExportFormat, definition_kind
 
-FORMATS = ("md", "csv", "json", "tbx")
-SUFFIXES = {"md": ".md", "csv": ".csv", "json": ".json", "tbx": ".tbx"}
-FORMAT_NAMES = {"md": "Markdown", "csv": "CSV", "json": "JSON", "tbx": "TBX-Basic"}
+FORMATS = tuple(ExportFormat)
+SUFFIXES: dict[str, str] = {f: f.suffix for f in ExportFormat}  # keyed by ExportFormat
+FORMAT_NAMES: dict[str, str] = {f: f.label for f in ExportFormat}
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,16 @@ def export(
     progress: Callable[[int, int], None] | None = None,
 ) -> str:
     """The glossary as text in ``fmt`` (one of FORMATS)."""
-    writers = {"md": to_markdown, "csv": to_csv, "json": to_json, "tbx": to_tbx}
+    writers = {
+        ExportFormat.MARKDOWN: to_markdown,
+        ExportFormat.CSV: to_csv,
+        ExportFormat.JSON: to_json,
+        ExportFormat.TBX: to_tbx,
+    }
     if fmt not in writers:
         raise ValueError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
     ordered = sorted(entries, key=lambda e: _without_bidi(e.term).casefold())
-    if fmt == "tbx":
+    if fmt == ExportFormat.TBX:
         return to_tbx(ordered, title=title, language=language, progress=progress)
     return writers[fmt](ordered, title=title, progress=progress)  # type: ignore[operator]
 
@@ -387,7 +392,7 @@ def format_for(path: str, fmt: str | None = None) -> str:
         if path.lower().endswith(suffix):
             return name
     if path.lower().endswith(".markdown"):
-        return "md"
+        return ExportFormat.MARKDOWN
     raise ValueError(
         "Choose a format with --format (md, csv, json or tbx), or end the file "
         "name with .md, .csv, .json or .tbx."
