@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from genglossary_gui import cli
+from genglossary_gui.entry import own_command
 from genglossary_gui.store.database import db
 from genglossary_gui.store.models import Run
 from tests.pipeline.test_extract import EN_DOC, JA_DOC
@@ -109,7 +109,7 @@ def test_project_run_history_and_log(
 
     # The log persists: a new process reads it.
     proc = subprocess.run(
-        [sys.executable, "-m", "genglossary_gui.cli", "--data-dir", str(data), "log", "2"],
+        own_command("--data-dir", str(data), "log", "2"),
         capture_output=True,
         text=True,
         timeout=60,

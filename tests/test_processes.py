@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from genglossary_gui.entry import own_command
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.pipeline.steps import import_documents
 from genglossary_gui.store import repositories as repo
@@ -36,7 +36,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60.0, what: str = "
 
 
 def cli(data_dir: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "genglossary_gui.cli", "--data-dir", str(data_dir), *args]
+    return own_command("--data-dir", str(data_dir), *args)
 
 
 @pytest.fixture

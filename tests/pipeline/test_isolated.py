@@ -184,16 +184,22 @@ def test_a_child_stopped_because_of_a_cancel_counts_as_cancelled(
 def test_step_processes_start_the_applications_own_entry_point(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From source: ``python -m genglossary_gui.cli __step …``; frozen: the bundle's own
-    executable with the same arguments (no ``-m``, no source checkout)."""
+    """Installed: the ``genglossary`` script beside the interpreter; frozen: the bundle's
+    own executable; both with the same arguments (no ``-m``, no source checkout). Without
+    either, the interpreter calls the same ``cli.main``, and that command works."""
     from genglossary_gui import entry
 
-    assert entry.own_command(entry.STEP_COMMAND, "--scope", "x")[:4] == [
-        sys.executable,
-        "-m",
-        "genglossary_gui.cli",
+    script = entry.installed_script()
+    assert script is not None and script.parent == Path(sys.executable).parent
+    assert entry.own_command(entry.STEP_COMMAND, "--scope", "x")[:2] == [
+        str(script),
         entry.STEP_COMMAND,
     ]
+    monkeypatch.setattr(entry, "installed_script", lambda: None)
+    bare = entry.own_command("--help")
+    assert bare[0] == sys.executable and "-m" not in bare
+    done = subprocess.run(bare, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "keep-apart" in done.stdout
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/GenGlossary/genglossary")
     assert entry.own_command(entry.STEP_COMMAND, "--scope", "x") == [
