@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import peewee
-
 from genglossary_gui.llm.config import EngineConfig, api_key, load_config
 from genglossary_gui.llm.engine import (
     Tally,
@@ -40,7 +38,6 @@ from genglossary_gui.pipeline.glossary.mining import DefinedTerm, mine_terms, wi
 from genglossary_gui.pipeline.glossary.reading import is_markdown
 from genglossary_gui.pipeline.glossary.text import term_key
 from genglossary_gui.store import repositories as repo
-from genglossary_gui.store.models import Document, Project
 from genglossary_gui.vocabulary import DefinitionKind, IssueType, Scope, Stage, Step
 
 #: Scopes a run can have, and the steps each one runs in order.
@@ -228,12 +225,7 @@ def extract_terms(project_id: int, ctx: RunContext) -> str:
     ids = repo.document_ids(project_id)
     if not ids:
         raise StepError("The project has no documents to extract terms from. Import some first.")
-    total = int(
-        Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text)))
-        .where((Document.project == project_id) & (Document.problem == ""))
-        .scalar()
-        or 0
-    )
+    total = repo.document_chars(project_id)
     ctx.log(f"Extracting terms from {len(ids)} documents ({total:,} characters)", step=step)
     started = time.monotonic()
     extractor = TermExtractor(ctx.check)
@@ -245,7 +237,7 @@ def extract_terms(project_id: int, ctx: RunContext) -> str:
         ctx.progress(step, done, total)
 
     ctx.progress(step, 0, total)
-    language = Project.get_by_id(project_id).language
+    language = repo.project_language(project_id)
     for doc_id in ids:
         ctx.check()
         doc = repo.load_document(doc_id)
@@ -306,7 +298,7 @@ StepFunction = Callable[[int, RunContext], str]
 
 
 def _import_step(project_id: int, ctx: RunContext) -> str:
-    sources = Project.get_by_id(project_id).source_paths()
+    sources = repo.project_sources(project_id)
     if not sources:
         raise StepError("The project has no document folder to import from.")
     return str(import_documents(project_id, [Path(s) for s in sources], ctx))
@@ -410,12 +402,7 @@ def generate_glossary(project_id: int, ctx: RunContext) -> str:
         if len(more) > len(terms):
             ctx.log(f"{len(more) - len(terms)} more terms that the documents define", step=step)
         terms = more
-    total = int(
-        Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text)))
-        .where((Document.project == project_id) & (Document.problem == ""))
-        .scalar()
-        or 0
-    )
+    total = repo.document_chars(project_id)
     ctx.log(f"Finding definitions for {len(terms)} terms in the documents", step=step)
     ctx.progress(step, 0, total)
     entries = engine.generate_entries(

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import peewee
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 from genglossary_gui.pipeline.context import CancelToken
@@ -21,6 +20,7 @@ from genglossary_gui.pipeline.steps import SCOPES
 from genglossary_gui.runs.monitor import OwnerMonitor
 from genglossary_gui.runs.worker import Pipeline, RunWorker, WorkerSignals
 from genglossary_gui.store import notify, transitions
+from genglossary_gui.store.database import StoreError
 from genglossary_gui.store.models import RunStatus
 from genglossary_gui.store.owner import Owner, current_owner
 from genglossary_gui.store.transitions import CancelResult
@@ -223,7 +223,7 @@ class RunManager(QObject):
         of the data folder) marks the run interrupted."""
         try:
             write(*args, **kwargs)
-        except (peewee.PeeweeException, transitions.FinalizeError) as exc:
+        except (*StoreError, transitions.FinalizeError) as exc:
             log.warning("while quitting, could not record run %s: %s", args[0], exc)
 
     # -- slots (GUI thread) -------------------------------------------------------------------

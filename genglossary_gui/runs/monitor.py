@@ -13,10 +13,8 @@ import threading
 import time
 from collections.abc import Callable
 
-import peewee
-
 from genglossary_gui.store import notify, transitions
-from genglossary_gui.store.database import db
+from genglossary_gui.store.database import StoreError, db
 from genglossary_gui.store.owner import Owner
 from genglossary_gui.vocabulary import Topic
 
@@ -61,7 +59,7 @@ class OwnerMonitor:
         try:
             db.connect(reuse_if_open=True)
             return int(db.execute_sql("PRAGMA data_version").fetchone()[0])
-        except peewee.PeeweeException:
+        except StoreError:
             return None
 
     def _loop(self) -> None:
@@ -92,7 +90,7 @@ class OwnerMonitor:
                     if now >= next_recovery:
                         next_recovery = now + RECOVERY_EVERY_S
                         transitions.mark_interrupted_runs(self._owner)
-                except peewee.PeeweeException as exc:
+                except StoreError as exc:
                     # Busy or briefly unavailable: try again next tick on a fresh connection.
                     log.debug("run monitor: %s", exc)
                     db.close()

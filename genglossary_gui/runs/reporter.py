@@ -7,10 +7,9 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-import peewee
-
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
+from genglossary_gui.store.database import PassingStoreError
 
 if TYPE_CHECKING:
     from genglossary_gui.runs.worker import WorkerSignals
@@ -75,7 +74,7 @@ class RunReporter:
             repo.append_logs(self.run_id, entries)
             if progress is not None:
                 transitions.update_progress(self.run_id, *progress)
-        except peewee.OperationalError as exc:
+        except PassingStoreError as exc:
             log.warning("run %s: could not write its log yet: %s", self.run_id, exc)
             with self._lock:
                 self._pending[:0] = entries

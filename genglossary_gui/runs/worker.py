@@ -7,14 +7,19 @@ import threading
 import traceback
 from collections.abc import Callable
 
-import peewee
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
 from genglossary_gui.pipeline.steps import StepError
 from genglossary_gui.runs.reporter import RunReporter
 from genglossary_gui.store import transitions
-from genglossary_gui.store.database import WritePatience, db, explain, thread_write_patience
+from genglossary_gui.store.database import (
+    StoreError,
+    WritePatience,
+    db,
+    explain,
+    thread_write_patience,
+)
 from genglossary_gui.store.models import RunStatus
 from genglossary_gui.store.transitions import FinalizeError, Outcome
 
@@ -39,7 +44,7 @@ def describe_failure(exc: BaseException) -> str:
     plain = explain(exc)
     if plain is not None:
         return plain
-    if isinstance(exc, peewee.PeeweeException):
+    if isinstance(exc, StoreError):
         return f"Database problem: {exc}"
     if isinstance(exc, MemoryError):
         return "Ran out of memory."
@@ -140,7 +145,7 @@ class RunWorker(QRunnable):
                     outcome = Outcome(RunStatus.COMPLETED, summary=summary)
                 reporter.flush()
                 return outcome
-        except peewee.PeeweeException as exc:
+        except StoreError as exc:
             # The database refused the start or a step's write: record a failure if we can.
             reporter.log(traceback.format_exc(), level="error", step="run")
             return Outcome(RunStatus.FAILED, error=describe_failure(exc))
@@ -179,5 +184,5 @@ class RunWorker(QRunnable):
         try:
             with db.connection_context():
                 self._reporter.flush()
-        except peewee.PeeweeException as exc:
+        except StoreError as exc:
             log.warning("run %s: last log lines not saved: %s", self.run_id, exc)

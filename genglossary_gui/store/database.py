@@ -141,6 +141,11 @@ def explain(exc: BaseException) -> str | None:
 #: Every failure the store can raise (peewee's, and sqlite3's when a row is fetched outside
 #: peewee's wrapper): callers above the store catch this instead of importing peewee.
 StoreError: tuple[type[BaseException], ...] = (peewee.PeeweeException, sqlite3.Error)
+#: The store errors that pass (locked, busy, disk full): a write may succeed when tried again.
+PassingStoreError: tuple[type[BaseException], ...] = (
+    peewee.OperationalError,
+    sqlite3.OperationalError,
+)
 
 
 def database_is_healthy() -> bool:

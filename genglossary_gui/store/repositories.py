@@ -148,6 +148,24 @@ def save_documents(
     notify.publish(Topic.DOCUMENT)
 
 
+def document_chars(project_id: int) -> int:
+    """Characters of text in the project's readable documents (a step's progress total)."""
+    query = Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text))).where(
+        (Document.project == project_id) & (Document.problem == "")
+    )
+    return int(query.scalar() or 0)
+
+
+def project_language(project_id: int) -> str:
+    """The project's document language setting ("auto", "en" or "ja")."""
+    return Project.get_by_id(project_id).language
+
+
+def project_sources(project_id: int) -> list[str]:
+    """The folders and files the project imports from."""
+    return Project.get_by_id(project_id).source_paths()
+
+
 def document_ids(project_id: int) -> list[int]:
     """Readable documents (with text) of the project, by path."""
     query = (
