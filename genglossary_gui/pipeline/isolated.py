@@ -2,7 +2,7 @@
 window for Python's GIL (and uses another core).
 
 The parent (a RunWorker thread) starts ``genglossary __step …`` (``entry.own_command``:
-``python -m genglossary_gui.cli`` from source, the bundle's executable when frozen),
+the installed ``genglossary`` script, the bundle's executable when frozen),
 sends it nothing but "cancel" lines on stdin, and reads JSON lines from its stdout:
 ``progress``, ``log``, then exactly one of ``done``, ``cancelled`` or ``error``. The child
 opens the same database and writes its step's results itself, in its own short
