@@ -161,3 +161,19 @@ class ExportFormat(StrEnum):
     @property
     def label(self) -> str:
         return {"md": "Markdown", "csv": "CSV", "json": "JSON", "tbx": "TBX-Basic"}[self.value]
+
+
+class Selection(StrEnum):
+    """Whether the next run defines a term, and why."""
+
+    REQUIRED = "required"
+    DEFINED = "defined"  # a sentence of the documents defines it
+    ABOVE_CUTOFF = "above the cut-off"
+    BELOW_CUTOFF = "below the cut-off"
+    SEEN_ONCE = "seen once"
+    NOT_FOUND = "not found"  # a curated term the last extraction did not find
+    EXCLUDED = "excluded"
+
+    @property
+    def in_glossary(self) -> bool:
+        return self in (Selection.REQUIRED, Selection.DEFINED, Selection.ABOVE_CUTOFF)

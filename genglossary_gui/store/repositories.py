@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any, cast
 
 import peewee
@@ -30,6 +29,7 @@ from genglossary_gui.vocabulary import (
     ACTIVE_STATUSES,
     DefinitionKind,
     IssueType,
+    Selection,
     Stage,
     Topic,
     definition_kind,
@@ -457,22 +457,6 @@ def document_rows(project_id: int) -> list[DocumentRow]:
         .order_by(Document.rel_path)
     )
     return [DocumentRow(*values) for values in _tuples(query)]
-
-
-class Selection(StrEnum):
-    """Whether the next run defines a term, and why."""
-
-    REQUIRED = "required"
-    DEFINED = "defined"  # a sentence of the documents defines it
-    ABOVE_CUTOFF = "above the cut-off"
-    BELOW_CUTOFF = "below the cut-off"
-    SEEN_ONCE = "seen once"
-    NOT_FOUND = "not found"  # a curated term the last extraction did not find
-    EXCLUDED = "excluded"
-
-    @property
-    def in_glossary(self) -> bool:
-        return self in (Selection.REQUIRED, Selection.DEFINED, Selection.ABOVE_CUTOFF)
 
 
 @dataclass(frozen=True, slots=True)

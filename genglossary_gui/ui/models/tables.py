@@ -7,10 +7,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from genglossary_gui.store.repositories import DocumentRow, ProjectRow, Selection, TermRow
+from genglossary_gui.store.repositories import DocumentRow, ProjectRow, TermRow
 from genglossary_gui.ui.formatting import LANGUAGE_NAMES, format_size
 from genglossary_gui.ui.models.rows_model import Column, Index, RowsTableModel
-from genglossary_gui.vocabulary import TermStatus
+from genglossary_gui.vocabulary import Selection, TermStatus
 
 PROBLEM_COLOR = QColor("#b3261e")
 EXCLUDED_COLOR = QColor("#8a8a8a")
