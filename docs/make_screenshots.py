@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from genglossary_gui.llm.config import EngineConfig, save_config  # noqa: E402
+from genglossary_gui.engines.config import EngineConfig, save_config  # noqa: E402
 from genglossary_gui.runs.manager import RunManager  # noqa: E402
 from genglossary_gui.store import repositories as repo  # noqa: E402
 from genglossary_gui.store.folder import open_data_folder  # noqa: E402

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from genglossary_gui import __version__
+from genglossary_gui.engines.config import EngineConfig
 from genglossary_gui.entry import STEP_COMMAND, own_command
-from genglossary_gui.llm.config import EngineConfig
 from genglossary_gui.vocabulary import (
     ACTIVE_STATUSES,
     EngineName,
@@ -29,8 +29,8 @@ from genglossary_gui.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from genglossary_gui.pipeline.extract import TermExtractor
-    from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
+    from genglossary_gui.engines.builtin.extract import TermExtractor
+    from genglossary_gui.pipeline.data import Entry, IssueData
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 _LANGS = ("auto", "ja", "en")
@@ -100,7 +100,7 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
 def _apply_engine_options(config: EngineConfig, args: argparse.Namespace) -> EngineConfig:
     from dataclasses import replace
 
-    from genglossary_gui.llm.config import DEFAULT_URLS
+    from genglossary_gui.engines.config import DEFAULT_URLS
 
     changes: dict[str, object] = {}
     for option, field_name in (
@@ -377,7 +377,7 @@ def _print_terms(rows: Iterable[tuple[str, float, int]], out: TextIO) -> None:
 
 def _print_glossary(project_id: int, top: int | None) -> None:
     """The current glossary, one entry per line: ``term<TAB>definition``."""
-    from genglossary_gui.pipeline.glossary.export import project_glossary
+    from genglossary_gui.pipeline.export import project_glossary
 
     entries = sorted(project_glossary(project_id), key=lambda e: e.term.casefold())
     for e in entries[:top] if top else entries:
@@ -538,7 +538,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 
     _open(args)
     if args.project_command == "set":
-        from genglossary_gui.llm.config import load_config, save_config
+        from genglossary_gui.engines.config import load_config, save_config
 
         project = _project(args.name)
         config = _apply_engine_options(load_config(project.id), args)
@@ -663,7 +663,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
 def _write_export(
     entries: Sequence[object], output: str, fmt: str | None, title: str, language: str
 ) -> None:
-    from genglossary_gui.pipeline.glossary.export import export, format_for, write_export_file
+    from genglossary_gui.pipeline.export import export, format_for, write_export_file
 
     try:
         chosen = format_for(output, fmt)
@@ -687,6 +687,7 @@ def _read_folder(
     elsewhere is skipped), and paths are printed through ``display_path`` so that a file
     name cannot put terminal escapes or extra lines into the output.
     """
+    from genglossary_gui.engines.builtin.extract import TermExtractor
     from genglossary_gui.pipeline.documents import (
         SkipFile,
         display_path,
@@ -694,8 +695,7 @@ def _read_folder(
         iter_document_files,
         load_file,
     )
-    from genglossary_gui.pipeline.extract import TermExtractor
-    from genglossary_gui.pipeline.glossary.reading import is_markdown
+    from genglossary_gui.pipeline.reading import is_markdown
 
     folder = Path(folder_arg).expanduser()
     if not folder.is_dir():
@@ -720,12 +720,12 @@ def _read_folder(
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from genglossary_gui.pipeline.extract import glossary_cutoff
-    from genglossary_gui.pipeline.glossary import engine
-    from genglossary_gui.pipeline.glossary.export import entries_from_rows
-    from genglossary_gui.pipeline.glossary.mining import mine_terms, with_defined_terms
-    from genglossary_gui.pipeline.glossary.text import term_key
-    from genglossary_gui.pipeline.steps import GLOSSARY_MAX_TERMS, MAX_TERMS
+    from genglossary_gui.engines.builtin import MAX_TERMS, rules
+    from genglossary_gui.engines.builtin.extract import glossary_cutoff
+    from genglossary_gui.engines.builtin.mining import mine_terms, with_defined_terms
+    from genglossary_gui.pipeline.data import GLOSSARY_MAX_TERMS
+    from genglossary_gui.pipeline.export import entries_from_rows
+    from genglossary_gui.pipeline.text import term_key
     from genglossary_gui.store.repositories import GLOSSARY_MIN_FREQUENCY
 
     folder = Path(args.input).expanduser()
@@ -742,13 +742,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     ranked = ranked[: glossary_cutoff([t.score for t in ranked], GLOSSARY_MAX_TERMS)]
     terms = with_defined_terms([(t.text, t.language) for t in ranked], defined)
     print(f"{len(documents)} documents, {len(terms)} terms", file=sys.stderr)
-    entries = engine.generate_entries(terms, documents, fragments=False)
+    entries = rules.generate_entries(terms, documents, fragments=False)
     config = _apply_engine_options(EngineConfig(), args)
     if config.uses_llm:
         entries, issues = _generate_with_model(config, entries)
     else:
-        issues = engine.review_entries(entries, engine.general_zipf)
-    refined = engine.refine_entries(entries, issues, set())
+        issues = rules.review_entries(entries, rules.general_zipf)
+    refined = rules.refine_entries(entries, issues, set())
     for issue in issues:
         print(f"{issue.type}: {safe(issue.description)}", file=sys.stderr)
     rows = [
@@ -780,10 +780,10 @@ def _generate_with_model(
     config: EngineConfig, entries: list[Entry]
 ) -> tuple[list[Entry], list[IssueData]]:
     """`generate --engine ...`: definitions and review through the model, in this process."""
-    from genglossary_gui.llm.config import api_key
-    from genglossary_gui.llm.engine import define_terms, review_with_model
+    from genglossary_gui.engines.builtin import rules
+    from genglossary_gui.engines.config import api_key
+    from genglossary_gui.engines.model import define_terms, review_with_model
     from genglossary_gui.pipeline.context import RedactingReporter, RunContext
-    from genglossary_gui.pipeline.glossary import engine
 
     class Errors:
         def progress(self, step: str, done: int, total: int) -> None:
@@ -810,14 +810,14 @@ def _generate_with_model(
         )
     if tally.failed:
         print(tally.summary("terms"), file=sys.stderr)
-    issues = engine.review_entries(entries, engine.general_zipf)
+    issues = rules.review_entries(entries, rules.general_zipf)
     more, _ = review_with_model(config, key, entries, ctx)
     seen = {(i.type, i.term) for i in issues}
     return entries, issues + [i for i in more if (i.type, i.term) not in seen]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from genglossary_gui.pipeline.glossary.export import project_glossary
+    from genglossary_gui.pipeline.export import project_glossary
     from genglossary_gui.store import repositories as repo
 
     _open(args)
@@ -956,7 +956,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [STEP_COMMAND]:
         # A run's step process (started by the window or `run --wait`), not for users.
-        from genglossary_gui.pipeline.isolated import child_main
+        from genglossary_gui.runs.process import child_main
 
         return child_main(argv[1:])
     args = _parser().parse_args(argv)

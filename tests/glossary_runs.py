@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from genglossary_gui.pipeline.context import RunContext
-from genglossary_gui.pipeline.steps import run_scope
+from genglossary_gui.runs.process import run_scope_here
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
 from genglossary_gui.store.owner import current_owner
@@ -28,6 +28,6 @@ def run_to_completion(project_id: int, scope: str) -> int:
     run_id = transitions.create_run(project_id, scope, current_owner())
     transitions.mark_running(run_id)
     ctx = RunContext(reporter=StoreReporter(run_id), run_id=run_id)
-    summary = run_scope(project_id, scope, ctx)
+    summary = run_scope_here(project_id, scope, ctx)
     assert transitions.mark_completed(run_id, summary)
     return run_id

@@ -265,7 +265,7 @@ def test_keep_apart_splits_a_merge_for_good(
 def test_engine_options(
     qapp: object, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from genglossary_gui.llm.config import load_config
+    from genglossary_gui.engines.config import load_config
     from genglossary_gui.store import repositories as repo
     from tests.fake_llm import FakeLLMServer, glossary_reply
 

@@ -21,7 +21,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from genglossary_gui.llm.structured import StructuredOutputError, parse
-from genglossary_gui.pipeline.context import redact
+from genglossary_gui.redaction import redact
 from genglossary_gui.vocabulary import EngineName
 
 ENGINES = (EngineName.OLLAMA, EngineName.OPENAI)

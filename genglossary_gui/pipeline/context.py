@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
+from genglossary_gui.redaction import MIN_SECRET_CHARS, redact
+
 
 class Cancelled(Exception):
     """Raised at a check point when the run's token is cancelled."""
+
+
+class StepError(RuntimeError):
+    """A step cannot go on; the message is shown to the user as the run's error."""
 
 
 class CancelToken:
@@ -69,24 +74,6 @@ class NullReporter:
 
     def log(self, message: str, *, level: str = "info", step: str = "") -> None:
         pass
-
-
-#: Shorter "keys" (a local server's placeholder such as "x") are not hidden: they protect
-#: nothing, and replacing every "x" in the log would make it unreadable.
-MIN_SECRET_CHARS = 4
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (an API key) replaced by ``***``, also where it appears
-    escaped inside JSON (a server echoing a request back)."""
-    for secret in secrets:
-        if len(secret) < MIN_SECRET_CHARS:
-            continue
-        text = text.replace(secret, "***")
-        escaped = json.dumps(secret)[1:-1]
-        if escaped != secret:
-            text = text.replace(escaped, "***")
-    return text
 
 
 class RedactingReporter:

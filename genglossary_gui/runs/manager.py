@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 from genglossary_gui.pipeline.context import CancelToken
-from genglossary_gui.pipeline.isolated import run_scope_isolated, terminate_children
 from genglossary_gui.pipeline.steps import SCOPES
 from genglossary_gui.runs.monitor import OwnerMonitor
+from genglossary_gui.runs.process import run_scope_isolated, terminate_children
 from genglossary_gui.runs.worker import Pipeline, RunWorker, WorkerSignals
 from genglossary_gui.store import notify, transitions
 from genglossary_gui.store.database import StoreError

@@ -88,6 +88,20 @@ def list_projects() -> list[Project]:
     return list(Project.select().order_by(Project.name))
 
 
+def engine_settings(project_id: int) -> tuple[str, str]:
+    """The project's engine name and its settings (JSON)."""
+    project = Project.get_by_id(project_id)
+    return project.engine, project.engine_settings
+
+
+@patient
+def save_engine_settings(project_id: int, engine: str, settings: str) -> None:
+    Project.update(engine=engine, engine_settings=settings).where(
+        Project.id == project_id
+    ).execute()
+    notify.publish(Topic.PROJECT, project_id)
+
+
 # -- documents --------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from genglossary_gui.pipeline.glossary.export import (
+from genglossary_gui.pipeline.export import (
     export,
     project_glossary,
     write_export_file,

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from genglossary_gui import __version__
-from genglossary_gui.pipeline.glossary.export import FORMAT_NAMES, FORMATS, SUFFIXES, format_for
+from genglossary_gui.pipeline.export import FORMAT_NAMES, FORMATS, SUFFIXES, format_for
 from genglossary_gui.pipeline.steps import SCOPES, default_scope, scope_available
 from genglossary_gui.runs.manager import RunManager, RunStartError
 from genglossary_gui.store import repositories as repo

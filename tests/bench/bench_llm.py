@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from genglossary_gui.llm.config import EngineConfig, save_config
+from genglossary_gui.engines.config import EngineConfig, save_config
 from genglossary_gui.pipeline import steps
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.folder import open_data_folder

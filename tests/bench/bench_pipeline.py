@@ -4,7 +4,7 @@ Run: ``uv run python tests/bench/bench_pipeline.py [--sizes 1,10] [--languages e
 
 Corpora are synthetic and reproducible (tests/corpus.py, fixed seeds), written as 1 MB files.
 Each corpus runs in a fresh subprocess (peak memory is that process's VmHWM) through the same
-``run_scope`` the window's step process uses. Prints wall time per step, terms per second for
+``run_scope_here`` the window's step process uses. Prints wall time per step, terms per second for
 generate, and peak memory. Target: a 10 MB corpus end to end in under 60 s on 2 cores.
 """
 
@@ -51,7 +51,7 @@ class _Timer:
 
 def one(language: str, mb: int) -> dict[str, object]:
     from genglossary_gui.pipeline.context import RunContext
-    from genglossary_gui.pipeline.steps import run_scope
+    from genglossary_gui.runs.process import run_scope_here
     from genglossary_gui.store import repositories as repo
     from genglossary_gui.store import transitions
     from genglossary_gui.store.folder import open_data_folder
@@ -68,7 +68,7 @@ def one(language: str, mb: int) -> dict[str, object]:
     for scope in ("import", "full"):
         run_id = transitions.create_run(project, scope, current_owner(), "benchmark")
         transitions.mark_running(run_id)
-        summary = run_scope(project, scope, RunContext(reporter=timer, run_id=run_id))
+        summary = run_scope_here(project, scope, RunContext(reporter=timer, run_id=run_id))
         transitions.mark_completed(run_id, summary)
     timer.close()
     total = time.perf_counter() - started

@@ -22,7 +22,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=float, default=2.0)
     args = parser.parse_args()
-    from genglossary_gui.pipeline.glossary.reading import prose, sentences
+    from genglossary_gui.pipeline.reading import prose, sentences
 
     names = ["README.md", "docs/user-guide.md", "docs/architecture.md", "docs/benchmarks.md"]
     source = "\n\n".join((ROOT / n).read_text("utf-8") for n in names)

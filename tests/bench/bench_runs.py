@@ -147,9 +147,9 @@ def _peak_rss_mb() -> int:
 
 def throughput(language: str, path: Path) -> dict[str, object]:
     """Runs in a fresh subprocess so that peak memory is this measurement's own."""
+    from genglossary_gui.engines.builtin.extract import TermExtractor, japanese
+    from genglossary_gui.engines.builtin.extract.english import _WORD
     from genglossary_gui.pipeline.documents import split_chunks
-    from genglossary_gui.pipeline.extract import TermExtractor, japanese
-    from genglossary_gui.pipeline.extract.english import _WORD
 
     text = path.read_text(encoding="utf-8")
     if language == "ja":

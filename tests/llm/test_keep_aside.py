@@ -10,8 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from genglossary_gui import cli
-from genglossary_gui.llm.config import EngineConfig, load_config, save_config
-from genglossary_gui.pipeline.steps import run_scope
+from genglossary_gui.engines.config import EngineConfig, load_config, save_config
+from genglossary_gui.runs.process import run_scope_here
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
 from genglossary_gui.store.database import db
@@ -44,7 +44,7 @@ def good_and_kept_aside(
     terms = [text for text, _lang in repo.glossary_terms(project, 300)]
     # Two of every three terms fail; the others succeed from the start (no early stop).
     server.poisoned.update(f"Term: {t}\\n" for i, t in enumerate(terms) if i % 3)
-    manager = make_manager(run_scope)
+    manager = make_manager(run_scope_here)
     with qtbot.waitSignal(manager.run_finished, timeout=60_000):
         bad = manager.start_run(project, "full")
     return project, good, bad
@@ -113,7 +113,7 @@ def test_use_this_glossary_from_the_glossary_page(
     from genglossary_gui.ui.pages.glossary_pages import GlossaryPage
 
     project, good, bad = good_and_kept_aside
-    page = GlossaryPage(make_manager(run_scope))
+    page = GlossaryPage(make_manager(run_scope_here))
     qtbot.addWidget(page)
     page.set_project(project)
     assert page.shown_run() == good

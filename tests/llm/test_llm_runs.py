@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from genglossary_gui.llm.config import EngineConfig, save_config
+from genglossary_gui.engines.config import EngineConfig, save_config
 from genglossary_gui.pipeline.steps import StepError
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import DB_FILENAME
@@ -122,7 +122,7 @@ def test_document_text_is_data_not_instructions(
 def test_api_key_never_reaches_database_logs_or_exports(
     data_dir: Path, server: FakeLLMServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from genglossary_gui.pipeline.glossary.export import export, project_glossary
+    from genglossary_gui.pipeline.export import export, project_glossary
 
     monkeypatch.setenv("GENGLOSSARY_API_KEY", KEY)
     project = _project(data_dir, server, "openai")

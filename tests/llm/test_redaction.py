@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from genglossary_gui.pipeline.context import RedactingReporter, RunContext, redact
-from genglossary_gui.pipeline.isolated import ChildProcessError, _JsonReporter, run_scope_isolated
 from genglossary_gui.pipeline.steps import StepError
+from genglossary_gui.runs.process import ChildProcessError, _JsonReporter, run_scope_isolated
 from genglossary_gui.store import repositories as repo
 from tests.pipeline.test_documents import RecordingReporter
 

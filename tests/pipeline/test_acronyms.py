@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from genglossary_gui import cli
-from genglossary_gui.pipeline.glossary import engine
-from genglossary_gui.pipeline.glossary.reading import sentences
-from genglossary_gui.pipeline.glossary.text import TermMatcher, abbreviation_pairs
+from genglossary_gui.engines.builtin import rules
+from genglossary_gui.pipeline.reading import sentences
+from genglossary_gui.pipeline.text import TermMatcher, abbreviation_pairs
 
 ABSTRACT = """Heart Failure Outcomes in a Cohort Study
 BACKGROUND: Heart failure (HF) is a clinical syndrome. Acute heart failure is common.
@@ -41,8 +41,8 @@ TERMS = [
 
 
 def _duplicates() -> set[tuple[str, str]]:
-    entries = engine.generate_entries([(t, "en") for t in TERMS], [("a.txt", ABSTRACT)])
-    return {(a, b) for a, b, reason in engine.find_duplicates(entries) if "acronym" in reason}
+    entries = rules.generate_entries([(t, "en") for t in TERMS], [("a.txt", ABSTRACT)])
+    return {(a, b) for a, b, reason in rules.find_duplicates(entries) if "acronym" in reason}
 
 
 def test_an_acronym_is_merged_only_with_the_phrase_it_stands_for() -> None:
@@ -57,14 +57,14 @@ def test_an_acronym_is_merged_only_with_the_phrase_it_stands_for() -> None:
 
 def test_matching_initials_without_a_pairing_need_a_single_candidate() -> None:
     text = "The API server answers. An application programming interface helps.\n"
-    entries = engine.generate_entries(
+    entries = rules.generate_entries(
         [("API", "en"), ("application programming interface", "en")], [("a.md", text)]
     )
-    assert [(a, b) for a, b, _ in engine.find_duplicates(entries)] == [
+    assert [(a, b) for a, b, _ in rules.find_duplicates(entries)] == [
         ("API", "application programming interface")
     ]
     both = "Access points interfere. An application programming interface helps. API.\n"
-    entries = engine.generate_entries(
+    entries = rules.generate_entries(
         [
             ("API", "en"),
             ("application programming interface", "en"),
@@ -72,7 +72,7 @@ def test_matching_initials_without_a_pairing_need_a_single_candidate() -> None:
         ],
         [("a.md", both)],
     )
-    assert engine.find_duplicates(entries) == []  # two phrases fit: ambiguous, none merged
+    assert rules.find_duplicates(entries) == []  # two phrases fit: ambiguous, none merged
 
 
 def test_terms_that_differ_only_in_case_are_both_found() -> None:
@@ -80,10 +80,10 @@ def test_terms_that_differ_only_in_case_are_both_found() -> None:
     assert matcher.find("Run the tool, then run it again.") == ["Run", "run"]
     text = "# Run\n\nTo run the tool, type its name.\n"
     entries = {
-        e.term: e for e in engine.generate_entries([("Run", "en"), ("run", "en")], [("a.md", text)])
+        e.term: e for e in rules.generate_entries([("Run", "en"), ("run", "en")], [("a.md", text)])
     }
     assert entries["Run"].occurrences and entries["run"].occurrences
-    issues = engine.review_entries(list(entries.values()), engine.general_zipf)
+    issues = rules.review_entries(list(entries.values()), rules.general_zipf)
     assert not any("does not occur" in i.description for i in issues)
 
 
@@ -105,7 +105,7 @@ The write caches fill up. A write cache is a buffer in memory.
 def test_variants_count_as_one_term_with_its_variants_listed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from genglossary_gui.pipeline.glossary.text import singular
+    from genglossary_gui.pipeline.text import singular
 
     assert [singular(w) for w in ("diabetes", "series", "caches", "analyses", "shards")] == [
         "diabetes",
@@ -155,8 +155,8 @@ def test_abbreviation_pairs_need_the_letters_in_order(
 
 def test_an_abbreviation_entry_says_what_it_abbreviates_and_claims_no_definition() -> None:
     documents = [("a.txt", "Acute heart failure (AHF) needs care.\nAHF is frequent in winter.\n")]
-    (entry,) = engine.generate_entries([("AHF", "en")], documents)
+    (entry,) = rules.generate_entries([("AHF", "en")], documents)
     assert (entry.kind, entry.definition) == ("abbreviation", "Abbreviation of acute heart failure")
-    assert (entry.source_line, entry.confidence) == (1, engine.ABBREVIATION_CONFIDENCE)
-    (entry,) = engine.generate_entries([("AHF", "en")], [("b.txt", "AHF is frequent.\n")])
-    assert entry.kind == "usage" and entry.confidence < engine.ABBREVIATION_CONFIDENCE
+    assert (entry.source_line, entry.confidence) == (1, rules.ABBREVIATION_CONFIDENCE)
+    (entry,) = rules.generate_entries([("AHF", "en")], [("b.txt", "AHF is frequent.\n")])
+    assert entry.kind == "usage" and entry.confidence < rules.ABBREVIATION_CONFIDENCE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from genglossary_gui.pipeline.extract import MIN_GLOSSARY_CUTOFF, glossary_cutoff
+from genglossary_gui.engines.builtin.extract import MIN_GLOSSARY_CUTOFF, glossary_cutoff
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import TermStatus
 from tests.glossary_runs import run_to_completion
@@ -85,10 +85,10 @@ def test_a_project_extracted_by_an_earlier_version_still_gets_its_defined_terms(
 
 
 def test_a_defined_term_is_never_unnecessary_whoever_wrote_its_text() -> None:
-    from genglossary_gui.pipeline.glossary import engine
+    from genglossary_gui.engines.builtin import rules
 
-    entry = engine.Entry("transaction", "en", "A unit of work.", "generated", "a.md", 1, 0.8)
-    issues = engine.review_entries([entry], engine.general_zipf)
+    entry = rules.Entry("transaction", "en", "A unit of work.", "generated", "a.md", 1, 0.8)
+    issues = rules.review_entries([entry], rules.general_zipf)
     assert [i.type for i in issues] == ["unnecessary"]  # common, and nothing says defined
-    issues = engine.review_entries([entry], engine.general_zipf, defined=lambda e: True)
+    issues = rules.review_entries([entry], rules.general_zipf, defined=lambda e: True)
     assert issues == []

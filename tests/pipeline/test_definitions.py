@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from genglossary_gui.pipeline.glossary.definitions import defining_pattern
-from genglossary_gui.pipeline.glossary.engine import is_circular
-from genglossary_gui.pipeline.glossary.reading import sentences
-from genglossary_gui.pipeline.glossary.text import TermMatcher
+from genglossary_gui.engines.builtin.definitions import defining_pattern
+from genglossary_gui.engines.builtin.rules import is_circular
+from genglossary_gui.pipeline.reading import sentences
+from genglossary_gui.pipeline.text import TermMatcher
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,8 @@ def test_term_matcher_keeps_symbols_and_katakana_boundaries() -> None:
 
 
 def test_duplicates_need_the_whole_acronym_and_real_plurals() -> None:
-    from genglossary_gui.pipeline.glossary.engine import Entry, find_duplicates
+    from genglossary_gui.engines.builtin.rules import find_duplicates
+    from genglossary_gui.pipeline.data import Entry
 
     terms = [
         "OS",
@@ -138,7 +139,7 @@ def test_duplicates_need_the_whole_acronym_and_real_plurals() -> None:
 
 
 def test_a_japanese_quality_is_no_definition() -> None:
-    from genglossary_gui.pipeline.glossary.definitions import defining_pattern
+    from genglossary_gui.engines.builtin.definitions import defining_pattern
 
     assert defining_pattern("データ", "データは大切である。") is None
     assert defining_pattern("索引", "索引は効率的である。") is None
@@ -146,8 +147,8 @@ def test_a_japanese_quality_is_no_definition() -> None:
 
 
 def test_a_relative_clause_defines_the_phrase_before_it() -> None:
-    from genglossary_gui.pipeline.glossary.definitions import defining_pattern
-    from genglossary_gui.pipeline.glossary.mining import mine_sentence
+    from genglossary_gui.engines.builtin.definitions import defining_pattern
+    from genglossary_gui.engines.builtin.mining import mine_sentence
 
     sentence = (
         "The quality that has received attention is positive affect, which refers to "
@@ -160,8 +161,8 @@ def test_a_relative_clause_defines_the_phrase_before_it() -> None:
 
 
 def test_more_ways_to_name_and_define() -> None:
-    from genglossary_gui.pipeline.glossary.definitions import defining_pattern
-    from genglossary_gui.pipeline.glossary.mining import mine_sentence
+    from genglossary_gui.engines.builtin.definitions import defining_pattern
+    from genglossary_gui.engines.builtin.mining import mine_sentence
 
     sentence = "Social support can be thought of as the soothing impact of friends and family."
     assert [d.term for d in mine_sentence(sentence)] == ["social support"]
@@ -176,11 +177,11 @@ def test_more_ways_to_name_and_define() -> None:
 
 
 def test_statistics_in_parentheses_define_nothing() -> None:
-    from genglossary_gui.pipeline.glossary import engine
+    from genglossary_gui.engines.builtin import rules
 
     text = (
         "Mortality (12.5%) fell in the treated group.\n"
         "Mortality was lower with the drug (HR 0.82, 95% CI 0.70-0.96).\n"
     )
-    (entry,) = engine.generate_entries([("mortality", "en")], [("a.txt", text)])
+    (entry,) = rules.generate_entries([("mortality", "en")], [("a.txt", text)])
     assert entry.kind == "usage" and entry.confidence <= 0.4

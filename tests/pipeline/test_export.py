@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from genglossary_gui.pipeline.glossary.export import ExportEntry, export
+from genglossary_gui.pipeline.export import ExportEntry, export
 
 NS = {"t": "urn:iso:std:iso:30042:ed-2"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -7,9 +7,14 @@ from collections import Counter
 
 import pytest
 
+from genglossary_gui.engines.builtin.extract import (
+    TermExtractor,
+    english,
+    extract_from_texts,
+    japanese,
+)
+from genglossary_gui.engines.builtin.extract.cvalue import score_candidates
 from genglossary_gui.pipeline.context import Cancelled, CancelToken
-from genglossary_gui.pipeline.extract import TermExtractor, english, extract_from_texts, japanese
-from genglossary_gui.pipeline.extract.cvalue import score_candidates
 
 EN_DOC = """# Machine learning
 

@@ -69,8 +69,9 @@ def test_japanese_glossary_highlights(data_dir: Path) -> None:
 
 def test_full_run_refines_with_its_own_review_only(data_dir: Path) -> None:
     """A full run whose review finds nothing must not apply the previous run's issues."""
+    from genglossary_gui.engines.builtin import BuiltinEngine
     from genglossary_gui.pipeline.context import RunContext
-    from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
+    from genglossary_gui.pipeline.data import Entry, IssueData
     from genglossary_gui.pipeline.steps import refine_glossary
     from genglossary_gui.store import transitions
     from genglossary_gui.store.owner import current_owner
@@ -87,5 +88,5 @@ def test_full_run_refines_with_its_own_review_only(data_dir: Path) -> None:
     repo.save_entries(project, new, "provisional", [entry])  # generate ran; review found none
     ctx = RunContext(run_id=new)
     ctx.scope = "full"
-    refine_glossary(project, ctx)
+    refine_glossary(project, ctx, BuiltinEngine())
     assert [e["term"] for e in repo.load_entries(new, "refined")] == ["pod"]

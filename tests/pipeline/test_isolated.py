@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
-from genglossary_gui.pipeline.isolated import ChildProcessError, run_scope_isolated
 from genglossary_gui.pipeline.steps import StepError
+from genglossary_gui.runs.process import ChildProcessError, run_scope_isolated
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import DB_FILENAME
 from tests.corpus import write_corpus
@@ -95,7 +95,7 @@ def test_child_cancels_itself_when_its_parent_goes_away(data_dir: Path, tmp_path
         [
             sys.executable,
             "-m",
-            "genglossary_gui.pipeline.isolated",
+            "genglossary_gui.runs.process",
             "--database",
             str(data_dir / DB_FILENAME),
             "--project",
@@ -134,7 +134,7 @@ def test_child_flooding_stderr_does_not_hang(
 
 
 def test_failure_while_relaying_stops_the_child(data_dir: Path, tmp_path: Path) -> None:
-    from genglossary_gui.pipeline import isolated
+    from genglossary_gui.runs import process as isolated
 
     write_corpus(tmp_path / "docs", files=1, chars_per_file=6_000_000)
     project = repo.create_project("p", [str(tmp_path / "docs")])
@@ -156,7 +156,7 @@ def test_a_child_stopped_because_of_a_cancel_counts_as_cancelled(
 ) -> None:
     """Quitting (or a second Ctrl+C) terminates a child that has not stopped yet: the run
     stopped early because of the cancel, not "unexpectedly (exit code -15)"."""
-    from genglossary_gui.pipeline.isolated import terminate_children
+    from genglossary_gui.runs.process import terminate_children
 
     write_corpus(tmp_path / "docs", files=1, chars_per_file=6_000_000)
     project = repo.create_project("p", [str(tmp_path / "docs")])

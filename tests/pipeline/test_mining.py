@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from genglossary_gui import cli
-from genglossary_gui.pipeline.extract import TermExtractor
-from genglossary_gui.pipeline.glossary import engine
-from genglossary_gui.pipeline.glossary.definitions import defining_pattern
-from genglossary_gui.pipeline.glossary.mining import mine_sentence, mine_terms, with_defined_terms
-from genglossary_gui.pipeline.glossary.reading import sentences
+from genglossary_gui.engines.builtin import rules
+from genglossary_gui.engines.builtin.definitions import defining_pattern
+from genglossary_gui.engines.builtin.extract import TermExtractor
+from genglossary_gui.engines.builtin.mining import mine_sentence, mine_terms, with_defined_terms
+from genglossary_gui.pipeline.reading import sentences
 
 
 @pytest.mark.parametrize(
@@ -93,11 +93,11 @@ def test_an_abbreviation_pair_is_not_called_a_definition() -> None:
     documents = [
         ("a.md", "Multi-Version Concurrency Control (MVCC) lets readers work.\nMVCC keeps rows.\n")
     ]
-    (entry,) = engine.generate_entries([("MVCC", "en")], documents)
+    (entry,) = rules.generate_entries([("MVCC", "en")], documents)
     assert entry.kind == "abbreviation"
     assert entry.definition == "Abbreviation of Multi-Version Concurrency Control"
     documents = [("b.md", "Acute heart failure (AHF) is defined as a rapid onset of symptoms.\n")]
-    (entry,) = engine.generate_entries([("acute heart failure", "en")], documents)
+    (entry,) = rules.generate_entries([("acute heart failure", "en")], documents)
     assert entry.kind == "definition"
 
 
@@ -143,7 +143,7 @@ def test_front_matter_html_and_link_targets_are_not_prose() -> None:
 def test_many_backticks_on_one_long_line_are_read_in_linear_time() -> None:
     import time
 
-    from genglossary_gui.pipeline.glossary.reading import prose
+    from genglossary_gui.pipeline.reading import prose
 
     def seconds(n: int) -> float:
         started = time.perf_counter()

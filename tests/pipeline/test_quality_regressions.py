@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from genglossary_gui.pipeline.extract import TermExtractor
-from genglossary_gui.pipeline.glossary import engine
-from genglossary_gui.pipeline.glossary.definitions import defining_pattern
-from genglossary_gui.pipeline.glossary.mining import mine_sentence, with_defined_terms
-from genglossary_gui.pipeline.glossary.reading import prose, sentences
-from genglossary_gui.pipeline.glossary.text import term_key
+from genglossary_gui.engines.builtin import rules
+from genglossary_gui.engines.builtin.definitions import defining_pattern
+from genglossary_gui.engines.builtin.extract import TermExtractor
+from genglossary_gui.engines.builtin.mining import mine_sentence, with_defined_terms
+from genglossary_gui.pipeline.reading import prose, sentences
+from genglossary_gui.pipeline.text import term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Term, TermStatus
 
@@ -50,7 +50,7 @@ def test_an_exclusion_holds_when_the_documents_switch_to_the_plural(data_dir: ob
 
 
 def test_an_excluded_plural_blocks_its_defined_singular() -> None:
-    from genglossary_gui.pipeline.glossary.mining import DefinedTerm
+    from genglossary_gui.engines.builtin.mining import DefinedTerm
 
     defined = [DefinedTerm("policy", "en", "is-a"), DefinedTerm("index", "en", "is-a")]
     assert with_defined_terms([], defined, excluded={"policies", "indices"}) == []
@@ -78,7 +78,7 @@ def test_fences_close_only_on_a_fence_as_long_and_tildes_in_text_are_text() -> N
 
 def test_a_term_written_as_code_is_still_defined() -> None:
     text = "`kubectl` is a command-line tool for clusters.\nRun `kubectl` often.\n"
-    (entry,) = engine.generate_entries([("kubectl", "en")], [("a.md", text)])
+    (entry,) = rules.generate_entries([("kubectl", "en")], [("a.md", text)])
     assert entry.kind == "definition"
 
 
@@ -106,23 +106,23 @@ def test_irregular_plurals_match_their_defining_sentence() -> None:
 
 def test_an_acronym_is_merged_with_the_expansion_the_documents_give() -> None:
     text = "Deoxyribonucleic acid (DNA) is the hereditary material. DNA is copied.\n"
-    entries = engine.generate_entries(
+    entries = rules.generate_entries(
         [("DNA", "en"), ("deoxyribonucleic acid", "en")], [("a.md", text)]
     )
-    assert [(a, b) for a, b, _ in engine.find_duplicates(entries)] == [
+    assert [(a, b) for a, b, _ in rules.find_duplicates(entries)] == [
         ("DNA", "deoxyribonucleic acid")
     ]
 
 
 def test_a_term_mentioned_only_in_short_sentences_keeps_its_occurrences() -> None:
     text = "# Concurrency\n\nConcurrency matters.\n\nConcurrency helps.\n"
-    (entry,) = engine.generate_entries([("Concurrency", "en")], [("a.md", text)])
+    (entry,) = rules.generate_entries([("Concurrency", "en")], [("a.md", text)])
     assert entry.occurrences and entry.kind == "usage"
 
 
 def test_unnecessary_never_drops_a_term_the_documents_define() -> None:
     """However common the word, a term the documents define is theirs (a weak pattern too)."""
-    entries = engine.generate_entries(
+    entries = rules.generate_entries(
         [("transaction", "en"), ("system", "en")],
         [
             (
@@ -134,7 +134,7 @@ def test_unnecessary_never_drops_a_term_the_documents_define() -> None:
     )
     kinds = {e.term: e.kind for e in entries}
     assert kinds == {"transaction": "definition", "system": "usage"}
-    issues = engine.review_entries(entries, engine.general_zipf)
+    issues = rules.review_entries(entries, rules.general_zipf)
     unnecessary = {i.term for i in issues if i.type == "unnecessary"}
     assert unnecessary == {"system"}
 
@@ -142,9 +142,9 @@ def test_unnecessary_never_drops_a_term_the_documents_define() -> None:
 def test_names_and_acronyms_are_not_everyday_words() -> None:
     """General-language frequency says nothing of "Cargo" the tool or "OR" the odds ratio."""
     entries = [
-        engine.Entry("Cargo", "en", "Cargo builds crates.", "usage", "a.md", 1, 0.3),
-        engine.Entry("OR", "en", "The OR was 1.2.", "usage", "a.md", 2, 0.3),
-        engine.Entry("cargo", "en", "The ship's cargo is heavy.", "usage", "a.md", 3, 0.3),
+        rules.Entry("Cargo", "en", "Cargo builds crates.", "usage", "a.md", 1, 0.3),
+        rules.Entry("OR", "en", "The OR was 1.2.", "usage", "a.md", 2, 0.3),
+        rules.Entry("cargo", "en", "The ship's cargo is heavy.", "usage", "a.md", 3, 0.3),
     ]
-    issues = engine.review_entries(entries, engine.general_zipf)
+    issues = rules.review_entries(entries, rules.general_zipf)
     assert {i.term for i in issues if i.type == "unnecessary"} == {"cargo"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from genglossary_gui.pipeline.extract import TermExtractor
-from genglossary_gui.pipeline.glossary import engine
-from genglossary_gui.pipeline.glossary.reading import markdown_blocks, prose, sentences
+from genglossary_gui.engines.builtin import rules
+from genglossary_gui.engines.builtin.extract import TermExtractor
+from genglossary_gui.pipeline.reading import markdown_blocks, prose, sentences
 
 DOCUMENT = """---
 title: Storage notes
@@ -54,7 +54,7 @@ def test_blocks_have_the_right_kind_and_line() -> None:
 
 def test_definitions_point_at_their_line_and_code_defines_nothing() -> None:
     terms = [(t, "en") for t in ("shard", "replica", "snapshot", "write-ahead log", "buffer")]
-    entries = {e.term: e for e in engine.generate_entries(terms, [("a.md", DOCUMENT)])}
+    entries = {e.term: e for e in rules.generate_entries(terms, [("a.md", DOCUMENT)])}
     assert (entries["shard"].kind, entries["shard"].source_line) == ("definition", 7)
     assert (
         entries["replica"].definition == "A replica is a copy of a shard that another node keeps."
@@ -100,7 +100,7 @@ def test_a_plain_text_file_keeps_its_markup_as_text() -> None:
 
 
 def test_a_long_document_is_read_in_pieces_with_the_right_lines() -> None:
-    from genglossary_gui.pipeline.glossary import reading
+    from genglossary_gui.pipeline import reading
 
     filler = "Some words about the storage layer and its many parts.\n\n"
     head = filler * (reading.PIECE_CHARS // len(filler) + 5)
@@ -114,7 +114,7 @@ def test_a_long_document_is_read_in_pieces_with_the_right_lines() -> None:
 def test_huge_markup_without_blank_lines_is_read_in_bounded_time() -> None:
     import time
 
-    from genglossary_gui.pipeline.glossary import reading
+    from genglossary_gui.pipeline import reading
 
     table = "| Term | Meaning |\n|---|---|\n" + "| WAL | a log of changes |\n" * 40_000
     started = time.perf_counter()

@@ -3,8 +3,8 @@ while nouns a dictionary knows only as verbs stay terms when the documents use t
 
 from __future__ import annotations
 
-from genglossary_gui.pipeline.extract import TermExtractor, english
-from genglossary_gui.pipeline.glossary.text import term_key
+from genglossary_gui.engines.builtin.extract import TermExtractor, english
+from genglossary_gui.pipeline.text import term_key
 
 TEXT = """The classical parser is suitable for short input. A classical approach is suitable.
 The system consists of a tagger and parse trees. Our system consists of two parts.
@@ -71,7 +71,7 @@ def test_possessives_contractions_addresses_and_imperatives_are_not_terms() -> N
 
 
 def test_code_spans_are_never_mined_as_defined_terms() -> None:
-    from genglossary_gui.pipeline.glossary.mining import mine_terms
+    from genglossary_gui.engines.builtin.mining import mine_terms
 
     text = "This deletes the virtualenv called `my-env`.\nA shim is a small script.\n"
     assert [d.term for d in mine_terms([("a.md", text)])] == ["shim"]

@@ -10,6 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from genglossary_gui.pipeline import steps
 from genglossary_gui.pipeline.context import RunContext
+from genglossary_gui.pipeline.protocol import Engine
+from genglossary_gui.runs.process import run_scope_here
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Run
 from tests.glossary_runs import run_to_completion
@@ -41,11 +43,11 @@ def test_failed_full_run_keeps_previous_glossary_and_shows_partial_output(
     project, first = project_with_glossary
     before = repo.load_entries(first, "refined")
 
-    def broken_refine(project_id: int, ctx: RunContext) -> str:
+    def broken_refine(project_id: int, ctx: RunContext, engine: Engine) -> str:
         raise steps.StepError("refine broke")
 
     monkeypatch.setitem(steps.STEPS, "refine", broken_refine)
-    manager = make_manager(steps.run_scope)  # in-process: the patched step applies
+    manager = make_manager(run_scope_here)  # in-process: the patched step applies
     run_id = manager.start_run(project, "full")
     assert _finish(qtbot, manager, run_id).status == "failed"
     assert repo.current_run(project) == first
@@ -65,13 +67,13 @@ def test_cancelled_full_run_keeps_previous_glossary(
     project, first = project_with_glossary
     real_refine = steps.STEPS["refine"]
 
-    def slow_refine(project_id: int, ctx: RunContext) -> str:
+    def slow_refine(project_id: int, ctx: RunContext, engine: Engine) -> str:
         ctx.token.wait(30)  # the user clicks Cancel while refining
         ctx.check()
-        return real_refine(project_id, ctx)
+        return real_refine(project_id, ctx, engine)
 
     monkeypatch.setitem(steps.STEPS, "refine", slow_refine)
-    manager = make_manager(steps.run_scope)
+    manager = make_manager(run_scope_here)
     run_id = manager.start_run(project, "full")
     qtbot.waitUntil(lambda: bool(repo.load_issues(run_id)), timeout=30_000)
     manager.cancel_run(run_id)
@@ -90,14 +92,14 @@ def test_late_cancel_keeps_the_new_glossary(
 
     refining = threading.Event()
 
-    def refine_past_last_check(project_id: int, ctx: RunContext) -> str:
+    def refine_past_last_check(project_id: int, ctx: RunContext, engine: Engine) -> str:
         refining.set()
         ctx.token.wait(30)  # Cancel arrives, but this step finishes its work anyway
         ctx.token = type(ctx.token)()  # past its last check point
-        return real_refine(project_id, ctx)
+        return real_refine(project_id, ctx, engine)
 
     monkeypatch.setitem(steps.STEPS, "refine", refine_past_last_check)
-    manager = make_manager(steps.run_scope)
+    manager = make_manager(run_scope_here)
     run_id = manager.start_run(project, "full")
     qtbot.waitUntil(refining.is_set, timeout=30_000)  # inside the last step, not before it
     manager.cancel_run(run_id)
@@ -120,7 +122,7 @@ def test_review_alone_works_on_the_current_glossary(
 
 
 def test_edit_survives_a_change_of_casing(data_dir: Path, tmp_path: Path) -> None:
-    from genglossary_gui.pipeline.glossary.export import project_glossary
+    from genglossary_gui.pipeline.export import project_glossary
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -161,11 +161,14 @@ def test_unavailable_step_fails_at_once_with_clear_message(
     qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from genglossary_gui.pipeline import steps
+    from genglossary_gui.runs.process import run_scope_here
 
     monkeypatch.delitem(steps.STEPS, "review")  # as if this version had no review step
     called: list[str] = []
-    monkeypatch.setitem(steps.STEPS, "extract", lambda p, ctx: called.append("extract") or "")
-    manager = make_manager(steps.run_scope)  # in-process, so the patched table applies
+    monkeypatch.setitem(
+        steps.STEPS, "extract", lambda p, ctx, engine: called.append("extract") or ""
+    )
+    manager = make_manager(run_scope_here)  # in-process, so the patched table applies
     run_id = manager.start_run(new_project(), "full")
     _wait_finished(qtbot, manager, run_id)
     run = Run.get_by_id(run_id)

@@ -21,8 +21,8 @@ from pytestqt.qtbot import QtBot
 
 from genglossary_gui import cli
 from genglossary_gui.pipeline.context import RunContext
-from genglossary_gui.pipeline.glossary.engine import Entry
-from genglossary_gui.pipeline.steps import run_scope
+from genglossary_gui.pipeline.data import Entry
+from genglossary_gui.runs.process import run_scope_here
 from genglossary_gui.store import database, transitions
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import (
@@ -136,7 +136,7 @@ def test_concurrent_runs_of_different_projects_wait_their_turn(
     projects = [repo.create_project(f"p{i}", [str(EN_DOCS)]) for i in range(4)]
     for project in projects:
         run_to_completion(project, "import")
-    manager = make_manager(run_scope, max_threads=4)
+    manager = make_manager(run_scope_here, max_threads=4)
     runs = [manager.start_run(project, "extract") for project in projects]
     qtbot.waitUntil(lambda: not manager.active_run_ids(), timeout=60_000)
     statuses = {r.id: (r.status, r.error) for r in Run.select().where(Run.id.in_(runs))}
@@ -264,7 +264,7 @@ def test_a_full_disk_is_said_in_plain_words_and_the_true_outcome_is_kept(
     project = repo.create_project("P", [str(EN_DOCS)])
     run_to_completion(project, "import")
     filler = _fill(small_disk, 16 * 1024)
-    manager = RunManager(pipeline=run_scope)
+    manager = RunManager(pipeline=run_scope_here)
     lines: list[str] = []
     manager.run_log.connect(lambda _r, _level, _step, message: lines.append(message))
     try:
@@ -601,7 +601,7 @@ def test_database_new_sees_damage_deeper_than_the_header(
 
 
 def test_exactly_the_allowed_share_of_failures_passes() -> None:
-    from genglossary_gui.llm.engine import Tally
+    from genglossary_gui.engines.model import Tally
 
     tally = Tally(total=100, failed=[(f"t{i}", "x") for i in range(29)])
     assert not tally.too_many_failed(0.29)  # 0.29 * 100 is 28.999… in floating point

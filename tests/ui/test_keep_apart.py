@@ -76,7 +76,7 @@ def test_keep_apart_undoes_a_merge_now_and_in_later_runs(
 def test_keep_apart_never_loses_an_entry_and_keeps_other_aliases(data_dir: Path) -> None:
     """Chained merges split one at a time; a run without entries of its own (its glossary
     was copied) records the pair but changes nothing it cannot give back."""
-    from genglossary_gui.pipeline.glossary.engine import Entry
+    from genglossary_gui.pipeline.data import Entry
 
     project = repo.create_project("P")
     from genglossary_gui.store import transitions
@@ -151,7 +151,7 @@ def test_the_issues_page_follows_what_runs_and_other_pages_write(
 ) -> None:
     """Every published table has a listener: issues saved for the shown run appear at once
     (without the owner monitor, whose polling would refresh every page eventually)."""
-    from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
+    from genglossary_gui.pipeline.data import Entry, IssueData
     from genglossary_gui.store import transitions
     from genglossary_gui.store.owner import current_owner
 

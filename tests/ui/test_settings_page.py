@@ -14,7 +14,7 @@ from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from genglossary_gui.llm.config import KEYRING_SERVICE, load_config
+from genglossary_gui.engines.config import KEYRING_SERVICE, load_config
 from genglossary_gui.store.database import DB_FILENAME
 from genglossary_gui.ui.pages.settings_page import SettingsPage
 from tests.fake_llm import FakeLLMServer

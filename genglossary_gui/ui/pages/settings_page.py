@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from genglossary_gui.llm.clients import LLMError, LLMSettings, make_client
-from genglossary_gui.llm.config import (
+from genglossary_gui.engines.config import (
     DEFAULT_URLS,
     EngineConfig,
     KeyringUnavailable,
@@ -33,6 +32,7 @@ from genglossary_gui.llm.config import (
     save_config,
     store_api_key,
 )
+from genglossary_gui.llm.clients import LLMError, LLMSettings, make_client
 from genglossary_gui.vocabulary import EngineName
 
 _KEYRING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from genglossary_gui.pipeline.glossary.mining import PLURAL_COMPLEMENT
-from genglossary_gui.pipeline.glossary.reading import Sentence
-from genglossary_gui.pipeline.glossary.text import is_japanese, normalize, singular
+from genglossary_gui.engines.builtin.mining import PLURAL_COMPLEMENT
+from genglossary_gui.pipeline.reading import Sentence
+from genglossary_gui.pipeline.text import is_japanese, normalize, singular
 
 # (name, strength) per pattern; stronger patterns win, then earlier sentences.
 STRENGTHS = {

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from genglossary_gui.pipeline.extract.cvalue import Units
+from genglossary_gui.engines.builtin.extract.cvalue import Units
 
 MAX_UNITS = 6
 #: SudachiPy accepts at most about 49 KB of UTF-8 per call; 8,000 characters stay well below

@@ -1,5 +1,5 @@
-"""Pipeline steps through a language model. They improve on the built-in engine's candidates
-and contexts rather than replace the pipeline: extraction starts from the built-in ranking,
+"""The model engine: the pipeline's steps through a language model. It improves on the
+built-in engine's work rather than replace it: extraction starts from the built-in ranking,
 definitions from the built-in occurrences, review and refine add to the built-in rules.
 
 Each step runs its own asyncio loop (inside the run's step process); the run's cancel token
@@ -13,16 +13,27 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from genglossary_gui.engines.builtin import BuiltinEngine, recurring, rules
+from genglossary_gui.engines.config import EngineConfig
 from genglossary_gui.llm.clients import ChatClient, LLMError, ask_structured, make_client
-from genglossary_gui.llm.config import EngineConfig
 from genglossary_gui.llm.structured import StructuredOutputError
-from genglossary_gui.pipeline.context import Cancelled, RunContext, redact
-from genglossary_gui.pipeline.glossary.engine import Entry, IssueData
-from genglossary_gui.vocabulary import DefinitionKind, IssueType
+from genglossary_gui.pipeline.context import Cancelled, RunContext, StepError
+from genglossary_gui.pipeline.data import (
+    GLOSSARY_MAX_TERMS,
+    Corpus,
+    Curation,
+    Entry,
+    Extraction,
+    IssueData,
+    Outcome,
+)
+from genglossary_gui.redaction import redact
+from genglossary_gui.vocabulary import DefinitionKind, IssueType, Step
 
 T = TypeVar("T")
 
@@ -427,3 +438,127 @@ def improve_definitions(
     improved, tally = define_terms(config, api_key, targets, ctx, step)
     by_term = {e.term: e for e in improved}
     return [by_term.get(e.term, e) for e in entries], tally
+
+
+# -- the engine -------------------------------------------------------------------------------
+
+
+def _too_many_failed(tally: Tally, config: EngineConfig, what: str) -> StepError | None:
+    """The error that keeps a mostly failed model step's output from becoming current."""
+    if not tally.too_many_failed(config.max_failed_share):
+        return None
+    return StepError(
+        f"{tally.failure_report(what, config.max_failed_share)}. This glossary was kept aside, "
+        "not made current; to use it anyway, show it on the Glossary page and choose Use This "
+        "Glossary."
+    )
+
+
+def _check_tally(tally: Tally, what: str, ctx: RunContext, step: str, fatal: bool = True) -> str:
+    """Name the failures in the summary; a step where every item failed fails."""
+    if fatal and tally.all_failed():
+        first = tally.failed[0][1]
+        raise StepError(f"Every request to the model failed ({tally.total} {what}): {first}")
+    text = tally.summary(what)
+    if text:
+        ctx.log(text, level="warning", step=step)
+    return f"; {text}" if text else ""
+
+
+class ModelEngine:
+    """A language model (Ollama or an OpenAI-compatible server) on top of the built-in
+    engine: it judges the best candidates, writes the definitions, adds the issues it sees
+    and rewrites the definitions an issue calls unclear or circular."""
+
+    def __init__(self, config: EngineConfig, api_key: str) -> None:
+        self.config, self.key = config, api_key
+        self.label = config.model
+        self.builtin = BuiltinEngine()
+
+    def extract(self, corpus: Corpus, ctx: RunContext) -> Extraction:
+        """The built-in ranking, of which the model keeps or drops the best recurring
+        candidates, judging from their contexts. Terms the documents define are not for
+        the model to drop."""
+        step = Step.EXTRACT
+        started = time.monotonic()
+        records, found = self.builtin.rank(corpus, ctx)
+        ranked_before = records[:found]
+        head = recurring(records)[:GLOSSARY_MAX_TERMS]
+        judged = {id(r) for r in head}
+        tail = [r for r in records if id(r) not in judged]
+        ctx.log(f"Asking {self.config.model} to judge {len(head)} candidates", step=step)
+        contexts = rules.generate_entries(
+            [(r.text, r.language) for r in head], corpus.pairs(), check=ctx.check
+        )
+        verdicts, tally = judge_candidates(self.config, self.key, contexts, ctx, step)
+        _check_tally(tally, "batches", ctx, step)
+        kept = []
+        for record in head:
+            keep, category = verdicts.get(record.text, (True, ""))
+            if keep:
+                kept.append(replace(record, category=category))
+        ctx.log(f"The model kept {len(kept)} of {len(head)} candidates", step=step)
+        records = kept + tail
+        texts = {r.text for r in records}
+        ranked = [r for r in ranked_before if r.text in texts]
+        return self.builtin.finish_extraction(records, ranked, started, ctx)
+
+    def define(
+        self,
+        terms: Sequence[tuple[str, str]],
+        corpus: Corpus,
+        curation: Curation,
+        ctx: RunContext,
+    ) -> Outcome[list[Entry]]:
+        """The built-in entries (occurrences, the defining sentence found), each definition
+        then written by the model from the term's occurrences; a term whose request fails
+        keeps its built-in entry."""
+        step = Step.GENERATE
+        config = self.config
+        entries = self.builtin.entries(terms, corpus, curation, ctx)
+        ctx.log(
+            f"Writing definitions with {config.model} ({config.concurrency} requests in flight)",
+            step=step,
+        )
+        entries, tally = define_terms(config, self.key, entries, ctx, step, notes=curation.notes)
+        failures = _check_tally(tally, "terms", ctx, step)
+        written = sum(1 for e in entries if e.kind == DefinitionKind.GENERATED)
+        return Outcome(
+            entries,
+            summary=f"{len(entries)} entries ({written} written by the model)",
+            failures=failures,
+            kept_aside=_too_many_failed(tally, config, "terms"),
+        )
+
+    def review(
+        self, entries: Sequence[Entry], curation: Curation, ctx: RunContext
+    ) -> Outcome[list[IssueData]]:
+        """The built-in rules' issues, then those the model reports that they did not (none
+        but duplicates about a definition the user wrote)."""
+        step = Step.REVIEW
+        issues = self.builtin.review(entries, curation, ctx).value
+        more, tally = review_with_model(self.config, self.key, entries, ctx, step)
+        failures = _check_tally(tally, "review batches", ctx, step)
+        seen = {(i.type, i.term) for i in issues}
+        issues += [
+            i
+            for i in more
+            if (i.type, i.term) not in seen
+            and not (i.type != IssueType.DUPLICATE and curation.edited(i.term, ()))
+        ]
+        return Outcome(issues, failures=failures)
+
+    def refine(
+        self,
+        entries: Sequence[Entry],
+        issues: Sequence[IssueData],
+        curation: Curation,
+        ctx: RunContext,
+    ) -> Outcome[list[Entry]]:
+        """The definitions an issue calls unclear or circular rewritten by the model, then
+        the built-in refining (merges, drops, links)."""
+        step = Step.REFINE
+        improved, tally = improve_definitions(self.config, self.key, entries, issues, ctx, step)
+        failures = _check_tally(tally, "rewrites", ctx, step, fatal=False)
+        refined = self.builtin.refine(improved, issues, curation, ctx).value
+        return Outcome(refined, failures=failures)

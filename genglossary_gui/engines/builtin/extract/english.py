@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from genglossary_gui.pipeline.extract.cvalue import Units
-from genglossary_gui.pipeline.glossary.text import singular
+from genglossary_gui.engines.builtin.extract.cvalue import Units
+from genglossary_gui.pipeline.text import singular
 
 MAX_UNITS = 4
 

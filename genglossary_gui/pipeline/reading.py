@@ -25,7 +25,7 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from genglossary_gui.pipeline.glossary.text import is_japanese
+from genglossary_gui.pipeline.text import is_japanese
 
 
 @dataclass(frozen=True, slots=True)

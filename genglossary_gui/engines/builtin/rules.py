@@ -1,6 +1,7 @@
 """Generate, review and refine a glossary from documents, with no language model.
 
-Pure functions over plain data; ``pipeline/steps.py`` reads and writes the store around them.
+Pure functions over plain data: :class:`~genglossary_gui.engines.builtin.BuiltinEngine` calls
+them, and ``pipeline/steps.py`` reads and writes the store around the engine.
 """
 
 from __future__ import annotations
@@ -8,10 +9,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache
 
-from genglossary_gui.pipeline.glossary.definitions import (
+from genglossary_gui.engines.builtin.definitions import (
     STRENGTHS,
     Candidate,
     best_definition,
@@ -20,8 +21,9 @@ from genglossary_gui.pipeline.glossary.definitions import (
     defining_pattern,
     prepare,
 )
-from genglossary_gui.pipeline.glossary.reading import Sentence, sentences
-from genglossary_gui.pipeline.glossary.text import (
+from genglossary_gui.pipeline.data import Entry, IssueData
+from genglossary_gui.pipeline.reading import Sentence, sentences
+from genglossary_gui.pipeline.text import (
     TermMatcher,
     abbreviation_pairs,
     is_japanese,
@@ -46,31 +48,6 @@ COMMON_ZIPF = 4.0
 
 Check = Callable[[], None]
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class Entry:
-    term: str
-    language: str
-    definition: str
-    kind: str  # a DefinitionKind: definition, abbreviation, usage, generated or none
-    source_path: str = ""
-    source_line: int = 0
-    confidence: float = 0.0
-    aliases: list[str] = field(default_factory=list)
-    occurrences: list[tuple[str, int, str]] = field(default_factory=list)
-    see_also: list[str] = field(default_factory=list)
-    #: Other defining sentences: (sentence, path, line, strength).
-    alternatives: list[tuple[str, str, int, float]] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class IssueData:
-    term: str
-    type: str  # unclear, circular, duplicate, contradiction, unnecessary
-    description: str
-    related: str = ""
-    should_exclude: bool = False
 
 
 # -- generate -------------------------------------------------------------------------------

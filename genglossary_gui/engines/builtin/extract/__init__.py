@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
+from genglossary_gui.engines.builtin.extract import cvalue, english, japanese
+from genglossary_gui.engines.builtin.extract.cvalue import Units
 from genglossary_gui.pipeline.documents import detect_language, split_chunks
-from genglossary_gui.pipeline.extract import cvalue, english, japanese
-from genglossary_gui.pipeline.extract.cvalue import Units
-from genglossary_gui.pipeline.glossary.reading import prose as prose_of
+from genglossary_gui.pipeline.reading import prose as prose_of
 
 LANGUAGES = ("ja", "en")
 #: English chunks only bound the time between two cancel checks.

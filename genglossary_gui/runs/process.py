@@ -26,20 +26,22 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from genglossary_gui.pipeline.context import (
-    MIN_SECRET_CHARS,
-    Cancelled,
-    CancelToken,
-    RunContext,
-    redact,
-)
-from genglossary_gui.pipeline.steps import StepError, run_scope
+from genglossary_gui.engines import ProjectEngine
+from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext, StepError
+from genglossary_gui.pipeline.steps import run_scope
+from genglossary_gui.redaction import MIN_SECRET_CHARS, redact
+
+
+def run_scope_here(project_id: int, scope: str, ctx: RunContext) -> str:
+    """Run ``scope``'s steps in this process, with the project's engine (what the step
+    process does; tests and benchmarks call it directly)."""
+    return run_scope(project_id, scope, ctx, ProjectEngine(project_id))
 
 
 def _secrets(env: Mapping[str, str]) -> list[str]:
     """The API keys in ``env`` (where the parent puts the child's): what no message of the
     child may contain."""
-    from genglossary_gui.llm.config import KEY_ENV_VARS
+    from genglossary_gui.engines.config import KEY_ENV_VARS
 
     return [env[name] for name in KEY_ENV_VARS if len(env.get(name, "")) >= MIN_SECRET_CHARS]
 
@@ -118,7 +120,9 @@ def child_main(argv: list[str] | None = None) -> int:
     try:
         init_db(database.parent)
         with db.connection_context():
-            summary = run_scope(args.project, args.scope, RunContext(token, reporter, args.run))
+            summary = run_scope_here(
+                args.project, args.scope, RunContext(token, reporter, args.run)
+            )
     except Cancelled:
         reporter.send(cancelled=True)
         return 0
@@ -184,7 +188,7 @@ def _child_environment(project_id: int) -> dict[str, str]:
     machine)."""
     env = dict(os.environ)
     try:
-        from genglossary_gui.llm.config import api_key, load_config
+        from genglossary_gui.engines.config import api_key, load_config
 
         config = load_config(project_id)
         if config.uses_llm:
@@ -207,7 +211,7 @@ def _spawn_options() -> dict[str, Any]:
 def run_scope_isolated(
     project_id: int, scope: str, ctx: RunContext, *, database: str | None = None
 ) -> str:
-    """Same contract as :func:`~genglossary_gui.pipeline.steps.run_scope`, in a child process."""
+    """Same contract as :func:`run_scope_here`, in a child process."""
     from genglossary_gui.store.database import db
 
     ctx.check()

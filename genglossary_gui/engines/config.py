@@ -13,7 +13,8 @@ import os
 from dataclasses import asdict, dataclass, fields
 
 from genglossary_gui.llm.clients import LLMSettings
-from genglossary_gui.vocabulary import EngineName, Topic
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.vocabulary import EngineName
 
 KEYRING_SERVICE = "GenGlossary"
 KEY_ENV_VARS = ("GENGLOSSARY_API_KEY", "OPENAI_API_KEY")
@@ -87,28 +88,14 @@ class EngineConfig:
 
 
 def load_config(project_id: int) -> EngineConfig:
-    from genglossary_gui.store.models import Project
-
-    project = Project.get_by_id(project_id)
-    return EngineConfig.from_json(project.engine, project.engine_settings)
+    engine, settings = repo.engine_settings(project_id)
+    return EngineConfig.from_json(engine, settings)
 
 
 def save_config(project_id: int, config: EngineConfig) -> None:
-    from genglossary_gui.store import notify
-    from genglossary_gui.store.database import patient
-    from genglossary_gui.store.models import Project
-
     if config.engine not in ENGINE_CHOICES:
         raise ValueError(f"Unknown engine {config.engine!r}.")
-
-    @patient
-    def write() -> None:
-        Project.update(engine=config.engine, engine_settings=config.to_json()).where(
-            Project.id == project_id
-        ).execute()
-
-    write()
-    notify.publish(Topic.PROJECT, project_id)
+    repo.save_engine_settings(project_id, config.engine, config.to_json())
 
 
 def _key_name(config: EngineConfig) -> str:

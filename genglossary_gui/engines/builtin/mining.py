@@ -12,14 +12,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from genglossary_gui.pipeline.extract.english import (
+from genglossary_gui.engines.builtin.extract.english import (
     VerbEvidence,
     everyday_word,
     is_adverb,
     plausible_term,
 )
-from genglossary_gui.pipeline.glossary.reading import sentences
-from genglossary_gui.pipeline.glossary.text import is_japanese, term_key
+from genglossary_gui.pipeline.reading import sentences
+from genglossary_gui.pipeline.text import is_japanese, term_key
 
 _QUESTION = re.compile(r"とは\s*(?:何|なに|どう|どの|なぜ)|(?:か|かな)[。．]?\s*$")
 

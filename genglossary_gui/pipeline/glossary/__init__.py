@@ -1,1 +1,0 @@
-"""The built-in glossary engine: occurrences, definitions from the documents, review, refine."""
