@@ -22,7 +22,7 @@ from genglossary_gui.engines.builtin import BuiltinEngine, recurring, rules
 from genglossary_gui.engines.config import EngineConfig
 from genglossary_gui.llm.clients import ChatClient, LLMError, ask_structured, make_client
 from genglossary_gui.llm.structured import StructuredOutputError
-from genglossary_gui.pipeline.context import Cancelled, RunContext, StepError
+from genglossary_gui.pipeline.context import Cancelled, KeptAside, RunContext, StepError
 from genglossary_gui.pipeline.data import (
     GLOSSARY_MAX_TERMS,
     Corpus,
@@ -443,14 +443,14 @@ def improve_definitions(
 # -- the engine -------------------------------------------------------------------------------
 
 
-def _too_many_failed(tally: Tally, config: EngineConfig, what: str) -> StepError | None:
+def _too_many_failed(tally: Tally, config: EngineConfig, what: str) -> KeptAside | None:
     """The error that keeps a mostly failed model step's output from becoming current."""
     if not tally.too_many_failed(config.max_failed_share):
         return None
-    return StepError(
-        f"{tally.failure_report(what, config.max_failed_share)}. This glossary was kept aside, "
-        "not made current; to use it anyway, show it on the Glossary page and choose Use This "
-        "Glossary."
+    return KeptAside(
+        tally.failure_report(what, config.max_failed_share),
+        "This glossary was kept aside, not made current; to use it anyway, show it on the "
+        "Glossary page and choose Use This Glossary.",
     )
 
 

@@ -17,6 +17,15 @@ class StepError(RuntimeError):
     """A step cannot go on; the message is shown to the user as the run's error."""
 
 
+class KeptAside(StepError):
+    """Too many of a model step's items failed: its output is kept with the run but must not
+    become the current glossary. ``report`` says what failed, without the advice."""
+
+    def __init__(self, report: str, advice: str) -> None:
+        super().__init__(f"{report}. {advice}")
+        self.report = report
+
+
 class CancelToken:
     """A one-way flag shared by the canceller (any thread) and the pipeline (its worker).
 

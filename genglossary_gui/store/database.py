@@ -10,6 +10,7 @@ import logging
 import os
 import sqlite3
 import stat
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -247,6 +248,22 @@ def init_db(data_dir: Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -
             explain(exc) or f"Cannot open the database in {data_dir.name!r}: {exc}"
         ) from exc
     return path
+
+
+@contextlib.contextmanager
+def scratch_database() -> Iterator[Path]:
+    """A database in a new temporary folder for one command's work (``genglossary
+    generate`` runs a project's steps there); removed afterwards, and the database open
+    before (if any) open again."""
+    previous = db.database
+    with tempfile.TemporaryDirectory(prefix="genglossary-") as folder:
+        try:
+            init_db(Path(folder))
+            yield Path(folder)
+        finally:
+            db.close()
+            if previous:
+                init_db(Path(previous).parent)
 
 
 def set_aside(data_dir: Path) -> Path | None:

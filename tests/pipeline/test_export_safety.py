@@ -22,7 +22,7 @@ import pytest
 from markdown_it import MarkdownIt
 from pytestqt.qtbot import QtBot
 
-from genglossary_gui.cli import CliError, _write_export
+from genglossary_gui.cli.common import CliError, _write_export
 from genglossary_gui.pipeline.export import ExportEntry, export, write_export_file
 
 NS = {"t": "urn:iso:std:iso:30042:ed-2"}

@@ -20,6 +20,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from genglossary_gui import cli
+from genglossary_gui.cli import common as cli_common
+from genglossary_gui.cli.common import _Progress
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.pipeline.data import Entry
 from genglossary_gui.runs.process import run_scope_here
@@ -171,7 +173,7 @@ def test_read_only_commands_work_under_a_writer_and_writes_say_busy(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(database, "DEFAULT_BUSY_TIMEOUT_MS", 50)
-    monkeypatch.setattr(cli, "WRITE_PATIENCE_S", 0.3)
+    monkeypatch.setattr(cli_common, "WRITE_PATIENCE_S", 0.3)
     project = repo.create_project("Demo")
     repo.replace_candidate_terms(project, [repo.TermRecord("storage engine", "en", 1.0, 2, 1)])
     run_id = transitions.create_run(project, "extract", current_owner())
@@ -502,13 +504,13 @@ def test_quiet_keeps_transcripts_off_the_terminal() -> None:
     import io
 
     stream = io.StringIO()
-    progress = cli._Progress(stream, quiet=True)
+    progress = _Progress(stream, quiet=True)
     progress.log("transcript", "prompt: define WAL")
     progress.log("info", "Extracting terms")
     progress.log("warning", "1 of 5 terms failed")
     assert stream.getvalue() == "warning: 1 of 5 terms failed\n"
     loud = io.StringIO()
-    cli._Progress(loud, quiet=False).log("transcript", "prompt: define WAL")
+    _Progress(loud, quiet=False).log("transcript", "prompt: define WAL")
     assert "prompt: define WAL" in loud.getvalue()
 
 
