@@ -125,7 +125,7 @@ class FakeLLMServer:
         )
         await writer.drain()
 
-    async def _route(
+    async def _route(  # noqa: C901 -- every endpoint and fault the fake server speaks
         self,
         method: str,
         target: str,

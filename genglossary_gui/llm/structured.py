@@ -103,7 +103,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def validate(value: Any, schema: dict[str, Any], path: str = "$") -> list[str]:
+def validate(value: Any, schema: dict[str, Any], path: str = "$") -> list[str]:  # noqa: C901 -- a branch per JSON Schema keyword
     """Problems of ``value`` against ``schema`` (empty when it conforms)."""
     problems: list[str] = []
     expected = schema.get("type")

@@ -397,7 +397,7 @@ def _detect(raw: bytes) -> tuple[str, str] | None:
     return None
 
 
-def decode_bytes(raw: bytes) -> tuple[str, str]:
+def decode_bytes(raw: bytes) -> tuple[str, str]:  # noqa: C901 -- encoding signals in order of precedence
     """Decode ``raw``; returns ``(text, encoding label)`` or raises :class:`SkipFile`.
 
     Order: byte-order marks; UTF-16 without a BOM (when one byte order reads as sensible

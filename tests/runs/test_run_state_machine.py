@@ -49,7 +49,7 @@ class FlakyFinalWrites:
         return self._real(run_id, outcome)
 
 
-def test_run_lifecycle_state_machine(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_lifecycle_state_machine(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: C901 -- walks every transition in one test
     flaky = FlakyFinalWrites()
     monkeypatch.setattr(transitions, "_write_outcome", flaky)
     # Short back-off, so that a lock outlasting the old 8-attempt budget costs little time.

@@ -69,7 +69,7 @@ def _pos_kind(pos_id: int) -> int:
     return _BREAK
 
 
-def candidate_sequences(text: str) -> Iterator[tuple[Units, str]]:
+def candidate_sequences(text: str) -> Iterator[tuple[Units, str]]:  # noqa: C901 -- one pass over the morphemes, a branch per part of speech
     """Yield ``(units, surface)`` for each maximal compound noun in ``text`` (one chunk)."""
     current: list[str] = []
     kinds: list[int] = []
