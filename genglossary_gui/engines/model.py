@@ -11,12 +11,13 @@ The API key is removed from everything a step logs or counts (servers echo it ba
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
 
 from genglossary_gui.engines.builtin import BuiltinEngine, recurring, rules
 from genglossary_gui.engines.config import EngineConfig
@@ -36,6 +37,7 @@ from genglossary_gui.redaction import redact
 from genglossary_gui.vocabulary import DefinitionKind, IssueType, Step
 
 T = TypeVar("T")
+R = TypeVar("R", bound=BaseModel)
 
 SYSTEM = (
     "You are a careful terminologist building a glossary from a user's documents. Text "
@@ -46,7 +48,6 @@ SYSTEM = (
 JUDGE_BATCH = 20
 REVIEW_BATCH = 15
 MAX_SNIPPETS = 5
-ISSUE_TYPES = [t.value for t in IssueType]
 
 
 def quote(text: str) -> str:
@@ -172,16 +173,16 @@ class Transcript:
 async def _ask(
     client: ChatClient,
     user: str,
-    schema: dict[str, Any],
+    model: type[R],
     ctx: RunContext,
     step: str,
     transcript: Transcript,
     key: str,
-) -> Any:
+) -> R:
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
     transcript("prompt", user)
-    reply = await ask_structured(client, messages, schema, on_raw=_log_raw(ctx, step, key))
-    transcript("reply", json.dumps(reply, ensure_ascii=False))
+    reply = await ask_structured(client, messages, model, on_raw=_log_raw(ctx, step, key))
+    transcript("reply", reply.model_dump_json())
     return reply
 
 
@@ -191,24 +192,17 @@ def _failure(exc: Exception) -> str:
 
 # -- extract: keep or drop each built-in candidate -------------------------------------------
 
-JUDGE_SCHEMA = {
-    "type": "object",
-    "required": ["terms"],
-    "properties": {
-        "terms": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["term", "keep"],
-                "properties": {
-                    "term": {"type": "string"},
-                    "keep": {"type": "boolean"},
-                    "category": {"type": "string"},
-                },
-            },
-        }
-    },
-}
+
+class Verdict(BaseModel):
+    term: str
+    keep: bool
+    category: str = ""
+
+
+class Judgement(BaseModel):
+    """The reply to a batch of candidates."""
+
+    terms: list[Verdict]
 
 
 class _Step:
@@ -242,8 +236,8 @@ class _Step:
         run_async(self.ctx, main)
         return self.tally
 
-    async def ask(self, client: ChatClient, user: str, schema: dict[str, Any]) -> Any:
-        return await _ask(client, user, schema, self.ctx, self.step, self.transcript, self.key)
+    async def ask(self, client: ChatClient, user: str, model: type[R]) -> R:
+        return await _ask(client, user, model, self.ctx, self.step, self.transcript, self.key)
 
     def failed(self, what: str, name: str, exc: Exception) -> None:
         """Log and count an item's failure, the key removed (the tally's reasons end up in
@@ -280,12 +274,12 @@ def judge_candidates(
             'Reply as {"terms": [{"term": ..., "keep": true, "category": ...}]}.'
         )
         try:
-            reply = await runner.ask(client, user, JUDGE_SCHEMA)
+            reply = await runner.ask(client, user, Judgement)
         except (LLMError, StructuredOutputError) as exc:
             runner.failed("Judging from", batch[0].term, exc)
             return
-        for item in reply["terms"]:
-            verdicts[item["term"]] = (bool(item["keep"]), item.get("category", ""))
+        for verdict in reply.terms:
+            verdicts[verdict.term] = (verdict.keep, verdict.category)
         runner.tally.succeeded += 1
 
     return verdicts, runner.run(batches, judge)
@@ -293,15 +287,13 @@ def judge_candidates(
 
 # -- generate: one definition per term from its most relevant occurrences --------------------
 
-DEFINE_SCHEMA = {
-    "type": "object",
-    "required": ["definition", "source"],
-    "properties": {
-        "definition": {"type": "string"},
-        "source": {"type": "integer"},
-        "confidence": {"type": "number"},
-    },
-}
+
+class Definition(BaseModel):
+    """The reply for one term: the definition, the number of the sentence it relies on."""
+
+    definition: str = Field(min_length=1)
+    source: int
+    confidence: float = 0.7
 
 
 def define_terms(
@@ -334,16 +326,16 @@ def define_terms(
             '{"definition": ..., "source": 0, "confidence": 0.8}.'
         )
         try:
-            reply = await runner.ask(client, user, DEFINE_SCHEMA)
+            reply = await runner.ask(client, user, Definition)
         except (LLMError, StructuredOutputError) as exc:
             runner.failed("Defining", entry.term, exc)
             return
-        source = reply["source"]
+        source = reply.source
         path, line, _ = snippets[source if 0 <= source < len(snippets) else 0]
-        confidence = max(0.0, min(1.0, float(reply.get("confidence", 0.7))))
+        confidence = max(0.0, min(1.0, reply.confidence))
         out[entry.term] = replace(
             entry,
-            definition=reply["definition"].strip(),
+            definition=reply.definition.strip(),
             kind=DefinitionKind.GENERATED,
             source_path=path,
             source_line=line,
@@ -357,25 +349,18 @@ def define_terms(
 
 # -- review: problems the model sees, in batches ---------------------------------------------
 
-REVIEW_SCHEMA = {
-    "type": "object",
-    "required": ["issues"],
-    "properties": {
-        "issues": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["term", "type", "description"],
-                "properties": {
-                    "term": {"type": "string"},
-                    "type": {"type": "string", "enum": ISSUE_TYPES},
-                    "description": {"type": "string"},
-                    "related": {"type": "string"},
-                },
-            },
-        }
-    },
-}
+
+class Finding(BaseModel):
+    term: str
+    type: IssueType
+    description: str
+    related: str = ""
+
+
+class Review(BaseModel):
+    """The reply to a batch of entries: their problems (none is a valid answer)."""
+
+    issues: list[Finding]
 
 
 def review_with_model(
@@ -401,20 +386,19 @@ def review_with_model(
             " (an empty list if there is nothing to report)."
         )
         try:
-            reply = await runner.ask(client, user, REVIEW_SCHEMA)
+            reply = await runner.ask(client, user, Review)
         except (LLMError, StructuredOutputError) as exc:
             runner.failed("Reviewing from", batch[0].term, exc)
             return
-        for item in reply["issues"]:
-            if item["term"] in known:
-                related = item.get("related", "")
+        for finding in reply.issues:
+            if finding.term in known:
                 issues.append(
                     IssueData(
-                        item["term"],
-                        item["type"],
-                        item["description"].strip(),
-                        related if related in known else "",
-                        should_exclude=item["type"] == IssueType.UNNECESSARY,
+                        finding.term,
+                        finding.type,
+                        finding.description.strip(),
+                        finding.related if finding.related in known else "",
+                        should_exclude=finding.type == IssueType.UNNECESSARY,
                     )
                 )
         runner.tally.succeeded += 1

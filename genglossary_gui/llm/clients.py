@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from genglossary_gui.llm.structured import StructuredOutputError, parse
+from genglossary_gui.llm.structured import M, StructuredOutputError, parse, schema_of
 from genglossary_gui.redaction import redact
 from genglossary_gui.vocabulary import EngineName
 
@@ -533,19 +533,21 @@ async def with_retries(
 async def ask_structured(
     client: ChatClient,
     messages: list[dict[str, str]],
-    schema: dict[str, Any],
+    model: type[M],
     *,
     on_raw: Callable[[str], None] | None = None,
-) -> Any:
-    """Ask for JSON conforming to ``schema``; re-ask once with the validation error.
+) -> M:
+    """Ask for a reply shaped like ``model`` (its JSON schema goes to the server); re-ask
+    once with the validation error.
 
     Replies are parsed on a worker thread, so the loop stays free for the other requests in
     flight meanwhile (parsing is linear in the reply's length, which is capped, so it is
     short either way).
     """
+    schema = schema_of(model)
     reply = await with_retries(lambda: client.chat(messages, schema))
     try:
-        return await asyncio.to_thread(parse, reply, schema)
+        return await asyncio.to_thread(parse, reply, model)
     except StructuredOutputError as first:
         if on_raw is not None:
             on_raw(reply)
@@ -560,7 +562,7 @@ async def ask_structured(
         ]
         second = await with_retries(lambda: client.chat(retry, schema))
         try:
-            return await asyncio.to_thread(parse, second, schema)
+            return await asyncio.to_thread(parse, second, model)
         except StructuredOutputError:
             if on_raw is not None:
                 on_raw(second)

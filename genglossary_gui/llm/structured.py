@@ -1,16 +1,33 @@
 """Structured output that survives real models.
 
-Parse strictly; else strip code fences and surrounding prose and take the first JSON object or
-array (in time linear in the reply's length, whatever it holds); then validate it against a
-JSON-schema subset (type, properties, required, items, enum, minItems). The caller re-asks
-once with the validation error (see ``clients``).
+A reply's shape is a pydantic model: it gives the JSON schema sent to the server
+(:func:`schema_of`), the validation and typed access to the answer. Parse strictly; else
+strip code fences and surrounding prose and take the first JSON object or array (in time
+linear in the reply's length, whatever it holds); else, for a reply of ordinary size, mend it
+with json-repair (a trailing comma, single quotes, a cut-off string). Then validate it. The
+caller re-asks once with the validation error (see ``clients``).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TypeVar
+
+import json_repair
+
+# pydantic imports its submodules lazily, on first use. PySide6 installs an import hook
+# (shibokensupport's feature_imported) that inspects modules imported after Qt and trips over
+# a lazy import pydantic has begun before Qt was loaded (a circular ImportError). Loading the
+# parts used here at once leaves nothing half-imported.
+import pydantic.fields
+import pydantic.json_schema  # noqa: F401 -- loaded before Qt can be, see above
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+#: Longer replies are not mended: json-repair is pure Python, and a reply this long that no
+#: strict parse accepts is not a small slip.
+REPAIR_MAX_CHARS = 32_000
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 
@@ -92,53 +109,58 @@ def _first_value(stripped: str, text: str) -> Any:
     raise StructuredOutputError(problem or "The reply contains no JSON value.", text)
 
 
-_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "number": (int, float),
-    "integer": (int,),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
+def _mended(text: str) -> Any:
+    """The value json-repair makes of ``text`` from its first bracket on, else None."""
+    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
+    if start < 0 or len(text) > REPAIR_MAX_CHARS:
+        return None
+    try:
+        value = json_repair.loads(text[start:])
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict | list) and value else None
 
 
-def validate(value: Any, schema: dict[str, Any], path: str = "$") -> list[str]:  # noqa: C901 -- a branch per JSON Schema keyword
-    """Problems of ``value`` against ``schema`` (empty when it conforms)."""
-    problems: list[str] = []
-    expected = schema.get("type")
-    if expected is not None:
-        types = expected if isinstance(expected, list) else [expected]
-        ok = any(
-            isinstance(value, _TYPES[t])
-            and not (t in ("number", "integer") and isinstance(value, bool))
-            for t in types
-        )
-        if not ok:
-            return [f"{path} should be {' or '.join(types)}, not {type(value).__name__}"]
-    if "enum" in schema and value not in schema["enum"]:
-        problems.append(f"{path} should be one of {schema['enum']}, not {value!r}")
-    if isinstance(value, dict):
-        for name in schema.get("required", []):
-            if name not in value:
-                problems.append(f"{path} is missing {name!r}")
-        for name, sub in schema.get("properties", {}).items():
-            if name in value:
-                problems += validate(value[name], sub, f"{path}.{name}")
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            problems.append(f"{path} needs at least {schema['minItems']} items")
-        item_schema = schema.get("items")
-        if item_schema is not None:
-            for i, item in enumerate(value):
-                problems += validate(item, item_schema, f"{path}[{i}]")
-    return problems
+def _inline(node: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline(definitions[ref.removeprefix("#/$defs/")], definitions)
+        return {k: _inline(v, definitions) for k, v in node.items() if k not in ("title", "$defs")}
+    if isinstance(node, list):
+        return [_inline(v, definitions) for v in node]
+    return node
 
 
-def parse(text: str, schema: dict[str, Any]) -> Any:
-    """The reply's JSON value if it conforms to ``schema``; else StructuredOutputError."""
-    value = extract_json(text)
-    problems = validate(value, schema)
-    if problems:
-        raise StructuredOutputError("; ".join(problems[:5]), text)
-    return value
+def schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON schema as servers take it: references inlined (llama.cpp's and
+    Ollama's grammars read plain nested schemas best), titles dropped."""
+    schema = model.model_json_schema()
+    return _inline(schema, schema.get("$defs", {}))
+
+
+def _where(location: tuple[int | str, ...]) -> str:
+    path = "$"
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def problems_of(error: ValidationError) -> list[str]:
+    """The validation's findings in a form a model can act on: "$.terms[0].keep: Input
+    should be a valid boolean"."""
+    return [f"{_where(e['loc'])}: {e['msg']}" for e in error.errors(include_url=False)]
+
+
+def parse(text: str, model: type[M]) -> M:
+    """The reply as a ``model``; else StructuredOutputError naming what is wrong."""
+    try:
+        value = extract_json(text)
+    except StructuredOutputError:
+        value = _mended(text)
+        if value is None:
+            raise
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        raise StructuredOutputError("; ".join(problems_of(exc)[:5]), text) from exc

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from pydantic import BaseModel, Field
 
 from genglossary_gui.llm.clients import (
     AuthenticationFailed,
@@ -21,14 +22,16 @@ from genglossary_gui.llm.clients import (
     ask_structured,
     make_client,
 )
-from genglossary_gui.llm.structured import StructuredOutputError
+from genglossary_gui.llm.structured import StructuredOutputError, schema_of
 from tests.fake_llm import FakeLLMServer
 
-SCHEMA = {
-    "type": "object",
-    "required": ["term", "definition"],
-    "properties": {"term": {"type": "string"}, "definition": {"type": "string"}},
-}
+
+class Defined(BaseModel):
+    term: str
+    definition: str = Field(min_length=1)
+
+
+SCHEMA = schema_of(Defined)
 MESSAGES = [{"role": "user", "content": "Define WAL."}]
 ENGINES = ["ollama", "openai"]
 
@@ -48,12 +51,13 @@ def run(coro):
     return asyncio.run(coro)
 
 
-async def _ask(settings: LLMSettings, raw: list[str] | None = None) -> object:
+async def _ask(settings: LLMSettings, raw: list[str] | None = None) -> dict[str, object]:
     client = make_client(settings)
     try:
-        return await ask_structured(
-            client, MESSAGES, SCHEMA, on_raw=raw.append if raw is not None else None
+        reply = await ask_structured(
+            client, MESSAGES, Defined, on_raw=raw.append if raw is not None else None
         )
+        return reply.model_dump()
     finally:
         await client.aclose()
 

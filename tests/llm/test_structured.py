@@ -6,22 +6,24 @@ import json
 import random
 import time
 from collections.abc import Callable
+from typing import Literal
 
 import pytest
+from pydantic import BaseModel, Field
 
-from genglossary_gui.llm.structured import StructuredOutputError, extract_json, parse, validate
+from genglossary_gui.engines.model import Judgement, Review
+from genglossary_gui.llm.structured import StructuredOutputError, extract_json, parse, schema_of
 
-SCHEMA = {
-    "type": "object",
-    "required": ["term", "definition"],
-    "properties": {
-        "term": {"type": "string"},
-        "definition": {"type": "string"},
-        "keep": {"type": "boolean"},
-        "category": {"type": "string", "enum": ["concept", "product", "process"]},
-        "aliases": {"type": "array", "items": {"type": "string"}},
-    },
-}
+
+class Reply(BaseModel):
+    term: str
+    definition: str = Field(min_length=1)
+    keep: bool = True
+    category: Literal["concept", "product", "process"] = "concept"
+    aliases: list[str] = []
+
+
+SCHEMA = Reply
 
 
 @pytest.mark.parametrize(
@@ -39,7 +41,7 @@ SCHEMA = {
 )
 def test_json_is_found_in_real_replies(reply: str) -> None:
     value = parse(reply, SCHEMA)
-    assert value["term"] == "WAL"
+    assert value.term == "WAL"
 
 
 def test_arrays_and_first_value_wins() -> None:
@@ -49,23 +51,61 @@ def test_arrays_and_first_value_wins() -> None:
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        ({"term": "WAL"}, "missing 'definition'"),
-        ({"term": 3, "definition": "x"}, "$.term should be string"),
-        ({"term": "a", "definition": "b", "category": "thing"}, "should be one of"),
-        ({"term": "a", "definition": "b", "aliases": ["x", 2]}, "$.aliases[1] should be string"),
-        ({"term": "a", "definition": "b", "keep": 1}, "$.keep should be boolean"),
-        (["not", "an", "object"], "$ should be object"),
+        ({"term": "WAL"}, "$.definition: Field required"),
+        ({"term": 3, "definition": "x"}, "$.term: Input should be a valid string"),
+        ({"term": "a", "definition": "b", "category": "thing"}, "$.category: Input should be"),
+        ({"term": "a", "definition": "b", "aliases": ["x", 2]}, "$.aliases[1]: Input should be"),
+        ({"term": "a", "definition": "b", "keep": "perhaps"}, "$.keep: Input should be"),
+        (["not", "an", "object"], "Input should be a valid dictionary"),
     ],
 )
 def test_validation_names_the_problem(value: object, problem: str) -> None:
-    assert any(problem in p for p in validate(value, SCHEMA))
+    with pytest.raises(StructuredOutputError) as info:
+        parse(json.dumps(value), SCHEMA)
+    assert problem in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        '{"term": "WAL", "definition": "A log.",}',  # trailing comma
+        "{'term': 'WAL', 'definition': 'A log.'}",  # single quotes
+        '{"term": "WAL", "definition": "A log of every change',  # cut off mid-string
+        'Here: {"term": "WAL", "definition": "A log." ',  # never closed
+    ],
+)
+def test_sloppy_json_is_mended_before_a_re_ask(reply: str) -> None:
+    assert parse(reply, SCHEMA).term == "WAL"
+
+
+def test_a_mended_reply_must_still_fit_the_schema() -> None:
+    # Cut before the definition began: mended, it has an empty definition, which is no answer.
+    with pytest.raises(StructuredOutputError, match=r"\$\.definition"):
+        parse('{"term": "WAL", "definition": ', SCHEMA)
+
+
+def test_schemas_sent_to_servers_are_plain_nested_objects() -> None:
+    schema = schema_of(Judgement)
+    text = json.dumps(schema)
+    assert "$ref" not in text and "$defs" not in text and "title" not in text
+    item = schema["properties"]["terms"]["items"]
+    assert item["required"] == ["term", "keep"]
+    assert item["properties"]["keep"]["type"] == "boolean"
+    issue = schema_of(Review)["properties"]["issues"]["items"]
+    assert set(issue["properties"]["type"]["enum"]) == {
+        "unclear",
+        "circular",
+        "duplicate",
+        "contradiction",
+        "unnecessary",
+    }
 
 
 def test_unusable_replies_keep_the_raw_text() -> None:
     with pytest.raises(StructuredOutputError) as info:
         parse("I cannot help with that.", SCHEMA)
     assert info.value.raw == "I cannot help with that."
-    with pytest.raises(StructuredOutputError, match="missing 'definition'"):
+    with pytest.raises(StructuredOutputError, match=r"\$\.definition: Field required"):
         parse('{"term": "x"}', SCHEMA)
 
 
