@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import httpx
+import tenacity
 
 from genglossary_gui.llm.structured import M, StructuredOutputError, parse, schema_of
 from genglossary_gui.redaction import redact
+from genglossary_gui.retrying import Backoff
 from genglossary_gui.vocabulary import EngineName
 
 ENGINES = (EngineName.OLLAMA, EngineName.OPENAI)
@@ -515,19 +516,25 @@ async def with_retries(
     """Retry what may pass on a second try: 429 (honouring Retry-After), 5xx, timeouts,
     dropped connections. Anything else (server not running, bad key, missing model) fails at
     once, so a misconfigured run fails within seconds."""
-    attempts = attempts or RETRY_ATTEMPTS
-    delay = FIRST_RETRY_DELAY_S if first_delay_s is None else first_delay_s
-    max_delay_s = MAX_RETRY_DELAY_S if max_delay_s is None else max_delay_s
-    for attempt in range(1, attempts + 1):
-        try:
-            return await call()
-        except LLMError as exc:
-            if not exc.retryable or attempt == attempts:
-                raise
-            wait = exc.retry_after if exc.retry_after is not None else delay
-            await sleep(min(wait, max_delay_s * 4) * (1 + 0.1 * random.random()))
-            delay = min(delay * 2, max_delay_s)
-    raise AssertionError("unreachable")
+    longest = MAX_RETRY_DELAY_S if max_delay_s is None else max_delay_s
+    retrying = tenacity.AsyncRetrying(
+        stop=tenacity.stop_after_attempt(attempts or RETRY_ATTEMPTS),
+        wait=Backoff(
+            FIRST_RETRY_DELAY_S if first_delay_s is None else first_delay_s,
+            longest,
+            jitter=0.1,
+            hint=lambda exc: exc.retry_after if isinstance(exc, LLMError) else None,
+            hint_max_s=longest * 4,
+        ),
+        retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, LLMError) and exc.retryable),
+        sleep=sleep,
+        reraise=True,
+    )
+
+    async def once() -> T:  # a coroutine function: tenacity would not await a lambda's result
+        return await call()
+
+    return await retrying(once)
 
 
 async def ask_structured(

@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 import peewee
+import tenacity
 
+from genglossary_gui.retrying import Backoff
 from genglossary_gui.store import notify
 from genglossary_gui.store.database import DISK_FULL, db, explain, is_locked_error, patient
 from genglossary_gui.store.models import (
@@ -401,42 +403,68 @@ def finalize_run(
     retried. The outcome itself never changes: a failed write does not turn success into
     failure.
     """
-    delay = FINAL_WRITE_FIRST_DELAY_S if first_delay_s is None else first_delay_s
-    max_delay_s = FINAL_WRITE_MAX_DELAY_S if max_delay_s is None else max_delay_s
-    last_error = reason = ""
-    attempt = 0
-    curable = True
-    while True:
-        attempt += 1
+    state = _WriteState()
+
+    def attempt() -> TransitionResult:
+        state.attempts += 1
         try:
             db.connect(reuse_if_open=True)
-            result = _write_outcome(run_id, outcome)
-            return FinalizeResult(result, attempt, last_error)
+            return _write_outcome(run_id, outcome)
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
-            last_error = str(exc)
-            reason = explain(exc) or last_error
-            curable = _passes_with_time(exc)
+            state.last_error = str(exc)
+            state.reason = explain(exc) or str(exc)
+            state.curable = _passes_with_time(exc)
             log.warning(
                 "run %s: final status write failed (attempt %d): %s%s",
                 run_id,
-                attempt,
+                state.attempts,
                 exc,
                 "" if is_locked_error(exc) else " (not a lock)",
             )
             # Drop this thread's connection: a broken or wedged one must not be reused.
             with contextlib.suppress(peewee.PeeweeException):
                 db.close()
-        if on_wait is not None and (attempt == 1 or attempt % 10 == 0):
-            on_wait(attempt, reason)
+            raise
+
+    def told(retry: tenacity.RetryCallState) -> None:
+        n = retry.attempt_number
+        if on_wait is not None and (n == 1 or n % 10 == 0):
+            on_wait(n, state.reason)
+
+    def out_of_patience(retry: tenacity.RetryCallState) -> bool:
         budget = (
             attempts
-            if curable
+            if state.curable
             else min(attempts or FINAL_WRITE_OTHER_ATTEMPTS, FINAL_WRITE_OTHER_ATTEMPTS)
         )
-        if (budget is not None and attempt >= budget) or (should_stop and should_stop()):
-            raise FinalizeError(run_id, outcome, attempt, last_error)
-        _sleep_unless(delay, should_stop)
-        delay = min(delay * 2, max_delay_s)
+        n = retry.attempt_number
+        return (budget is not None and n >= budget) or bool(should_stop and should_stop())
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type((peewee.OperationalError, peewee.InterfaceError)),
+        stop=out_of_patience,
+        wait=Backoff(
+            FINAL_WRITE_FIRST_DELAY_S if first_delay_s is None else first_delay_s,
+            FINAL_WRITE_MAX_DELAY_S if max_delay_s is None else max_delay_s,
+        ),
+        after=told,
+        sleep=lambda seconds: _sleep_unless(seconds, should_stop),
+    )
+    try:
+        result = retrying(attempt)
+    except tenacity.RetryError:
+        raise FinalizeError(run_id, outcome, state.attempts, state.last_error) from None
+    return FinalizeResult(result, state.attempts, state.last_error)
+
+
+@dataclass
+class _WriteState:
+    """What the attempts of one final write learnt, for the stop rule and the messages."""
+
+    attempts: int = 0
+    curable: bool = True
+    last_error: str = ""
+    reason: str = ""
 
 
 def _sleep_unless(seconds: float, should_stop: Callable[[], bool] | None) -> None:
