@@ -1,0 +1,218 @@
+"""Projects and their documents: creation, settings, imports, and their rows for the views."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import peewee
+
+from genglossary_gui.store import notify
+from genglossary_gui.store.database import db, patient
+from genglossary_gui.store.models import Document, Project, now
+from genglossary_gui.store.repositories._common import _tuples
+from genglossary_gui.vocabulary import Topic
+
+
+class ProjectExists(ValueError):
+    pass
+
+
+class UnknownProject(LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"There is no project named {name!r}.")
+
+
+# -- projects ---------------------------------------------------------------------------------
+
+
+# Control characters and bidi controls: a name with them could forge lines or reorder text
+# wherever it is shown (a terminal, a table, an export).
+_NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_project_name(name: str) -> str:
+    """The name, stripped; ValueError with the reason when it cannot be a project's name."""
+    name = name.strip()
+    if not name:
+        raise ValueError("A project needs a name.")
+    if _NAME_UNSAFE.search(name):
+        raise ValueError(
+            "A project name cannot contain control characters (line breaks, tabs, escapes) "
+            "or text-direction marks."
+        )
+    return name
+
+
+@patient
+def create_project(name: str, sources: Sequence[str] = (), language: str = "auto") -> int:
+    name = check_project_name(name)
+    try:
+        project = Project.create(name=name, sources=json.dumps(list(sources)), language=language)
+    except peewee.IntegrityError as exc:
+        raise ProjectExists(f"A project named {name!r} already exists.") from exc
+    notify.publish(Topic.PROJECT, project.id)
+    return int(project.id)
+
+
+def project_by_name(name: str) -> Project:
+    project = Project.get_or_none(Project.name == name)
+    if project is None:
+        raise UnknownProject(name)
+    return project
+
+
+def list_projects() -> list[Project]:
+    return list(Project.select().order_by(Project.name))
+
+
+def engine_settings(project_id: int) -> tuple[str, str]:
+    """The project's engine name and its settings (JSON)."""
+    project = Project.get_by_id(project_id)
+    return project.engine, project.engine_settings
+
+
+@patient
+def save_engine_settings(project_id: int, engine: str, settings: str) -> None:
+    Project.update(engine=engine, engine_settings=settings).where(
+        Project.id == project_id
+    ).execute()
+    notify.publish(Topic.PROJECT, project_id)
+
+
+# -- documents --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    rel_path: str
+    text: str
+    content_hash: str
+    encoding: str
+    language: str
+    size_bytes: int
+    problem: str = ""
+
+
+def existing_hashes(project_id: int) -> dict[str, str]:
+    query = Document.select(Document.rel_path, Document.content_hash).where(
+        Document.project == project_id
+    )
+    return {d.rel_path: d.content_hash for d in query}
+
+
+@patient
+def save_documents(
+    project_id: int, upserts: Sequence[DocumentRecord], removed: Iterable[str] = ()
+) -> None:
+    """Insert or replace documents and remove the ones whose files are gone, in one transaction."""
+    removed = list(removed)
+    if not upserts and not removed:
+        return
+    with db.atomic("IMMEDIATE"):
+        for rec in upserts:
+            Document.insert(
+                project=project_id,
+                rel_path=rec.rel_path,
+                text=rec.text,
+                content_hash=rec.content_hash,
+                encoding=rec.encoding,
+                language=rec.language,
+                size_bytes=rec.size_bytes,
+                problem=rec.problem,
+                imported_at=now(),
+            ).on_conflict(
+                conflict_target=[Document.project, Document.rel_path],
+                preserve=[
+                    Document.text,
+                    Document.content_hash,
+                    Document.encoding,
+                    Document.language,
+                    Document.size_bytes,
+                    Document.problem,
+                    Document.imported_at,
+                ],
+            ).execute()
+        if removed:
+            Document.delete().where(
+                (Document.project == project_id) & Document.rel_path.in_(removed)
+            ).execute()
+    notify.publish(Topic.DOCUMENT)
+
+
+def document_chars(project_id: int) -> int:
+    """Characters of text in the project's readable documents (a step's progress total)."""
+    query = Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text))).where(
+        (Document.project == project_id) & (Document.problem == "")
+    )
+    return int(query.scalar() or 0)
+
+
+def project_language(project_id: int) -> str:
+    """The project's document language setting ("auto", "en" or "ja")."""
+    return Project.get_by_id(project_id).language
+
+
+def project_sources(project_id: int) -> list[str]:
+    """The folders and files the project imports from."""
+    return Project.get_by_id(project_id).source_paths()
+
+
+def document_ids(project_id: int) -> list[int]:
+    """Readable documents (with text) of the project, by path."""
+    query = (
+        Document.select(Document.id)
+        .where((Document.project == project_id) & (Document.problem == ""))
+        .order_by(Document.rel_path)
+    )
+    return [d.id for d in query]
+
+
+def load_document(document_id: int) -> Document:
+    return Document.get_by_id(document_id)
+
+
+# -- rows for the views (plain data, no ORM objects) -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    rel_path: str
+    size_bytes: int
+    language: str
+    encoding: str
+    problem: str
+
+
+def document_rows(project_id: int) -> list[DocumentRow]:
+    query = (
+        Document.select(
+            Document.id,
+            Document.rel_path,
+            Document.size_bytes,
+            Document.language,
+            Document.encoding,
+            Document.problem,
+        )
+        .where(Document.project == project_id)
+        .order_by(Document.rel_path)
+    )
+    return [DocumentRow(*values) for values in _tuples(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    id: int
+    name: str
+    language: str
+    sources: str
+
+
+def project_rows() -> list[ProjectRow]:
+    query = Project.select(Project.id, Project.name, Project.language, Project.sources).order_by(
+        Project.name
+    )
+    return [ProjectRow(*values) for values in _tuples(query)]
