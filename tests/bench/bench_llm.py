@@ -22,6 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from genglossary_gui.engines import builtin, model
 from genglossary_gui.engines.config import EngineConfig, save_config
 from genglossary_gui.pipeline import steps
 from genglossary_gui.store import repositories as repo
@@ -47,7 +48,9 @@ def _project(server: FakeLLMServer, concurrency: int, name: str) -> int:
 
 def speedup(terms: int) -> None:
     server = FakeLLMServer(latency_s=0.2, reply=glossary_reply).start()
-    steps.GLOSSARY_MAX_TERMS = terms
+    # The terms defined per run, and judged by the model, wherever the limit is read.
+    for module in (steps, builtin, model):
+        module.GLOSSARY_MAX_TERMS = terms  # type: ignore[attr-defined]
     times: dict[int, float] = {}
     try:
         for concurrency in (1, 4, 8):
