@@ -134,6 +134,19 @@ class Scope(StrEnum):
     REFINE = "refine"
 
 
+class Language(StrEnum):
+    """A document's language, or a project's setting for its documents."""
+
+    #: Detect per document (a project's setting only; documents are always en or ja).
+    AUTO = "auto"
+    EN = "en"
+    JA = "ja"
+
+
+#: The languages the built-in engine reads (every document is one of them).
+DOCUMENT_LANGUAGES = (Language.JA, Language.EN)
+
+
 class EngineName(StrEnum):
     """Which engine a project's runs use (``project.engine``)."""
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TextIO
 
 from genglossary_gui.engines.config import EngineConfig
+from genglossary_gui.vocabulary import Language
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 
-_LANGS = ("auto", "ja", "en")
+_LANGS = (Language.AUTO, Language.JA, Language.EN)
 
 # Control characters (terminal escapes, carriage returns, tabs, newlines) and bidi controls:
 # text from the data folder (names, errors, log lines) must not steer the terminal or pass

@@ -70,9 +70,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     engine = for_config(config, key)
     token = CancelToken()
     with scratch_database(), _cancel_on_interrupt(token):
-        project = repo.create_project(
-            folder.resolve().name or "documents", [str(folder.resolve())], args.lang
-        )
+        # The project lives only as long as the command; the folder's name (which may hold
+        # anything) is the glossary's title, not the project's name.
+        project = repo.create_project("generate", [str(folder.resolve())], args.lang)
         save_config(project, config)
         run = transitions.create_run(project, Scope.FULL, current_owner(), triggered_by="cli")
         transitions.mark_running(run)

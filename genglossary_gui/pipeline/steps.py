@@ -35,7 +35,7 @@ from genglossary_gui.pipeline.documents import (
 from genglossary_gui.pipeline.protocol import Engine
 from genglossary_gui.pipeline.text import term_key
 from genglossary_gui.store import repositories as repo
-from genglossary_gui.vocabulary import IssueType, Scope, Stage, Step
+from genglossary_gui.vocabulary import IssueType, Language, Scope, Stage, Step
 
 #: Scopes a run can have, and the steps each one runs in order.
 SCOPES: dict[str, tuple[Step, ...]] = {  # keyed by Scope (a str)
@@ -218,7 +218,9 @@ def _corpus(project_id: int, ctx: RunContext) -> Corpus:
         for doc_id in ids:
             ctx.check()
             doc = repo.load_document(doc_id)
-            yield Text(doc.rel_path, doc.text, doc.language if language == "auto" else language)
+            yield Text(
+                doc.rel_path, doc.text, doc.language if language == Language.AUTO else language
+            )
 
     return Corpus(read, len(ids), repo.document_chars(project_id) if ids else 0)
 

@@ -12,6 +12,7 @@ from genglossary_gui.vocabulary import (  # noqa: F401 (the store's vocabulary, 
     ACTIVE_STATUSES,
     TERMINAL_STATUSES,
     EngineName,
+    Language,
     RunStatus,
     TermStatus,
 )
@@ -35,7 +36,7 @@ class Project(BaseModel):
     #: JSON list of the folders and files documents are imported from (absolute, local).
     sources = peewee.TextField(default="[]")
     #: "auto", "ja" or "en".
-    language = peewee.CharField(default="auto")
+    language = peewee.CharField(default=Language.AUTO.value)
     engine = peewee.CharField(default=EngineName.BUILTIN.value)
     #: JSON: base_url, model, concurrency, timeout_s, temperature, azure_api_version,
     #: transcript. Never an API key.

@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-LANGUAGES = [("Detect per document", "auto"), ("Japanese", "ja"), ("English", "en")]
+from genglossary_gui.vocabulary import Language
+
+LANGUAGES = [
+    ("Detect per document", Language.AUTO),
+    ("Japanese", Language.JA),
+    ("English", Language.EN),
+]
 
 
 class NewProjectDialog(QDialog):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from genglossary_gui.vocabulary import Language
+
 
 def format_time(t: float | None) -> str:
     if not t:
@@ -36,4 +38,9 @@ def format_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-LANGUAGE_NAMES = {"ja": "Japanese", "en": "English", "auto": "Automatic", "": ""}
+LANGUAGE_NAMES = {
+    Language.JA: "Japanese",
+    Language.EN: "English",
+    Language.AUTO: "Automatic",
+    "": "",
+}

@@ -32,7 +32,12 @@ from genglossary_gui.pipeline.text import (
     term_key,
     variant_key,
 )
-from genglossary_gui.vocabulary import DefinitionKind, IssueType, definition_kind
+from genglossary_gui.vocabulary import (
+    DOCUMENT_LANGUAGES,
+    DefinitionKind,
+    IssueType,
+    definition_kind,
+)
 
 #: Patterns that tie a term to something without saying what it is.
 _NOT_DEFINING = frozenset({"parenthesis"})
@@ -483,7 +488,7 @@ def _frequency_table(language: str) -> dict[str, float]:
 
 def general_zipf(term: str, language: str) -> float | None:
     """General-language frequency of a word on the Zipf scale (wordfreq's data), or None."""
-    if language not in ("ja", "en"):
+    if language not in DOCUMENT_LANGUAGES:
         return None
     frequency = _frequency_table(language).get(normalize(term))
     return math.log10(frequency) + 9 if frequency else None

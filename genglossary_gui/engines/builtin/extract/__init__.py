@@ -11,8 +11,9 @@ from genglossary_gui.engines.builtin.extract import cvalue, english, japanese
 from genglossary_gui.engines.builtin.extract.cvalue import Units
 from genglossary_gui.pipeline.documents import detect_language, split_chunks
 from genglossary_gui.pipeline.reading import prose as prose_of
+from genglossary_gui.vocabulary import DOCUMENT_LANGUAGES, Language
 
-LANGUAGES = ("ja", "en")
+LANGUAGES = DOCUMENT_LANGUAGES
 #: English chunks only bound the time between two cancel checks.
 _EN_CHUNK_CHARS = 32_000
 #: A candidate seen once is almost never a domain term (and mostly a verb phrase in English).
@@ -70,7 +71,7 @@ class TermExtractor:
     ) -> str:
         """Add one document; returns the language used. ``on_progress(chars)`` per chunk.
         A Markdown document's code and markup are left out (``markdown``)."""
-        lang = detect_language(text) if language == "auto" else language
+        lang = detect_language(text) if language == Language.AUTO else language
         module = _module(lang)
         size = japanese.CHUNK_CHARS if lang == "ja" else _EN_CHUNK_CHARS
         counter = self._maximal[lang]
