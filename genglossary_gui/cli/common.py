@@ -8,10 +8,12 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from genglossary_gui.engines.config import EngineConfig
 from genglossary_gui.vocabulary import Language
+
+if TYPE_CHECKING:
+    from genglossary_gui.engines.config import EngineConfig
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 

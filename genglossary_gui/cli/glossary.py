@@ -12,12 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from genglossary_gui.engines.config import EngineConfig
-from genglossary_gui.vocabulary import Scope, Stage
-
-if TYPE_CHECKING:
-    from genglossary_gui.pipeline.context import CancelToken
-
 from genglossary_gui.cli.common import (
     EXIT_CANCELLED,
     EXIT_OK,
@@ -28,6 +22,10 @@ from genglossary_gui.cli.common import (
     _write_export,
     safe,
 )
+from genglossary_gui.vocabulary import Scope, Stage
+
+if TYPE_CHECKING:
+    from genglossary_gui.pipeline.context import CancelToken
 
 
 class _StepLog:
@@ -46,7 +44,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     (import, extract, generate, review, refine, with the same engines), in a temporary
     data folder, so the command and the window cannot produce different glossaries."""
     from genglossary_gui.engines import for_config
-    from genglossary_gui.engines.config import api_key, save_config
+    from genglossary_gui.engines.config import EngineConfig, api_key, save_config
     from genglossary_gui.pipeline.context import (
         Cancelled,
         CancelToken,

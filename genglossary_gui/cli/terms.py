@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from genglossary_gui.engines.builtin.extract import TermExtractor
 
 from genglossary_gui.cli.common import (
     EXIT_OK,
@@ -21,22 +17,24 @@ from genglossary_gui.cli.common import (
     safe,
 )
 
+if TYPE_CHECKING:
+    from genglossary_gui.engines.builtin.extract import TermExtractor
+
 
 def cmd_terms(args: argparse.Namespace) -> int:
     if args.project:
         _open(args)
         _print_terms(_project_terms(_project(args.project).id, args.top or None), sys.stdout)
         return EXIT_OK
-    extractor, _documents, _languages = _read_folder(args.input, args.lang)
+    extractor = _read_folder(args.input, args.lang)
     ranked = extractor.ranked(top=args.top or None)
     _print_terms(((t.text, t.score, t.frequency) for t in ranked), sys.stdout)
     return EXIT_OK
 
 
-def _read_folder(
-    folder_arg: str, lang: str
-) -> tuple[TermExtractor, list[tuple[str, str]], Counter[str]]:
-    """Read every document of a folder into a term extractor; skipped files go to stderr.
+def _read_folder(folder_arg: str, lang: str) -> TermExtractor:
+    """Read every document of a folder into a term extractor, one at a time (only the
+    extractor's counts are kept); skipped files go to stderr.
 
     As in a project import, only regular files inside the folder are read (a link to a file
     elsewhere is skipped), and paths are printed through ``display_path`` so that a file
@@ -56,8 +54,7 @@ def _read_folder(
     if not folder.is_dir():
         raise CliError(f"{folder_arg!r} is not a folder.")
     extractor = TermExtractor()
-    documents: list[tuple[str, str]] = []
-    languages: Counter[str] = Counter()
+    read = 0
     for path in iter_document_files(folder):
         rel = display_path(path.relative_to(folder).as_posix())
         try:
@@ -67,11 +64,11 @@ def _read_folder(
             continue
         if is_guessed(loaded.encoding):
             print(f"{rel}: decoded as {loaded.encoding}; check its text", file=sys.stderr)
-        languages[extractor.add(loaded.text, lang, markdown=is_markdown(path.name))] += 1
-        documents.append((rel, loaded.text))
-    if not documents:
+        extractor.add(loaded.text, lang, markdown=is_markdown(path.name))
+        read += 1
+    if not read:
         raise CliError(f"No readable .md or .txt documents in {folder_arg!r}.")
-    return extractor, documents, languages
+    return extractor
 
 
 def cmd_mark(args: argparse.Namespace) -> int:

@@ -4,17 +4,21 @@ choice of one for a project's settings."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from genglossary_gui.engines.builtin import BuiltinEngine
-from genglossary_gui.engines.config import EngineConfig, api_key, load_config
 from genglossary_gui.pipeline.context import RunContext, StepError
 from genglossary_gui.pipeline.data import Corpus, Curation, Entry, Extraction, IssueData, Outcome
 from genglossary_gui.pipeline.protocol import Engine
+
+if TYPE_CHECKING:
+    from genglossary_gui.engines.config import EngineConfig
 
 
 def for_config(config: EngineConfig, key: str = "") -> Engine:
     """The engine ``config`` asks for; a model engine's settings must be complete."""
     if not config.uses_llm:
+        from genglossary_gui.engines.builtin import BuiltinEngine
+
         return BuiltinEngine()
     problems = config.problems()
     if problems:
@@ -26,6 +30,8 @@ def for_config(config: EngineConfig, key: str = "") -> Engine:
 
 def for_project(project_id: int) -> Engine:
     """The engine of the project's settings, with its API key."""
+    from genglossary_gui.engines.config import api_key, load_config
+
     config = load_config(project_id)
     return for_config(config, api_key(config) if config.uses_llm else "")
 

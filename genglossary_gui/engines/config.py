@@ -11,10 +11,13 @@ import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
 
-from genglossary_gui.llm.clients import LLMSettings
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.vocabulary import EngineName
+
+if TYPE_CHECKING:
+    from genglossary_gui.llm.clients import LLMSettings
 
 KEYRING_SERVICE = "GenGlossary"
 KEY_ENV_VARS = ("GENGLOSSARY_API_KEY", "OPENAI_API_KEY")
@@ -62,6 +65,9 @@ class EngineConfig:
         return out
 
     def settings(self, api_key: str = "") -> LLMSettings:
+        # httpx only where a model is asked: the built-in engine and most commands never are.
+        from genglossary_gui.llm.clients import LLMSettings
+
         return LLMSettings(
             engine=self.engine,
             base_url=self.base_url.strip(),

@@ -15,18 +15,20 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import httpx
 import tenacity
 
-from genglossary_gui.llm.structured import M, StructuredOutputError, parse, schema_of
 from genglossary_gui.redaction import redact
 from genglossary_gui.retrying import Backoff
 from genglossary_gui.vocabulary import EngineName
 
 ENGINES = (EngineName.OLLAMA, EngineName.OPENAI)
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from genglossary_gui.llm.structured import M
 
 #: A reply longer than this is cut off: a model repeating itself, or a server that is not an
 #: LLM. 1 MiB of text is a hundred times a long glossary reply, and parses in milliseconds.
@@ -551,6 +553,10 @@ async def ask_structured(
     flight meanwhile (parsing is linear in the reply's length, which is capped, so it is
     short either way).
     """
+    # pydantic and json-repair load with the first structured question, not with the
+    # clients (the Settings page only lists models and tests the connection).
+    from genglossary_gui.llm.structured import StructuredOutputError, parse, schema_of
+
     schema = schema_of(model)
     reply = await with_retries(lambda: client.chat(messages, schema))
     try:
