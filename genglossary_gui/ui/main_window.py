@@ -53,7 +53,8 @@ from genglossary_gui.ui.notifications import NotificationBar
 from genglossary_gui.ui.pages.glossary_pages import GlossaryPage, IssuesPage
 from genglossary_gui.ui.pages.runs_page import RunsPage
 from genglossary_gui.ui.pages.settings_page import SettingsPage
-from genglossary_gui.ui.pages.tables_pages import DocumentsPage, TermsPage
+from genglossary_gui.ui.pages.tables_pages import DocumentsPage
+from genglossary_gui.ui.pages.terms_page import TermsPage
 from genglossary_gui.vocabulary import ExportFormat, RunStatus, Scope, Topic
 
 log = logging.getLogger(__name__)
