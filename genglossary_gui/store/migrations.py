@@ -153,6 +153,15 @@ _V5 = [
 ]
 
 
+_V6 = [
+    # Which text of a document the project's terms count: its content hash when extraction
+    # last read it, "" when it never did. Adding documents extracts only those (incremental).
+    "ALTER TABLE document ADD COLUMN extracted_hash VARCHAR(64) NOT NULL DEFAULT ''",
+    "UPDATE document SET extracted_hash = content_hash "
+    "WHERE project_id IN (SELECT DISTINCT project_id FROM term)",
+]
+
+
 def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None]:
     def apply(db: peewee.SqliteDatabase) -> None:
         for sql in statements:
@@ -168,4 +177,5 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _statements(_V3),
     _statements(_V4),
     _statements(_V5),
+    _statements(_V6),
 ]

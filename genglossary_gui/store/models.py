@@ -64,6 +64,9 @@ class Document(BaseModel):
     imported_at = peewee.FloatField(default=now)
     #: Why the file could not be imported ("" for a readable document, which has text).
     problem = peewee.TextField(default="")
+    #: ``content_hash`` when the project's terms were last extracted from this text; "" when
+    #: they never were (a document added since), so an incremental extraction reads it.
+    extracted_hash = peewee.CharField(default="")
 
 
 class Term(BaseModel):
