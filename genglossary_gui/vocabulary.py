@@ -128,6 +128,9 @@ class Scope(StrEnum):
 
     FULL = "full"
     IMPORT = "import"
+    #: Import the sources' new and changed files, then extract terms from the documents no
+    #: extraction has read yet, adding to the terms found before (incremental).
+    ADD = "add"
     EXTRACT = "extract"
     GENERATE = "generate"
     REVIEW = "review"

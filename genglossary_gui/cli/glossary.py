@@ -95,7 +95,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
             ) from exc
         except StepError as exc:
             raise CliError(str(exc)) from exc
-        entries = entries_from_rows(repo.load_entries(run, Stage.REFINED), {})
+        # The categories a model's judge gave, as a project's export has them.
+        entries = entries_from_rows(
+            repo.load_entries(run, Stage.REFINED), {}, repo.term_categories(project)
+        )
         issues = repo.issue_rows(run)
         languages = Counter(d.language for d in repo.document_rows(project) if d.language)
         documents = len(repo.document_ids(project))

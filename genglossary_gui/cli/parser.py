@@ -72,6 +72,39 @@ def _parser() -> argparse.ArgumentParser:
     pset = psub.add_parser("set", help="choose a project's engine (built-in, Ollama, OpenAI)")
     pset.add_argument("name")
     _engine_options(pset)
+    rename = psub.add_parser("rename", help="give a project another name")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    delete = psub.add_parser(
+        "delete", help="delete a project with its documents, runs and glossary (asks first)"
+    )
+    delete.add_argument("name")
+    delete.add_argument("--yes", action="store_true", help="do not ask")
+    clone = psub.add_parser(
+        "clone", help="copy a project: documents, curation and its current glossary"
+    )
+    clone.add_argument("name")
+    clone.add_argument("new_name")
+    add_source = psub.add_parser(
+        "add-source",
+        help="add folders or files to a project, import them and extract their terms "
+        "(the earlier terms and marks stay)",
+    )
+    add_source.add_argument("name")
+    add_source.add_argument("paths", nargs="+", metavar="PATH")
+    add_source.add_argument(
+        "--no-wait", action="store_true", help="start the import in the background"
+    )
+    remove_source = psub.add_parser(
+        "remove-source",
+        help="remove folders or files from a project, with their documents; the terms are "
+        "extracted again",
+    )
+    remove_source.add_argument("name")
+    remove_source.add_argument("paths", nargs="+", metavar="PATH")
+    remove_source.add_argument(
+        "--no-wait", action="store_true", help="start the extraction in the background"
+    )
 
     run = sub.add_parser("run", help="start a run of a project's pipeline")
     run.add_argument("project")

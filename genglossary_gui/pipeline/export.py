@@ -38,6 +38,8 @@ class ExportEntry:
     source_line: int = 0
     aliases: list[str] = field(default_factory=list)
     see_also: list[str] = field(default_factory=list)
+    #: The term's category: the user's, else the one a model's judge gave it ("" if none).
+    category: str = ""
 
     @property
     def source(self) -> str:
@@ -112,6 +114,7 @@ def _readable(e: ExportEntry) -> ExportEntry:
         source_path=_without_bidi(e.source_path),
         aliases=[_without_bidi(a) for a in e.aliases],
         see_also=[_without_bidi(t) for t in e.see_also],
+        category=_without_bidi(e.category),
     )
 
 
@@ -173,9 +176,7 @@ def to_markdown(
         lines.append(f'<a id="{anchors[e.term]}"></a>')
         lines.append(f"## {_md(e.term)}")
         lines.append("")
-        if e.aliases:
-            lines.append(f"*Also:* {', '.join(_md(a) for a in e.aliases)}")
-            lines.append("")
+        lines += _md_names(e)
         definition, usage, note = e.parts()
         if definition:
             lines.append(_md(definition))
@@ -210,6 +211,16 @@ def to_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _md_names(e: ExportEntry) -> list[str]:
+    """The lines under a Markdown heading: the aliases and the category, if any."""
+    lines = []
+    if e.aliases:
+        lines += [f"*Also:* {', '.join(_md(a) for a in e.aliases)}", ""]
+    if e.category:
+        lines += [f"*Category:* {_md(e.category)}", ""]
+    return lines
+
+
 CSV_COLUMNS = [
     "term",
     "aliases",
@@ -221,6 +232,7 @@ CSV_COLUMNS = [
     "source",
     "see_also",
     "language",
+    "category",
 ]
 
 
@@ -267,6 +279,7 @@ def to_csv(
                 _csv_text(e.source),
                 _csv_text("; ".join(e.see_also)),
                 _csv_text(e.language),
+                _csv_text(e.category),
             ]
         )
         _tick(progress, i, len(entries))
@@ -304,6 +317,7 @@ def _json_entry(e: ExportEntry) -> dict[str, object]:
         "source_line": e.source_line,
         "aliases": e.aliases,
         "see_also": e.see_also,
+        "category": e.category,
     }
 
 
@@ -346,6 +360,9 @@ def to_tbx(
     for i, e in enumerate(entries, start=1):
         lang = e.language or language
         out.append(f'      <conceptEntry id="{ids[e.term]}">')
+        if e.category:
+            # TBX-Basic's data category for what a concept belongs to.
+            out.append(f'        <descrip type="subjectField">{_x(e.category)}</descrip>')
         for other in e.see_also:
             if other in ids:
                 out.append(
@@ -517,13 +534,21 @@ def _plain_reason(exc: OSError) -> str:
     return _REASON_BY_ERRNO.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
-def entries_from_rows(rows: Sequence[dict], edits: dict[str, str]) -> list[ExportEntry]:  # type: ignore[type-arg]
-    """Export entries from stored entry rows, the user's own definitions taking precedence."""
+def entries_from_rows(
+    rows: Sequence[dict],  # type: ignore[type-arg]
+    edits: dict[str, str],
+    categories: dict[str, str] | None = None,
+) -> list[ExportEntry]:
+    """Export entries from stored entry rows, the user's own definitions taking precedence;
+    ``categories`` (term -> category) gives each entry its term's, or an alias's."""
     from genglossary_gui.store.repositories import edit_for
 
+    folded = {t.casefold(): c for t, c in (categories or {}).items()}
     out = []
     for r in rows:
         edited = edit_for(edits, r["term"], r["aliases"])
+        names = (n.casefold() for n in (r["term"], *r["aliases"]))
+        category = next((folded[n] for n in names if n in folded), "")
         out.append(
             ExportEntry(
                 term=r["term"],
@@ -535,6 +560,7 @@ def entries_from_rows(rows: Sequence[dict], edits: dict[str, str]) -> list[Expor
                 source_line=r["source_line"],
                 aliases=list(r["aliases"]),
                 see_also=list(r["see_also"]),
+                category=category,
             )
         )
     return out
@@ -550,4 +576,8 @@ def project_glossary(project_id: int, run_id: int | None = None) -> list[ExportE
     stage = repo.final_stage(run)
     if stage is None:
         return []
-    return entries_from_rows(repo.load_entries(run, stage), repo.definition_edits(project_id))
+    return entries_from_rows(
+        repo.load_entries(run, stage),
+        repo.definition_edits(project_id),
+        repo.term_categories(project_id),
+    )

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from genglossary_gui.pipeline.context import RunContext, StepError
 from genglossary_gui.pipeline.data import (
     GLOSSARY_MAX_TERMS,
+    MAX_TERMS,
     Corpus,
     Curation,
     Entry,
     IssueData,
     Outcome,
     Text,
+    glossary_cutoff,
 )
 from genglossary_gui.pipeline.documents import (
     DEFAULT_MAX_BYTES,
@@ -35,12 +37,22 @@ from genglossary_gui.pipeline.documents import (
 from genglossary_gui.pipeline.protocol import Engine
 from genglossary_gui.pipeline.text import term_key
 from genglossary_gui.store import repositories as repo
-from genglossary_gui.vocabulary import IssueType, Language, Scope, Stage, Step
+from genglossary_gui.store.repositories import TermRecord
+from genglossary_gui.vocabulary import (
+    DefinitionKind,
+    IssueType,
+    Language,
+    Scope,
+    Stage,
+    Step,
+    definition_kind,
+)
 
 #: Scopes a run can have, and the steps each one runs in order.
 SCOPES: dict[str, tuple[Step, ...]] = {  # keyed by Scope (a str)
     Scope.FULL: (Step.EXTRACT, Step.GENERATE, Step.REVIEW, Step.REFINE),
     Scope.IMPORT: (Step.IMPORT,),
+    Scope.ADD: (Step.IMPORT, Step.EXTRACT),
     Scope.EXTRACT: (Step.EXTRACT,),
     Scope.GENERATE: (Step.GENERATE,),
     Scope.REVIEW: (Step.REVIEW,),
@@ -88,10 +100,9 @@ def _collect_files(
     missing: list[str] = []
     unreadable: list[str] = []
     taken: set[str] = set()
-    single_folder = len(sources) == 1 and sources[0].is_dir()
-    for source in sources:
+    for index, source in enumerate(sources):
         if source.is_dir():
-            prefix = "" if single_folder else f"{source.name}/"
+            prefix = repo.source_prefix(sources, index)
             errors: list[OSError] = []
             found = [
                 (display_path(prefix + p.relative_to(source).as_posix()), p)
@@ -120,6 +131,7 @@ def import_documents(
     ctx: RunContext,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    remove_missing: bool = True,
 ) -> ImportSummary:
     """Import the ``.md``/``.txt`` files of ``sources`` (folders or files) into the project.
 
@@ -127,6 +139,7 @@ def import_documents(
     That includes links to files outside their folder and anything but regular files. A
     cancel takes effect between files and while a large file is read. Files whose encoding
     had to be guessed are imported with a warning asking the user to check their text.
+    Documents whose files are gone are removed, unless ``remove_missing`` is False.
     """
     step = Step.IMPORT
     sources = [sources] if isinstance(sources, Path) else list(sources)
@@ -200,7 +213,7 @@ def import_documents(
     # Documents of a missing or partly unreadable source stay: the folder may be on an
     # unplugged drive, or its permissions may be fixed tomorrow.
     seen = {rel for rel, _, _ in files}
-    removed = [] if missing or unreadable else sorted(set(existing) - seen)
+    removed = [] if missing or unreadable or not remove_missing else sorted(set(existing) - seen)
     repo.save_documents(project_id, batch, removed)
     summary.removed = len(removed)
     for rel in removed:
@@ -209,9 +222,10 @@ def import_documents(
     return summary
 
 
-def _corpus(project_id: int, ctx: RunContext) -> Corpus:
-    """The project's documents, each read from the store when an engine comes to it."""
-    ids = repo.document_ids(project_id)
+def _corpus(project_id: int, ctx: RunContext, ids: Sequence[int] | None = None) -> Corpus:
+    """The project's documents (or those of ``ids``), each read from the store when an
+    engine comes to it."""
+    ids = repo.document_ids(project_id) if ids is None else list(ids)
     language = repo.project_language(project_id)
 
     def read() -> Iterator[Text]:
@@ -222,13 +236,78 @@ def _corpus(project_id: int, ctx: RunContext) -> Corpus:
                 doc.rel_path, doc.text, doc.language if language == Language.AUTO else language
             )
 
-    return Corpus(read, len(ids), repo.document_chars(project_id) if ids else 0)
+    chars = repo.document_chars(project_id, ids) if ids else 0
+    return Corpus(read, len(ids), chars)
+
+
+def _merged(earlier: Sequence[TermRecord], found: Sequence[TermRecord]) -> list[TermRecord]:
+    """The terms of an earlier extraction with those found in new documents added: counts
+    and scores (C-value grows with frequency) add up per term, matched by variant key; new
+    terms join; best first, at most MAX_TERMS."""
+    merged = {term_key(r.text): r for r in earlier}
+    for record in found:
+        key = term_key(record.text)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = record
+            continue
+        merged[key] = replace(
+            known,
+            score=round(known.score + record.score, 4),
+            frequency=known.frequency + record.frequency,
+            document_count=known.document_count + record.document_count,
+            defined=known.defined or record.defined,
+            category=known.category or record.category,
+        )
+    ranked = sorted(merged.values(), key=lambda r: -r.score)
+    defined = [r for r in ranked[MAX_TERMS:] if r.defined]  # entered whatever their score
+    return ranked[:MAX_TERMS] + defined
+
+
+def _extract_new(project_id: int, ctx: RunContext, engine: Engine) -> str | None:
+    """Extract from the documents no extraction has read and add to the earlier terms; None
+    when the whole project must be read again (nothing extracted yet, or texts changed)."""
+    step = Step.EXTRACT
+    state = repo.extraction_state(project_id)
+    if not state.counted or state.changed:
+        reason = (
+            "no terms were extracted before"
+            if not state.counted
+            else f"{state.changed} documents changed since the last extraction"
+        )
+        ctx.log(f"Extracting from every document: {reason}", step=step)
+        return None
+    if not state.new:
+        ctx.log("No new documents: the terms are up to date", step=step)
+        return "no new documents"
+    corpus = _corpus(project_id, ctx, state.new)
+    ctx.log(
+        f"Extracting terms from {corpus.count} new documents ({corpus.chars:,} characters); "
+        f"the terms of the {state.counted} others are kept",
+        step=step,
+    )
+    found = engine.extract(corpus, ctx)
+    terms = _merged(repo.ranked_records(project_id), found.terms)
+    recurring = [
+        t.score for t in terms if t.frequency >= repo.GLOSSARY_MIN_FREQUENCY and not t.defined
+    ]
+    cutoff = glossary_cutoff(recurring, GLOSSARY_MAX_TERMS)
+    ctx.check()  # last check point: past here the run completes even if Cancel comes now
+    repo.save_extraction(project_id, terms, term_key, cutoff, state.new)
+    return f"{found.found} terms in {corpus.count} new documents, {len(terms)} in all"
 
 
 def extract_terms(project_id: int, ctx: RunContext, engine: Engine) -> str:
-    """Rank the candidate terms of the project's documents and store them as its terms."""
+    """Rank the candidate terms of the project's documents and store them as its terms.
+    Run as part of adding documents, only the documents no extraction has read yet are read
+    (their terms are added to the earlier ones)."""
     step = Step.EXTRACT
-    corpus = _corpus(project_id, ctx)
+    if ctx.scope == Scope.ADD:
+        summary = _extract_new(project_id, ctx, engine)
+        if summary is not None:
+            return summary
+    ids = repo.document_ids(project_id)
+    corpus = _corpus(project_id, ctx, ids)
     if not corpus.count:
         raise StepError("The project has no documents to extract terms from. Import some first.")
     ctx.log(
@@ -236,7 +315,7 @@ def extract_terms(project_id: int, ctx: RunContext, engine: Engine) -> str:
     )
     found = engine.extract(corpus, ctx)
     ctx.check()  # last check point: past here the run completes even if Cancel comes now
-    repo.replace_candidate_terms(project_id, found.terms, key=term_key, cutoff=found.cutoff)
+    repo.save_extraction(project_id, found.terms, term_key, found.cutoff, ids)
     return f"{found.found} terms"
 
 
@@ -247,7 +326,11 @@ def _import_step(project_id: int, ctx: RunContext, _engine: Engine) -> str:
     sources = repo.project_sources(project_id)
     if not sources:
         raise StepError("The project has no document folder to import from.")
-    return str(import_documents(project_id, [Path(s) for s in sources], ctx))
+    # Adding documents imports what is new or changed; documents whose files are gone stay
+    # until the next full import (their terms are counted until the next full extraction).
+    keep = ctx.scope == Scope.ADD
+    paths = [Path(s) for s in sources]
+    return str(import_documents(project_id, paths, ctx, remove_missing=not keep))
 
 
 # -- glossary steps ---------------------------------------------------------------------------
@@ -261,24 +344,124 @@ def _run_id(ctx: RunContext) -> int:
 
 def _curation(project_id: int) -> Curation:
     edits = repo.definition_edits(project_id)
+    excluded = repo.excluded_terms(project_id)
+    groups = _groups(repo.synonym_groups(project_id), {term_key(t) for t in excluded})
+    # The terms of a synonym group, and those the user split out of an entry, are the
+    # user's choice as much as a required term.
+    chosen = {n for g in groups for n in (g[0], *g[1])} | repo.kept_apart_terms(
+        project_id, key=term_key
+    )
     return Curation(
-        required=repo.required_terms(project_id),
-        excluded=repo.excluded_terms(project_id),
+        required=repo.required_terms(project_id) | (chosen - excluded),
+        excluded=excluded,
         notes=repo.term_notes(project_id),
         edited=lambda term, aliases: repo.edit_for(edits, term, aliases) is not None,
         defined={term_key(t) for t in repo.defined_terms(project_id)},
         defined_known=repo.has_defined_terms(project_id),
+        groups=groups,
     )
+
+
+def _groups(
+    groups: Sequence[tuple[str, tuple[str, ...]]], excluded: set[str]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The synonym groups without their excluded terms (never in the glossary, not even as
+    an alias); a group whose headword is excluded is not made."""
+    out = []
+    for head, others in groups:
+        kept = tuple(t for t in others if term_key(t) not in excluded)
+        if term_key(head) not in excluded and kept:
+            out.append((head, kept))
+    return out
+
+
+#: Which entry's definition heads a synonym group: a definition over a usage example.
+_KIND_RANK = {
+    DefinitionKind.DEFINITION: 2,
+    DefinitionKind.GENERATED: 2,
+    DefinitionKind.EDITED: 2,
+    DefinitionKind.USAGE: 1,
+    DefinitionKind.ABBREVIATION: 1,
+}
+
+
+def _apply_groups(
+    entries: list[Entry], groups: Sequence[tuple[str, tuple[str, ...]]]
+) -> list[Entry]:
+    """The user's synonym groups made entries: each group's entries merged into one headed
+    by its headword (with the headword's definition, unless another term's is better), the
+    others its aliases; a term that is only another entry's alias moves over alone."""
+    for head, others in groups:
+        entries = _merge_group(entries, head, {term_key(n) for n in (head, *others)})
+    return entries
+
+
+def _merge_group(entries: list[Entry], head: str, keys: set[str]) -> list[Entry]:
+    head_key = term_key(head)
+    # The group's entries, and one that took the headword in as an alias (an automatic
+    # merge): the group heads it now.
+    whole = [
+        e
+        for e in entries
+        if term_key(e.term) in keys or any(term_key(a) == head_key for a in e.aliases)
+    ]
+    if not whole:
+        return entries
+    merging = {id(e) for e in whole}
+    rest = [e for e in entries if id(e) not in merging]
+    moved: list[str] = []
+    for e in rest:
+        taken = [a for a in e.aliases if term_key(a) in keys]
+        if taken:
+            moved += taken
+            e.aliases = [a for a in e.aliases if a not in taken]
+    best = max(
+        whole,
+        key=lambda e: (
+            _KIND_RANK.get(definition_kind(e.kind), 0),
+            term_key(e.term) == head_key,
+            e.confidence,
+        ),
+    )
+    own = next((e for e in whole if term_key(e.term) == head_key), None)
+    term = own.term if own is not None else head
+    names = {n for e in whole for n in (e.term, *e.aliases)} | set(moved)
+    seen: set[tuple[str, int]] = set()
+    occurrences = []
+    for e in [best, *[e for e in whole if e is not best]]:
+        for o in e.occurrences:
+            if (o[0], o[1]) not in seen:
+                seen.add((o[0], o[1]))
+                occurrences.append(o)
+    merged = replace(
+        best,
+        term=term,
+        aliases=sorted(names - {term}, key=str.casefold),
+        occurrences=occurrences,
+        see_also=sorted({t for e in whole for t in e.see_also} - names, key=str.casefold),
+    )
+    gone = {e.term for e in whole} - {term}
+    for e in rest:
+        if gone & set(e.see_also):
+            links = dict.fromkeys(term if t in gone else t for t in e.see_also)
+            e.see_also = [t for t in links if t != e.term]
+    at = next(i for i, e in enumerate(entries) if id(e) in merging)
+    before = [e for e in entries[:at] if id(e) not in merging]
+    return [*before, merged, *[e for e in entries[at:] if id(e) not in merging]]
 
 
 def generate_glossary(project_id: int, ctx: RunContext, engine: Engine) -> str:
     """Provisional entries: each term's occurrences and a definition grounded in them."""
     run_id = _run_id(ctx)
     # Required terms, terms the documents define (marked by extract), the best others.
-    terms = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS)
+    terms = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS, key=term_key)
     if not terms:
         raise StepError("The project has no terms to define yet. Extract terms first.")
-    outcome = engine.define(terms, _corpus(project_id, ctx), _curation(project_id), ctx)
+    curation = _curation(project_id)
+    outcome = engine.define(terms, _corpus(project_id, ctx), curation, ctx)
+    if Step.REFINE not in SCOPES.get(ctx.scope, ()):
+        # No refining follows (it would merge them): the user's groups are merged here.
+        outcome.value = _apply_groups(outcome.value, curation.groups)
     if outcome.kept_aside is not None:
         # Kept with the run (viewable, usable by hand), never made current.
         repo.save_entries(project_id, run_id, Stage.PROVISIONAL, outcome.value)
@@ -333,6 +516,22 @@ def _without_kept_apart(project_id: int, issues: list[IssueData]) -> list[IssueD
     ]
 
 
+def _between_groups(
+    issues: list[IssueData], groups: Sequence[tuple[str, tuple[str, ...]]]
+) -> list[IssueData]:
+    """The issues but the duplicates of two different synonym groups of the user's: each
+    group is the one entry the user made, never merged into another by refining."""
+    group_of = {term_key(n): i for i, (head, others) in enumerate(groups) for n in (head, *others)}
+    return [
+        i
+        for i in issues
+        if i.type != IssueType.DUPLICATE
+        or group_of.get(term_key(i.term), -1) == group_of.get(term_key(i.related), -1)
+        or term_key(i.term) not in group_of
+        or term_key(i.related) not in group_of
+    ]
+
+
 def refine_glossary(project_id: int, ctx: RunContext, engine: Engine) -> str:
     """Merge duplicates, drop everyday words, link related entries."""
     step = Step.REFINE
@@ -349,8 +548,13 @@ def refine_glossary(project_id: int, ctx: RunContext, engine: Engine) -> str:
     ]
     issues = _without_kept_apart(project_id, issues)
     ctx.progress(step, 0, len(entries))
-    outcome = engine.refine(entries, issues, _curation(project_id), ctx)
-    refined = outcome.value
+    curation = _curation(project_id)
+    issues = _between_groups(issues, curation.groups)
+    # The user's groups are merged before refining (so its links and merges see them) and
+    # after (so an automatic merge never heads a group with another term).
+    entries = _apply_groups(entries, curation.groups)
+    outcome = engine.refine(entries, issues, curation, ctx)
+    refined = _apply_groups(outcome.value, curation.groups)
     ctx.check()
     repo.save_entries(project_id, run_id, Stage.REFINED, refined)
     ctx.progress(step, len(entries), len(entries))

@@ -162,6 +162,15 @@ _V6 = [
 ]
 
 
+# (Schema 6 is document.extracted_hash, above; the curation columns are schema 7.)
+_V7 = [
+    # Curation: the user's own category (the judge's stays in term.category), and which term
+    # heads the user's synonym group (term.synonym_group, there since v1).
+    "ALTER TABLE term ADD COLUMN user_category TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE term ADD COLUMN group_head INTEGER NOT NULL DEFAULT 0",
+]
+
+
 def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None]:
     def apply(db: peewee.SqliteDatabase) -> None:
         for sql in statements:
@@ -178,4 +187,5 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _statements(_V4),
     _statements(_V5),
     _statements(_V6),
+    _statements(_V7),
 ]

@@ -73,6 +73,7 @@ class Term(BaseModel):
     project = peewee.ForeignKeyField(Project, backref="terms", on_delete="CASCADE")
     text = peewee.TextField()
     language = peewee.CharField(default="")
+    #: The category the model's judge gave it in the last extraction ("" without a model).
     category = peewee.CharField(default="")
     status = peewee.CharField(default=TermStatus.CANDIDATE.value)
     user_notes = peewee.TextField(default="")
@@ -81,7 +82,12 @@ class Term(BaseModel):
     document_count = peewee.IntegerField(default=0)
     #: Rank in the last extraction (1 = best); 0 for terms the user added by hand.
     rank = peewee.IntegerField(default=0)
+    #: The user's synonym group (curation): the terms sharing a number are one entry.
     synonym_group = peewee.IntegerField(null=True)
+    #: The headword of its synonym group (the entry's term; the others are its aliases).
+    group_head = peewee.BooleanField(default=False)
+    #: The category the user gave it (curation, kept across re-runs; wins over ``category``).
+    user_category = peewee.TextField(default="")
     #: A sentence of the documents defines it: it enters the glossary however rarely it
     #: occurs or however low it ranks (unless excluded).
     defined = peewee.BooleanField(default=False)

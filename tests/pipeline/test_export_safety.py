@@ -273,6 +273,7 @@ def test_csv_leaves_ordinary_cells_and_our_numbers_alone() -> None:
         "source": "a.md:3",
         "see_also": "",
         "language": "en",
+        "category": "",
     }
 
 

@@ -16,6 +16,7 @@ from genglossary_gui.engines.builtin.mining import DefinedTerm, mine_terms, with
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.pipeline.data import (
     GLOSSARY_MAX_TERMS,
+    MAX_TERMS,
     Corpus,
     Curation,
     Entry,
@@ -27,10 +28,6 @@ from genglossary_gui.pipeline.reading import is_markdown
 from genglossary_gui.pipeline.text import term_key
 from genglossary_gui.store.repositories import GLOSSARY_MIN_FREQUENCY, TermRecord
 from genglossary_gui.vocabulary import DefinitionKind, Step
-
-#: Terms kept per extraction, best first: beyond a few thousand the candidates are noise, and
-#: every later step and view works on this list.
-MAX_TERMS = 5000
 
 
 def recurring(records: Sequence[TermRecord]) -> list[TermRecord]:

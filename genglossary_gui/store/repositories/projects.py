@@ -142,12 +142,19 @@ def save_documents(
     notify.publish(Topic.DOCUMENT)
 
 
-def document_chars(project_id: int) -> int:
-    """Characters of text in the project's readable documents (a step's progress total)."""
+def document_chars(project_id: int, ids: Sequence[int] | None = None) -> int:
+    """Characters of text in the project's readable documents, or in those of ``ids`` (a
+    step's progress total)."""
     query = Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text))).where(
         (Document.project == project_id) & (Document.problem == "")
     )
-    return int(query.scalar() or 0)
+    if ids is None:
+        return int(query.scalar() or 0)
+    ids = list(ids)
+    return sum(
+        int(query.where(Document.id.in_(ids[i : i + 500])).scalar() or 0)
+        for i in range(0, len(ids), 500)
+    )
 
 
 def project_language(project_id: int) -> str:

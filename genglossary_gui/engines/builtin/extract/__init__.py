@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
 from genglossary_gui.engines.builtin.extract import cvalue, english, japanese
 from genglossary_gui.engines.builtin.extract.cvalue import Units
+from genglossary_gui.pipeline.data import (  # noqa: F401 (re-exported)
+    MIN_GLOSSARY_CUTOFF,
+    glossary_cutoff,
+)
 from genglossary_gui.pipeline.documents import detect_language, split_chunks
 from genglossary_gui.pipeline.reading import prose as prose_of
 from genglossary_gui.vocabulary import DOCUMENT_LANGUAGES, Language
@@ -215,24 +219,3 @@ def extract_from_texts(
     for text in texts:
         extractor.add(text, language)
     return extractor.ranked(top=top)
-
-
-#: However the scores fall, a glossary takes at least this many recurring candidates (when
-#: there are as many): a small folder's glossary is not cut to a handful.
-MIN_GLOSSARY_CUTOFF = 20
-
-
-def glossary_cutoff(scores: Sequence[float], limit: int) -> int:
-    """How many of the recurring candidates (their scores, best first) enter the glossary:
-    those scoring at least the mean score, between MIN_GLOSSARY_CUTOFF and ``limit``.
-
-    Termhood scores fall steeply from a head of real terms into a long tail of rarer
-    phrases. The mean marks where the head ends, whatever the corpus size: on the
-    development corpus (ACL abstracts) 25 % of the recurring candidates score above it, and
-    58 % of those are annotated terms, against 38 % of all recurring candidates.
-    """
-    if not scores:
-        return 0
-    mean = sum(scores) / len(scores)
-    above = sum(1 for s in scores if s >= mean)
-    return min(limit, len(scores), max(above, MIN_GLOSSARY_CUTOFF))

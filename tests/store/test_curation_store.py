@@ -1,0 +1,288 @@
+"""The store's curation editors: terms added by hand, notes, categories, synonym groups,
+splits, and the snapshots undo restores; all kept by every re-extraction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from genglossary_gui.pipeline.export import export, project_glossary
+from genglossary_gui.pipeline.text import term_key
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.store.database import db, init_db, integrity_ok, schema_version
+from genglossary_gui.store.models import Term
+from genglossary_gui.vocabulary import TermStatus
+
+R = repo.TermRecord
+
+
+def _project(name: str = "P") -> int:
+    return repo.create_project(name, ["/nowhere"], "en")
+
+
+def _rows(project: int) -> dict[str, repo.TermRow]:
+    return {r.text: r for r in repo.term_rows(project)}
+
+
+def test_schema_6_database_gets_the_curation_columns(tmp_path: Path) -> None:
+    from genglossary_gui.store.migrations import MIGRATIONS
+
+    data = tmp_path / "data"
+    data.mkdir()
+    db.init(str(data / "genglossary.sqlite3"))
+    with db.connection_context():
+        for migration in MIGRATIONS[:6]:
+            migration(db)
+        db.execute_sql("PRAGMA user_version = 6")
+    conn = sqlite3.connect(data / "genglossary.sqlite3")
+    conn.execute(
+        "INSERT INTO project (name, language, engine, created_at) VALUES ('Old', 'en', "
+        "'builtin', 0)"
+    )
+    conn.execute(
+        "INSERT INTO term (project_id, text, language, category, status, user_notes, score, "
+        "frequency, document_count, rank, synonym_group) VALUES (1, 'pod', 'en', 'object', "
+        "'required', 'smallest unit', 1, 2, 1, 1, NULL)"
+    )
+    conn.commit()
+    conn.close()
+    init_db(data)
+    assert schema_version() == len(MIGRATIONS) >= 7
+    term = Term.get(Term.text == "pod")
+    assert (term.user_category, term.group_head, term.category) == ("", False, "object")
+    assert (term.status, term.user_notes) == ("required", "smallest unit")
+    assert integrity_ok()
+    db.close()
+
+
+def test_a_term_added_by_hand_is_required_and_survives_extraction(data_dir: Path) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R("Pods", "en", 2, 3, 1), R("node", "en", 1, 2, 1)])
+    # An existing term (another spelling) is marked required rather than added twice.
+    assert repo.add_term(project, "pod", key=term_key) == "Pods"
+    assert repo.add_term(project, "  control   plane ", key=term_key, language=lambda t: "en")
+    rows = _rows(project)
+    assert rows["Pods"].status == rows["control plane"].status == TermStatus.REQUIRED
+    assert rows["control plane"].language == "en" and rows["control plane"].frequency == 0
+    assert ("control plane", "en") in repo.glossary_terms(project, 300)
+    repo.replace_candidate_terms(project, [R("node", "en", 1, 2, 1)], key=term_key)
+    assert {"Pods", "control plane", "node"} == set(_rows(project))
+    with pytest.raises(ValueError, match="needs some text"):
+        repo.add_term(project, "   ")
+
+
+def test_notes_and_user_categories_survive_reextraction_and_beat_the_judge(
+    data_dir: Path,
+) -> None:
+    project = _project()
+    repo.replace_candidate_terms(
+        project, [R("pod", "en", 2, 3, 1, category="object"), R("node", "en", 1, 2, 1)]
+    )
+    repo.set_term_note(project, "Pod", "our smallest unit", key=term_key)
+    repo.set_term_category(project, ["pods", "node"], "workload", key=term_key)
+    repo.set_term_note(project, "kubelet", "the agent", key=term_key, language=lambda t: "en")
+    rows = _rows(project)
+    assert (rows["pod"].note, rows["pod"].category, rows["pod"].user_category) == (
+        "our smallest unit",
+        "workload",
+        True,
+    )
+    assert rows["kubelet"].note == "the agent"  # a note on a term with no row adds it
+    # The judge's category changes with each extraction; the user's stays and wins.
+    repo.replace_candidate_terms(
+        project, [R("Pods", "en", 3, 5, 2, category="resource")], key=term_key
+    )
+    rows = _rows(project)
+    assert set(rows) == {"pod", "node", "kubelet"}
+    assert rows["pod"].category == "workload" and rows["node"].category == "workload"
+    assert rows["pod"].frequency == 5
+    assert repo.term_categories(project)["pod"] == "workload"
+    repo.set_term_category(project, ["pod"], "", key=term_key)
+    assert _rows(project)["pod"].category == "resource"  # the judge's again
+    assert not _rows(project)["pod"].user_category
+    repo.set_term_note(project, "pod", "", key=term_key)
+    assert repo.term_notes(project) == {"kubelet": "the agent"}
+
+
+@pytest.mark.parametrize(("user", "documents"), [("pod", "Pod"), ("Pod", "pod")])
+def test_curation_survives_reextraction_in_either_casing(
+    data_dir: Path, user: str, documents: str
+) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R(user, "en", 2, 3, 1), R("node", "en", 1, 2, 1)])
+    repo.mark_terms(project, [user], TermStatus.EXCLUDED, key=term_key)
+    repo.set_term_note(project, user, "n", key=term_key)
+    repo.set_term_category(project, [user], "c", key=term_key)
+    repo.merge_terms(project, [user, "node"], "node", key=term_key)
+    repo.replace_candidate_terms(
+        project, [R(documents, "en", 2, 3, 1), R("NODE", "en", 1, 2, 1)], key=term_key
+    )
+    rows = _rows(project)
+    assert len(rows) == 2
+    (pod,) = [r for r in rows.values() if term_key(r.text) == "pod"]
+    # Merging un-excluded it: the user's latest word on the term.
+    assert (pod.status, pod.note, pod.category, pod.group) == ("candidate", "n", "c", "node")
+    assert repo.synonym_groups(project) == [("node", (pod.text,))]
+    # Curation is found whichever spelling names it now.
+    repo.mark_terms(project, [documents.upper()], TermStatus.REQUIRED, key=term_key)
+    assert _rows(project)[pod.text].status == TermStatus.REQUIRED
+
+
+def test_merging_joins_groups_whole_and_splitting_dissolves_a_pair(data_dir: Path) -> None:
+    project = _project()
+    terms = ["a", "b", "c", "d"]
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
+    repo.merge_terms(project, ["a", "b"], "a")
+    repo.merge_terms(project, ["c", "d"], "d")
+    repo.merge_terms(project, ["b", "c"], "c")  # b's group and c's group become one
+    assert repo.synonym_groups(project) == [("c", ("a", "b", "d"))]
+    rows = _rows(project)
+    assert {rows[t].group for t in terms} == {"c"}
+    repo.split_term(project, "c", "a")
+    assert repo.synonym_groups(project) == [("c", ("b", "d"))]
+    assert ("a", "c") in repo.kept_apart(project)
+    repo.split_term(project, "c", "b")
+    repo.split_term(project, "c", "d")  # a group of one is no group
+    assert repo.synonym_groups(project) == []
+    assert not any(r.group for r in _rows(project).values())
+    # Merging again forgets that they were kept apart.
+    repo.merge_terms(project, ["a", "c"], "a")
+    assert ("a", "c") not in repo.kept_apart(project)
+    with pytest.raises(ValueError, match="two different terms"):
+        repo.merge_terms(project, ["a", "A"], "a")
+    with pytest.raises(ValueError, match="from itself"):
+        repo.split_term(project, "a", "A")
+
+
+def test_splitting_the_headword_hands_the_group_on(data_dir: Path) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in "xyz"])
+    repo.merge_terms(project, ["x", "y", "z"], "x")
+    repo.split_term(project, "y", "x")
+    assert repo.synonym_groups(project) == [("y", ("z",))]
+
+
+def test_group_members_and_split_variants_are_defined_however_low_they_rank(
+    data_dir: Path,
+) -> None:
+    project = _project()
+    ranked = [R(f"term {i}", "en", 100 - i, 5, 1) for i in range(30)]
+    repo.replace_candidate_terms(project, ranked, cutoff=3)
+    chosen = {t for t, _ in repo.glossary_terms(project, 300)}
+    assert chosen == {"term 0", "term 1", "term 2"}
+    repo.merge_terms(project, ["term 0", "term 20"], "term 0")
+    repo.split_term(project, "term 1", "term 25")
+    repo.mark_terms(project, ["term 29"], TermStatus.EXCLUDED)
+    repo.merge_terms(project, ["term 2", "term 28"], "term 2")
+    repo.mark_terms(project, ["term 28"], TermStatus.EXCLUDED)
+    chosen = {t for t, _ in repo.glossary_terms(project, 300, key=term_key)}
+    assert chosen == {"term 0", "term 1", "term 2", "term 20", "term 25"}
+
+
+def test_a_snapshot_restores_every_kind_of_curation(data_dir: Path) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "x")])
+    repo.merge_terms(project, ["node", "x"], "node")
+    repo.set_definition_edit(project, "pod", "A pod is mine.")
+    names = ["pod", "node", "kubelet"]
+    before = repo.curation_snapshot(project, names, key=term_key)
+    assert {t.text for t in before.terms} == {"pod", "node", "x", "kubelet"}  # x: node's group
+    repo.add_term(project, "kubelet", key=term_key)
+    repo.merge_terms(project, ["pod", "node"], "pod", key=term_key)
+    repo.set_definition_edit(project, "pod", None)
+    repo.set_term_note(project, "node", "n", key=term_key)
+    after = repo.curation_snapshot(project, before.names, key=term_key)
+    repo.restore_curation(project, before, key=term_key)
+    assert repo.curation_snapshot(project, before.names, key=term_key) == before
+    assert "kubelet" not in _rows(project)  # added by the change: gone again
+    assert repo.definition_edits(project) == {"pod": "A pod is mine."}
+    assert repo.synonym_groups(project) == [("node", ("x",))]
+    # A redo after an extraction dropped the uncurated rows brings them back curated.
+    repo.replace_candidate_terms(project, [R("node", "en", 1, 2, 1)], key=term_key)
+    repo.restore_curation(project, after, key=term_key)
+    assert repo.curation_snapshot(project, before.names, key=term_key) == after
+    assert repo.synonym_groups(project) == [("pod", ("node", "x"))]
+    assert _rows(project)["kubelet"].status == TermStatus.REQUIRED
+
+
+def _glossary(project: int) -> dict[str, repo.GlossaryRow]:
+    run = repo.current_run(project)
+    assert run is not None
+    return {r.term: r for r in repo.glossary_rows(project, run)}
+
+
+def _entry(term: str, kind: str = "definition", confidence: float = 0.9, **more: object):
+    from genglossary_gui.pipeline.data import Entry
+
+    return Entry(
+        term,
+        "en",
+        f"{term} is something.",
+        kind,
+        f"{term}.md",
+        1,
+        confidence,
+        occurrences=[(f"{term}.md", 1, f"{term} is something.")],
+        **more,  # type: ignore[arg-type]
+    )
+
+
+def _with_glossary(project: int, *entries: object, provisional: tuple[object, ...] = ()) -> int:
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    run = transitions.create_run(project, "full", current_owner())
+    transitions.mark_running(run)
+    repo.save_entries(project, run, "provisional", [*entries, *provisional])
+    repo.save_entries(project, run, "refined", entries)
+    transitions.mark_completed(run, "done")
+    return run
+
+
+def test_merge_and_split_show_in_the_current_glossary_at_once(data_dir: Path) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "pods x", "y")])
+    _with_glossary(
+        project,
+        _entry("pod", "usage", 0.3),
+        _entry("pods x", see_also=["y"]),
+        _entry("y", see_also=["pods x"], aliases=["Q"]),
+        provisional=(_entry("Q"),),
+    )
+    repo.merge_terms(project, ["pods x", "pod", "Q"], "pod", key=term_key)
+    glossary = _glossary(project)
+    # Headed by the headword, with the better definition of the group.
+    assert glossary["pod"].aliases == ("pods x", "Q")
+    assert glossary["pod"].definition == "pods x is something."
+    assert len(glossary["pod"].occurrences) == 2  # Q moved alone: no entry of its own here
+    assert "pods x" not in glossary and "Q" not in glossary
+    assert glossary["y"].see_also == "pod" and glossary["y"].aliases == ()
+    repo.split_term(project, "pod", "pods x", key=term_key)
+    glossary = _glossary(project)
+    assert glossary["pods x"].definition == "pods x is something."
+    assert glossary["pod"].aliases == ("Q",)
+    assert glossary["pod"].definition == "pod is something."  # its own again
+    assert len(glossary["pod"].occurrences) == 1
+    assert json.loads(json.dumps(repo.kept_apart(project))) == [["pod", "pods x"]]
+
+
+def test_export_carries_the_category(data_dir: Path) -> None:
+    project = _project()
+    repo.replace_candidate_terms(
+        project, [R("pod", "en", 1, 2, 1, category="object"), R("node", "en", 1, 2, 1)]
+    )
+    _with_glossary(project, _entry("pod"), _entry("node", aliases=["worker"]))
+    repo.set_term_category(project, ["worker"], "machine", language=lambda t: "en")
+    entries = {e.term: e for e in project_glossary(project)}
+    assert (entries["pod"].category, entries["node"].category) == ("object", "machine")
+    csv_text = export(list(entries.values()), "csv")
+    assert csv_text.splitlines()[0].endswith(",category")
+    assert csv_text.splitlines()[1].endswith(",machine")
+    payload = json.loads(export(list(entries.values()), "json"))
+    assert [e["category"] for e in payload["entries"]] == ["machine", "object"]
+    tbx = export(list(entries.values()), "tbx")
+    assert '<descrip type="subjectField">machine</descrip>' in tbx
+    assert "*Category:* object" in export(list(entries.values()), "md")
