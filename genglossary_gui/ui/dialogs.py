@@ -21,7 +21,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from genglossary_gui.pipeline.documents import SUPPORTED_SUFFIXES, iter_document_files
+from genglossary_gui.ui.file_dialogs import (
+    NEW_PROJECT_FILES,
+    NEW_PROJECT_FOLDER,
+    last_folder,
+    remember_folder,
+)
 from genglossary_gui.vocabulary import Language
+
+
+def has_documents(source: Path) -> bool:
+    """Whether ``source`` is a supported file, or a folder with one (the walk stops at the
+    first found)."""
+    if not source.is_dir():
+        return source.suffix.lower() in SUPPORTED_SUFFIXES
+    return next(iter_document_files(source), None) is not None
+
 
 LANGUAGES = [
     ("Detect per document", Language.AUTO),
@@ -89,6 +105,7 @@ class NewProjectDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.name.textChanged.connect(self._update_ok)
+        self._warned: list[str] = []
         self._update_ok()
 
     def add_sources(self, paths: Iterable[str | Path]) -> None:
@@ -111,15 +128,23 @@ class NewProjectDialog(QDialog):
 
     @Slot()
     def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder of documents")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a folder of documents", last_folder(NEW_PROJECT_FOLDER)
+        )
         if folder:
+            remember_folder(NEW_PROJECT_FOLDER, folder)
             self.add_sources([folder])
 
     @Slot()
     def _pick_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Choose documents", "", "Documents (*.md *.markdown *.txt);;All files (*)"
+            self,
+            "Choose documents",
+            last_folder(NEW_PROJECT_FILES),
+            "Documents (*.md *.markdown *.txt);;All files (*)",
         )
+        if files:
+            remember_folder(NEW_PROJECT_FILES, files[0])
         self.add_sources(files)
 
     @Slot()
@@ -135,6 +160,17 @@ class NewProjectDialog(QDialog):
     @Slot()
     def _on_ok(self) -> None:
         self.error.hide()
+        empty = [p for p in self.source_paths() if not has_documents(Path(p))]
+        if empty and empty != self._warned:
+            # Said before anything is created; a second click creates it anyway.
+            names = ", ".join(f"“{Path(p).name}”" for p in empty)
+            self.show_error(
+                f"{names} {'has' if len(empty) == 1 else 'have'} no Markdown (.md) or text "
+                "(.txt) files, so nothing would be imported. Choose another folder, or click "
+                f"“{self.ok_button.text()}” again to create the project anyway."
+            )
+            self._warned = empty
+            return
         self.create_requested.emit(
             self.name.text().strip(), self.source_paths(), self.language.currentData()
         )

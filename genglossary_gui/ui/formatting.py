@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import time
+from PySide6.QtCore import QDate, QDateTime, QLocale
 
 from genglossary_gui.vocabulary import Language
 
 
-def format_time(t: float | None) -> str:
+def format_time(t: float | None, locale: QLocale | None = None) -> str:
+    """A moment in the system locale's short format: the time only if it is today, else the
+    date and the time."""
     if not t:
         return ""
-    local = time.localtime(t)
-    if time.strftime("%Y-%m-%d", local) == time.strftime("%Y-%m-%d"):
-        return time.strftime("%H:%M:%S", local)
-    return time.strftime("%Y-%m-%d %H:%M", local)
+    locale = locale if locale is not None else QLocale.system()
+    moment = QDateTime.fromMSecsSinceEpoch(round(t * 1000))  # local time
+    short = QLocale.FormatType.ShortFormat
+    if moment.date() == QDate.currentDate():
+        return locale.toString(moment.time(), short)
+    return locale.toString(moment, short)
 
 
 def format_duration(seconds: float | None) -> str:

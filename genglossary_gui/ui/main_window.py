@@ -42,11 +42,15 @@ from genglossary_gui import __version__
 from genglossary_gui.pipeline.export import FORMAT_NAMES, FORMATS, SUFFIXES, format_for
 from genglossary_gui.pipeline.steps import SCOPES, default_scope, scope_available
 from genglossary_gui.runs.manager import RunManager, RunStartError
+from genglossary_gui.runs.queue import RunQueue
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import StoreError
 from genglossary_gui.store.transitions import CancelResult, RunAlreadyActive
+from genglossary_gui.ui import file_dialogs
+from genglossary_gui.ui.curation import CurationActions
 from genglossary_gui.ui.dialogs import NewProjectDialog
 from genglossary_gui.ui.export_task import ExportTask
+from genglossary_gui.ui.loading import loading_pool
 from genglossary_gui.ui.models.rows_model import ID_ROLE
 from genglossary_gui.ui.models.tables import ProjectListModel
 from genglossary_gui.ui.notifications import NotificationBar
@@ -55,6 +59,8 @@ from genglossary_gui.ui.pages.runs_page import RunsPage
 from genglossary_gui.ui.pages.settings_page import SettingsPage
 from genglossary_gui.ui.pages.tables_pages import DocumentsPage
 from genglossary_gui.ui.pages.terms_page import TermsPage
+from genglossary_gui.ui.project_actions import ProjectActions
+from genglossary_gui.ui.window_keys import WindowKeys
 from genglossary_gui.vocabulary import ExportFormat, RunStatus, Scope, Topic
 
 log = logging.getLogger(__name__)
@@ -65,10 +71,11 @@ QUIT_WAIT_MS = 5000
 SCOPE_LABELS: dict[str, str] = {  # keyed by Scope
     Scope.FULL: "&Full (extract, generate, review, refine)",
     Scope.IMPORT: "Re-&import Documents",
+    Scope.ADD: "&Add New Documents (import, extract only them)",
     Scope.EXTRACT: "&Extract Terms",
     Scope.GENERATE: "&Generate Definitions",
     Scope.REVIEW: "&Review",
-    Scope.REFINE: "Re&fine",
+    Scope.REFINE: "Refi&ne",
 }
 
 
@@ -111,12 +118,19 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.project_view, 1)
         left_layout.addWidget(new_button)
 
-        self.documents_page = DocumentsPage(manager)
-        self.terms_page = TermsPage(manager)
+        # The one way curation changes, undoable (Edit menu) whichever page made the change.
+        self.curation = CurationActions(self)
+        self.documents_page = DocumentsPage(manager, curation=self.curation)
+        self.terms_page = TermsPage(manager, curation=self.curation)
         self.glossary_page = GlossaryPage(manager)
+        self.glossary_page.settings = settings  # each project's filter text
+        file_dialogs.use_settings(settings)  # the folder each file dialog last used
         self.issues_page = IssuesPage()
         self.glossary_page.run_shown.connect(self.issues_page.show_run)
         self.issues_page.open_entry.connect(self.open_entry)
+        self.glossary_page.open_document.connect(self.open_document)
+        self.documents_page.viewer.open_entry.connect(self.open_entry)
+        self.issues_page.open_document.connect(self.open_document)
         self.issues_page.glossary_changed.connect(self.glossary_page.reload_entries)
         manager.table_changed.connect(self.issues_page.on_table_changed)
         self.runs_page = RunsPage(manager)
@@ -129,7 +143,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.terms_page, "&Terms")
         self.tabs.addTab(self.glossary_page, "&Glossary")
         self.tabs.addTab(self.issues_page, "&Issues")
-        self.tabs.addTab(self.runs_page, "&Runs")
+        self.tabs.addTab(self.runs_page, "R&uns")  # Alt+R is the Run menu
         self.tabs.addTab(self.settings_page, "&Settings")
         self.tabs.currentChanged.connect(self._update_actions)
         self.empty_hint = QLabel(
@@ -139,6 +153,7 @@ class MainWindow(QMainWindow):
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_hint.setWordWrap(True)
         self.notifications = NotificationBar()
+        self.curation.failed.connect(self.notifications.notify)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -155,7 +170,20 @@ class MainWindow(QMainWindow):
 
         self.active_label = QLabel()
         self.statusBar().addPermanentWidget(self.active_label)
+        self.run_queue = RunQueue(manager, self)
+        self.project_actions = ProjectActions(
+            self, self.run_queue, self.current_project_id, self.project_view
+        )
+        self.project_actions.status.connect(self.statusBar().showMessage)
+        self.project_actions.problem.connect(self.notifications.notify)
+        self.project_actions.run_started.connect(self._watched.add)
+        self.run_queue.started.connect(lambda _project, run: self._watched.add(run))
         self._build_actions()
+        # Esc in a text field is the field's (the Runs page cancels); Ctrl+E always exports.
+        self.window_keys = WindowKeys(
+            self, self.cancel_action, self.export_action, self._esc_cancels_anywhere
+        )
+        self._add_source_buttons()
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -210,9 +238,30 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_project_action)
+        file_menu.addSeparator()
+        projects = self.project_actions
+        for action in (
+            projects.add_folder_action,
+            projects.add_files_action,
+            projects.remove_source_action,
+        ):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (projects.rename_action, projects.clone_action, projects.delete_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        stack = self.curation.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        self.addActions([self.undo_action, self.redo_action])
         run_top = self.menuBar().addMenu("&Run")
         run_top.addAction(self.run_action)
         run_top.addSeparator()
@@ -253,6 +302,19 @@ class MainWindow(QMainWindow):
             ]
         )
 
+    def _add_source_buttons(self) -> None:
+        """The Documents page's own buttons for the project's sources."""
+        for action, text in (
+            (self.project_actions.add_folder_action, "Add Folder…"),
+            (self.project_actions.add_files_action, "Add Files…"),
+            (self.project_actions.remove_source_action, "Remove Source…"),
+        ):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setText(text)  # no mnemonic: the menu's action keeps it
+            button.setToolTip(action.text().replace("&", ""))
+            self.documents_page.bar.addWidget(button)
+
     def _about(self) -> None:
         QMessageBox.about(
             self,
@@ -264,6 +326,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_actions(self) -> None:
         has_project = self.current_project_id() is not None
+        self.project_actions.update(has_project)
         self.run_action.setEnabled(has_project)
         for scope, action in self.scope_actions.items():
             action.setEnabled(has_project and scope_available(scope))
@@ -281,10 +344,15 @@ class MainWindow(QMainWindow):
     def reload_projects(self) -> None:
         selected = self.current_project_id()
         self.projects.set_rows(repo.project_rows())
-        if selected is not None:
-            self.select_project(selected)
+        if selected is not None and self.select_project(selected):
+            pass
         elif self.projects.rowCount():
             self.project_view.setCurrentIndex(self.projects.index(0, 0))
+        if self.current_project_id() != selected:
+            # A reset model forgets its selection without a word: the pages must hear of it
+            # (the project shown was deleted, say).
+            self._on_project_selected(QItemSelection(), QItemSelection())
+        self._update_title()  # a rename keeps the selection
         has_projects = self.projects.rowCount() > 0
         self.empty_hint.setVisible(not has_projects)
         self.tabs.setVisible(has_projects)
@@ -305,9 +373,13 @@ class MainWindow(QMainWindow):
         self.glossary_page.set_project(project_id)
         self.runs_page.set_project(project_id)
         self.settings_page.set_project(project_id)
+        self._update_title()
+        self._update_actions()
+
+    def _update_title(self) -> None:
+        project_id = self.current_project_id()
         name = next((p.name for p in self.projects.rows() if p.id == project_id), None)
         self.setWindowTitle(f"{name} — GenGlossary" if name else "GenGlossary")
-        self._update_actions()
 
     @Slot()
     def open_new_project_dialog(self, sources: list[str] | None = None) -> NewProjectDialog:
@@ -363,6 +435,17 @@ class MainWindow(QMainWindow):
         elif found != term:
             self.statusBar().showMessage(f"“{term}” was merged into “{found}”.", 6000)
 
+    @Slot(str, int, str)
+    def open_document(self, rel_path: str, line: int = 0, term: str = "") -> bool:
+        """Show a document of the project at a line (from a source or occurrence link)."""
+        self.tabs.setCurrentWidget(self.documents_page)
+        if not self.documents_page.open_document(rel_path, line, term or None):
+            self.statusBar().showMessage(
+                f"“{rel_path}” is no longer among the project's documents.", 6000
+            )
+            return False
+        return True
+
     @Slot(int)
     def open_run_output(self, run_id: int) -> None:
         """Show a run's glossary output (a failed or cancelled run's partial output, too)."""
@@ -378,11 +461,14 @@ class MainWindow(QMainWindow):
             return
         name = next((p.name for p in self.projects.rows() if p.id == project_id), "glossary")
         filters = ";;".join(f"{FORMAT_NAMES[f]} (*{SUFFIXES[f]})" for f in FORMATS)
+        folder = file_dialogs.last_folder(file_dialogs.EXPORT)
+        suggested = f"{name}{ExportFormat.MARKDOWN.suffix}"
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export Glossary", f"{name}{ExportFormat.MARKDOWN.suffix}", filters
+            self, "Export Glossary", str(Path(folder) / suggested) if folder else suggested, filters
         )
         if not path:
             return
+        file_dialogs.remember_folder(file_dialogs.EXPORT, path)
         try:
             fmt = format_for(path)  # the name typed wins over the file-type filter
         except ValueError:
@@ -434,12 +520,20 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        """Dropped on the Documents page: added to the project's sources; anywhere else: a
+        new project of them."""
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         paths = [p for p in paths if Path(p).exists()]
-        if paths:
-            event.acceptProposedAction()
-            dialog = self.open_new_project_dialog()
-            dialog.add_sources(paths)
+        if not paths:
+            return
+        event.acceptProposedAction()
+        page = self.documents_page
+        at = page.mapFrom(self, event.position().toPoint())
+        if page.isVisible() and page.rect().contains(at) and self.current_project_id() is not None:
+            self.project_actions.add_sources(paths)
+            return
+        dialog = self.open_new_project_dialog()
+        dialog.add_sources(paths)
 
     # -- runs ---------------------------------------------------------------------------------
 
@@ -493,6 +587,10 @@ class MainWindow(QMainWindow):
                 return run_id if row is not None and row.active else None
         project_id = self.current_project_id()
         return repo.active_run_of(project_id) if project_id is not None else None
+
+    def _esc_cancels_anywhere(self) -> bool:
+        """Esc cancels a run from a text field only on the Runs page."""
+        return self.tabs.currentWidget() is self.runs_page
 
     @Slot()
     def cancel_current(self) -> None:
@@ -575,7 +673,7 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Quit GenGlossary",
-            f"{count} run{'s are' if count != 1 else ' is'} still active. "
+            f"{count} run{'s are' if count != 1 else ' is'} still active or waiting to start. "
             "Cancel and quit? Finished results are kept.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -586,7 +684,8 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             event.accept()
             return
-        active = len(self._manager.active_run_ids())
+        # Runs waiting for their project to be free would not start: they count too.
+        active = len(self._manager.active_run_ids()) + len(self.run_queue.waiting())
         if active and not self.confirm_quit_with_active_runs(active):
             event.ignore()
             return
@@ -594,5 +693,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Stopping runs…")
         self._manager.shutdown(QUIT_WAIT_MS)
         self._export_pool.waitForDone(QUIT_WAIT_MS)
+        loading_pool().waitForDone(QUIT_WAIT_MS)
+        self.documents_page.viewer.shutdown()
         self._shut_down = True
         event.accept()

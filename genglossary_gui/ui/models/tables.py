@@ -53,7 +53,7 @@ class TermTableModel(RowsTableModel[TermRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column("Term", lambda t: t.text, tooltip=lambda t: t.text),
+                Column("Term", lambda t: t.text, tooltip=_term_tooltip),
                 Column("Score", lambda t: t.score, lambda t: f"{t.score:.2f}", numeric=True),
                 Column("Frequency", lambda t: t.frequency, numeric=True),
                 Column("Documents", lambda t: t.document_count, numeric=True),
@@ -72,6 +72,13 @@ class TermTableModel(RowsTableModel[TermRow]):
                     lambda t: t.selection.value,
                     _selection_text,
                     tooltip=lambda t: _SELECTION_TIPS[t.selection],
+                ),
+                Column("Entry", group_text, tooltip=_group_tooltip),
+                Column("Category", lambda t: t.category, tooltip=_category_tooltip),
+                Column(
+                    "Note",
+                    lambda t: " ".join(t.note.split()),
+                    tooltip=lambda t: t.note or None,
                 ),
             ],
             parent,
@@ -112,6 +119,48 @@ _SELECTION_TIPS = {
     "is kept for when it appears again.",
     Selection.EXCLUDED: "You excluded it: never in the glossary.",
 }
+
+
+def group_text(t: TermRow) -> str:
+    """Where the term stands among the entries: merged into another (by the user or by
+    refining), or heading one with variants."""
+    if t.group and t.group != t.text:
+        return f"→ {t.group}"
+    if t.merged_into:
+        return f"→ {t.merged_into}"
+    if t.aliases:
+        return "also " + ", ".join(t.aliases)
+    if t.group:
+        return "heads a group"
+    return ""
+
+
+def _group_tooltip(t: TermRow) -> str | None:
+    if t.group and t.group != t.text:
+        return (
+            f"You merged it into “{t.group}”: one entry, this term its variant. "
+            "Split gives it its own entry again."
+        )
+    if t.merged_into:
+        return (
+            f"The current glossary merged it into “{t.merged_into}”. Split gives it its own "
+            "entry, in this glossary and every later one."
+        )
+    if t.group:
+        return "Heads the synonym group you made: the next run gives it one entry."
+    if t.aliases:
+        return f"Its entry has the variants {', '.join(t.aliases)}."
+    return None
+
+
+def _category_tooltip(t: TermRow) -> str | None:
+    if not t.category:
+        return None
+    return "Your category" if t.user_category else "The category the model gave it"
+
+
+def _term_tooltip(t: TermRow) -> str:
+    return f"{t.text}\nYour note: {t.note}" if t.note else t.text
 
 
 def _selection_text(t: TermRow) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import html
 from typing import Any
+from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QModelIndex, QObject, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,11 +36,51 @@ from genglossary_gui.vocabulary import (
     DefinitionKind,
     IssueType,
     RunStatus,
+    Stage,
     Topic,
 )
 
 DEFINITION_COLUMN = 2
+CONFIDENCE_COLUMN = 4
+SOURCE_COLUMN = 5
 ISSUE_TYPES = [t.value for t in IssueType]
+#: Shown in the Source and Confidence columns of an entry whose definition is the user's.
+NOT_FROM_DOCUMENTS = "—"
+YOUR_DEFINITION_TIP = (
+    "Your definition: it has no source in the documents. The suggestion's source is shown "
+    "beside the suggestion in the details."
+)
+
+
+def document_link(path: str, line: int) -> str:
+    """A ``doc:`` link to a line of a document (``path`` relative to the project)."""
+    return f"doc:{quote(path, safe='')}#{line}"
+
+
+def parse_document_link(url: QUrl) -> tuple[str, int] | None:
+    """``(path, line)`` of a :func:`document_link`, or None for any other link."""
+    if url.scheme() != "doc":
+        return None
+    encoded = bytes(url.toEncoded().data()).decode("ascii")
+    body, _, fragment = encoded.removeprefix("doc:").partition("#")
+    try:
+        line = int(fragment) if fragment else 0
+    except ValueError:
+        return None
+    path = unquote(body)
+    return (path, line) if path else None
+
+
+def split_source(source: str) -> tuple[str, int] | None:
+    """``("a.md", 12)`` of a ``"a.md:12"`` source; None for no source."""
+    path, _, line = source.rpartition(":")
+    if not path or not line.isdigit():
+        return None
+    return path, int(line)
+
+
+def _source_html(path: str, line: int) -> str:
+    return f'<a href="{html.escape(document_link(path, line))}">{html.escape(path)}:{line}</a>'
 
 
 class GlossaryTableModel(RowsTableModel[GlossaryRow]):
@@ -62,11 +103,17 @@ class GlossaryTableModel(RowsTableModel[GlossaryRow]):
                 Column("Kind", _kind_label, tooltip=_kind_tooltip),
                 Column(
                     "Confidence",
-                    lambda r: r.confidence,
-                    lambda r: f"{r.confidence:.2f}",
+                    lambda r: None if r.edited else r.confidence,
+                    lambda r: NOT_FROM_DOCUMENTS if r.edited else f"{r.confidence:.2f}",
                     numeric=True,
+                    tooltip=lambda r: YOUR_DEFINITION_TIP if r.edited else None,
                 ),
-                Column("Source", lambda r: r.source),
+                Column(
+                    "Source",
+                    lambda r: None if r.edited else r.source,
+                    lambda r: NOT_FROM_DOCUMENTS if r.edited else r.source,
+                    tooltip=lambda r: YOUR_DEFINITION_TIP if r.edited else r.source or None,
+                ),
             ],
             parent,
         )
@@ -133,6 +180,39 @@ def _kind_tooltip(row: GlossaryRow) -> str:
     return _KIND_TIPS[DefinitionKind.EDITED if row.edited else row.kind]
 
 
+def _origin_html(row: GlossaryRow) -> str:
+    """The suggestion's source (a link) and confidence."""
+    where = split_source(row.source)
+    source = _source_html(*where) if where is not None else html.escape(row.source) or "—"
+    return f"<i>Source:</i> {source} · <i>confidence</i> {row.confidence:.2f}"
+
+
+def _definition_html(row: GlossaryRow) -> list[str]:
+    """The definition in the details: the user's own has no source; the documents' one
+    (the suggestion, when the user wrote their own) comes with its source and confidence."""
+    e = html.escape
+    if row.edited:
+        return [
+            f"<p><b>Your definition:</b> {e(row.definition)}</p>",
+            f"<p><i>Suggested from the documents:</i> {e(row.suggested)}<br>"
+            f"<small>{_origin_html(row)}</small></p>",
+        ]
+    if row.kind == DefinitionKind.USAGE:
+        text = (
+            f"<p><i>Usage example:</i> {e(row.definition)}</p><p><small>No sentence in "
+            "the documents says what this term is; this is the most informative sentence "
+            "that uses it.</small></p>"
+        )
+    elif row.kind == DefinitionKind.ABBREVIATION:
+        text = (
+            f"<p><b>{e(row.definition)}</b></p><p><small>The documents spell out what "
+            "the abbreviation stands for, but no sentence says what it is.</small></p>"
+        )
+    else:
+        text = f"<p>{e(row.definition) or '<i>No definition found.</i>'}</p>"
+    return [text, f"<p>{_origin_html(row)}</p>"]
+
+
 def _definition_tooltip(row: GlossaryRow) -> str:
     if row.edited:
         return f"Edited by hand. Suggested from the documents:\n{row.suggested}"
@@ -144,10 +224,15 @@ def _definition_tooltip(row: GlossaryRow) -> str:
 class GlossaryPage(QWidget):
     #: The run whose glossary is shown changed (None: no glossary).
     run_shown = Signal(object)
+    #: A source or occurrence link was clicked: (document path, line, term).
+    open_document = Signal(str, int, str)
 
     def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._project_id: int | None = None
+        #: Where each project's filter text is kept across sessions (None: this session only).
+        self.settings: QSettings | None = None
+        self._filters: dict[int, str] = {}
         self.model = GlossaryTableModel(self)
         self.model.definition_edited.connect(self._save_edit)
         self.proxy = FilterProxy(self)
@@ -160,9 +245,10 @@ class GlossaryPage(QWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter entries…")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._on_filter)
         self.count = QLabel()
-        self.promote = QPushButton("&Use This Glossary")
+        self.count.setObjectName("glossaryCount")
+        self.promote = QPushButton("Use This Gl&ossary")
         self.promote.setObjectName("promoteRun")
         self.promote.setToolTip(
             "Make the glossary shown the project's current one (exports and the CLI use it)"
@@ -221,7 +307,40 @@ class GlossaryPage(QWidget):
 
     def set_project(self, project_id: int | None) -> None:
         self._project_id = project_id
+        self.filter.blockSignals(True)  # not the old project's text under the new one's key
+        self.filter.setText(self._filter_of(project_id))
+        self.filter.blockSignals(False)
+        self.proxy.setFilterFixedString(self.filter.text())
         self._reload_runs(keep_choice=False)
+
+    # -- the filter, one per project -----------------------------------------------------------
+
+    def _filter_key(self, project_id: int) -> str:
+        return f"glossary/filter/{project_id}"
+
+    def _filter_of(self, project_id: int | None) -> str:
+        if project_id is None:
+            return ""
+        if project_id not in self._filters and self.settings is not None:
+            value = self.settings.value(self._filter_key(project_id))
+            self._filters[project_id] = value if isinstance(value, str) else ""
+        return self._filters.get(project_id, "")
+
+    @Slot(str)
+    def _on_filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        if self._project_id is not None:
+            self._filters[self._project_id] = text
+            if self.settings is not None:
+                self.settings.setValue(self._filter_key(self._project_id), text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        rows = self.model.rows()
+        total, shown = len(rows), self.proxy.rowCount()
+        edited = sum(1 for r in rows if r.edited)
+        text = f"{total:,} entries" if shown == total else f"{shown:,} of {total:,} entries"
+        self.count.setText(text + (f", {edited} edited" if edited else ""))
 
     def shown_run(self) -> int | None:
         data = self.runs.currentData()
@@ -283,8 +402,7 @@ class GlossaryPage(QWidget):
             else []
         )
         self.model.set_rows(rows)
-        edited = sum(1 for r in rows if r.edited)
-        self.count.setText(f"{len(rows):,} entries" + (f", {edited} edited" if edited else ""))
+        self._update_count()
         self._show_detail(self.table.currentIndex())
 
     @Slot()
@@ -340,10 +458,17 @@ class GlossaryPage(QWidget):
 
     @Slot(QUrl)
     def _on_detail_link(self, url: QUrl) -> None:
-        """ "Use this one" beside another defining sentence: it becomes the entry's definition
-        (kept as the user's own, across re-runs, like an edit)."""
+        """A source or occurrence: open the document there. "Use this one" beside another
+        defining sentence: it becomes the entry's definition (kept as the user's own, across
+        re-runs, like an edit)."""
         row = self._current_row()
-        if url.scheme() != "use" or row is None:
+        if row is None:
+            return
+        target = parse_document_link(url)
+        if target is not None:
+            self.open_document.emit(target[0], target[1], row.term)
+            return
+        if url.scheme() != "use":
             return
         try:
             sentence = row.alternatives[int(url.path())][0]
@@ -351,10 +476,27 @@ class GlossaryPage(QWidget):
             return
         self._save_edit(row.term, sentence)
 
+    def confirm_revert(self, term: str, definition: str) -> bool:
+        """Ask before dropping the user's own definition. Tests replace this to answer
+        without a dialog."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Use the Suggested Definition",
+            f"Drop your definition of “{term}” and use the one suggested from the documents? "
+            f"Your text will be lost:\n\n{definition}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the user's text, never markup
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     @Slot()
     def _revert(self) -> None:
         row = self._current_row()
-        if row is not None and self._project_id is not None:
+        if row is None or self._project_id is None or not row.edited:
+            return
+        if self.confirm_revert(row.term, row.definition):
             repo.set_definition_edit(self._project_id, row.term, None, _aliases(row))
 
     def _current_row(self) -> GlossaryRow | None:
@@ -374,39 +516,21 @@ class GlossaryPage(QWidget):
         parts = [f"<h3>{e(row.term)}</h3>"]
         if row.aliases:
             parts.append(f"<p><i>Also:</i> {e(', '.join(row.aliases))}</p>")
-        if row.edited:
-            parts.append(
-                f"<p><b>Your definition:</b> {e(row.definition)}</p>"
-                f"<p><i>Suggested from the documents:</i> {e(row.suggested)}</p>"
-            )
-        elif row.kind == DefinitionKind.USAGE:
-            parts.append(
-                f"<p><i>Usage example:</i> {e(row.definition)}</p><p><small>No sentence in "
-                "the documents says what this term is; this is the most informative sentence "
-                "that uses it.</small></p>"
-            )
-        elif row.kind == DefinitionKind.ABBREVIATION:
-            parts.append(
-                f"<p><b>{e(row.definition)}</b></p><p><small>The documents spell out what "
-                "the abbreviation stands for, but no sentence says what it is.</small></p>"
-            )
-        else:
-            parts.append(f"<p>{e(row.definition) or '<i>No definition found.</i>'}</p>")
-        parts.append(
-            f"<p><i>Source:</i> {e(row.source) or '—'} · <i>confidence</i> {row.confidence:.2f}</p>"
-        )
+        parts += _definition_html(row)
         if row.see_also:
             parts.append(f"<p><i>See also:</i> {e(row.see_also)}</p>")
         if row.alternatives:
             parts.append("<p><b>Other defining sentences</b></p><ul>")
             parts += [
-                f'<li>{e(s)} <small>({e(p)}:{line})</small> <a href="use:{i}">Use this one</a></li>'
+                f"<li>{e(s)} <small>({_source_html(p, line)})</small> "
+                f'<a href="use:{i}">Use this one</a></li>'
                 for i, (s, p, line, _) in enumerate(row.alternatives)
             ]
             parts.append("</ul>")
         parts.append(f"<p><b>Occurrences</b> ({len(row.occurrences)} shown)</p><ul>")
         parts += [
-            f"<li><small>{e(p)}:{line}</small> — {e(s)}</li>" for p, line, s in row.occurrences
+            f"<li><small>{_source_html(p, line)}</small> — {e(s)}</li>"
+            for p, line, s in row.occurrences
         ]
         parts.append("</ul>")
         self.detail.setHtml("".join(parts))
@@ -442,8 +566,15 @@ class GlossaryPage(QWidget):
         return (current, runs, shown, repo.final_stage(shown) if shown is not None else None)
 
 
+ISSUE_SOURCE_COLUMN = 4
+
+
 class IssueTableModel(RowsTableModel[IssueRow]):
+    """A run's issues, with the source of each issue's term (where the run found its
+    definition), which the page's source line opens."""
+
     def __init__(self, parent: QObject | None = None) -> None:
+        self._sources: dict[str, tuple[str, int]] = {}
         super().__init__(
             [
                 Column("Type", lambda r: r.type),
@@ -454,9 +585,53 @@ class IssueTableModel(RowsTableModel[IssueRow]):
                     lambda r: r.outcome,
                     tooltip=lambda r: "What refining did with this term" if r.outcome else None,
                 ),
+                Column(
+                    "Source",
+                    self._source_text,
+                    tooltip=lambda r: (
+                        "Open it from the line below the table" if self.source_of(r.term) else None
+                    ),
+                ),
             ],
             parent,
         )
+
+    def source_of(self, term: str) -> tuple[str, int] | None:
+        return self._sources.get(term.casefold())
+
+    def _source_text(self, row: IssueRow) -> str:
+        where = self.source_of(row.term)
+        return f"{where[0]}:{where[1]}" if where is not None else ""
+
+    def set_issues(self, rows: list[IssueRow], sources: dict[str, tuple[str, int]]) -> None:
+        """``sources``: casefolded term → (document path, line)."""
+        changed = sources != self._sources
+        self._sources = sources
+        before = [r.id for r in self.rows()]
+        self.set_rows(rows)
+        if changed and before == [r.id for r in self.rows()] and self.rowCount():
+            column = ISSUE_SOURCE_COLUMN
+            self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
+
+
+def issue_sources(run_id: int, terms: set[str]) -> dict[str, tuple[str, int]]:
+    """Where the run found each of ``terms``' definition (casefolded term → path, line): its
+    own entry before refining (a dropped or merged term has one too), else an entry that has
+    it as an alias."""
+    wanted = {t.casefold() for t in terms}
+    found: dict[str, tuple[str, int]] = {}
+    by_alias: dict[str, tuple[str, int]] = {}
+    for stage in (Stage.PROVISIONAL, Stage.REFINED):
+        if wanted <= found.keys():
+            break
+        for entry in repo.load_entries(run_id, stage):
+            if not entry["source_path"]:
+                continue
+            where = (entry["source_path"], int(entry["source_line"] or 0))
+            found.setdefault(entry["term"].casefold(), where)
+            for alias in entry["aliases"]:
+                by_alias.setdefault(alias.casefold(), where)
+    return {t: found.get(t) or by_alias[t] for t in wanted if t in found or t in by_alias}
 
 
 class IssuesPage(QWidget):
@@ -464,6 +639,8 @@ class IssuesPage(QWidget):
     open_entry = Signal(str)
     #: A merge was undone: the shown glossary changed.
     glossary_changed = Signal()
+    #: A source link was clicked: (document path, line, term).
+    open_document = Signal(str, int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -479,7 +656,7 @@ class IssuesPage(QWidget):
         self.type_filter.currentIndexChanged.connect(self._apply_filter)
         self.count = QLabel()
         self.table = make_table(
-            self.proxy, "issuesTable", stretch=2, widths={0: 110, 1: 180, 3: 180}
+            self.proxy, "issuesTable", stretch=2, widths={0: 110, 1: 180, 3: 180, 4: 150}
         )
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
@@ -493,6 +670,15 @@ class IssuesPage(QWidget):
         self.keep_apart.clicked.connect(self._keep_apart)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.proxy.modelReset.connect(self._update_buttons)
+        self.source_line = QLabel()
+        self.source_line.setObjectName("issueSource")
+        self.source_line.setTextFormat(Qt.TextFormat.RichText)
+        self.source_line.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.source_line.linkActivated.connect(self._on_source_link)
+        self._links: dict[str, str] = {}  # href → term
         hint = QLabel("Double-click (or Enter) opens the entry.")
         hint.setEnabled(False)
         bar = QHBoxLayout()
@@ -505,6 +691,7 @@ class IssuesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table)
+        layout.addWidget(self.source_line)
 
     @Slot(object)
     def show_run(self, run_id: int | None) -> None:
@@ -523,7 +710,10 @@ class IssuesPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        self.model.set_rows(repo.issue_rows(self._run) if self._run is not None else [])
+        rows = repo.issue_rows(self._run) if self._run is not None else []
+        terms = {r.term for r in rows} | {r.related for r in rows if r.related}
+        sources = issue_sources(self._run, terms) if self._run is not None and rows else {}
+        self.model.set_issues(rows, sources)
         self._apply_filter()
         self._update_buttons()
 
@@ -551,6 +741,30 @@ class IssuesPage(QWidget):
     def _update_buttons(self) -> None:
         row = self._selected()
         self.keep_apart.setEnabled(row is not None and row.merged)
+        self._show_sources(row)
+
+    def _show_sources(self, row: IssueRow | None) -> None:
+        """The issue's term's source as a link (and the other term's, for a pair)."""
+        self._links = {}
+        if row is None:
+            self.source_line.setText("")
+            return
+        parts = []
+        for term in dict.fromkeys(t for t in (row.term, row.related) if t):
+            where = self.model.source_of(term)
+            if where is None:
+                parts.append(f"“{html.escape(term)}”: no source in the documents")
+                continue
+            href = document_link(*where)
+            self._links[href] = term
+            parts.append(f"“{html.escape(term)}”: {_source_html(*where)}")
+        self.source_line.setText("Source — " + " · ".join(parts))
+
+    @Slot(str)
+    def _on_source_link(self, href: str) -> None:
+        target = parse_document_link(QUrl(href))
+        if target is not None:
+            self.open_document.emit(target[0], target[1], self._links.get(href, ""))
 
     @Slot()
     def _keep_apart(self) -> None:

@@ -68,7 +68,7 @@ class RunsPage(QWidget):
             RunColumn.SCOPE: 64,
             RunColumn.STATUS: 130,
             RunColumn.PROGRESS: 190,
-            RunColumn.STARTED: 80,
+            RunColumn.STARTED: 120,  # a date and a time in the locale's short format
             RunColumn.DURATION: 74,
             RunColumn.TRIGGERED_BY: 96,
             RunColumn.CANCEL: 100,
