@@ -34,6 +34,8 @@ class TablePage(QWidget):
     noun = "rows"
     #: Column -> width in pixels, for columns whose text the default width cuts.
     column_widths: ClassVar[dict[int, int]] = {}
+    #: The column that takes the width left over.
+    stretch_column = 0
 
     def __init__(
         self, manager: RunManager, model: RowsTableModel, parent: QWidget | None = None
@@ -54,7 +56,12 @@ class TablePage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
         self.count = QLabel()
-        self.table = make_table(self.proxy, f"{self.table_name}sTable", widths=self.column_widths)
+        self.table = make_table(
+            self.proxy,
+            f"{self.table_name}sTable",
+            stretch=self.stretch_column,
+            widths=self.column_widths,
+        )
         self.bar = QHBoxLayout()
         self.bar.addWidget(self.filter, 1)
         self.bar.addWidget(self.count)
@@ -176,6 +183,7 @@ class DocumentsPage(TablePage):
         self.splitter.addWidget(self.viewer)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([340, 760])  # the table's path, size and language columns
         self.table.activated.connect(self._open_index)  # Enter, and double-click
         self.table.doubleClicked.connect(self._open_index)
         self.viewer.open_document.connect(self._open_linked)

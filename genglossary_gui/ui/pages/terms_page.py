@@ -34,7 +34,9 @@ from genglossary_gui.vocabulary import Topic
 class TermsPage(TablePage):
     table_name = Topic.TERM
     noun = "terms"
-    column_widths: ClassVar[dict[int, int]] = {6: 150, 7: 150, 8: 120, 9: 200}
+    # The term keeps a readable width; the note, last, takes what is left.
+    column_widths: ClassVar[dict[int, int]] = {0: 200, 6: 130, 7: 120, 8: 100}
+    stretch_column = 9
 
     def __init__(
         self,
@@ -49,7 +51,7 @@ class TermsPage(TablePage):
         self.curation = curation if curation is not None else CurationActions(self)
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
-        for column, width in ((1, 90), (2, 90), (3, 90), (4, 100), (5, 100)):
+        for column, width in ((1, 80), (2, 80), (3, 80), (4, 90), (5, 90)):
             header.resizeSection(column, width)
 
         # Mnemonics: none of the menus' (F, E, R, V, H) nor the page tabs' (D, T, G, I, R, S).

@@ -58,7 +58,7 @@ class TermCard(QFrame):
         super().__init__(parent)
         self.setObjectName("termCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(300)
         self.info: TermInfo | None = None
         self._editing = ""  # "definition", "note" or ""
 
@@ -120,13 +120,19 @@ class TermCard(QFrame):
         self.glossary.clicked.connect(lambda: self.action.emit("glossary"))
         self.edit_definition.clicked.connect(self._edit_definition)
         self.add_note.clicked.connect(self._edit_note)
+        # Two to a row: the card is a narrow side panel, and no label may be cut.
         actions = QGridLayout()
-        actions.addWidget(self.require, 0, 0)
-        actions.addWidget(self.exclude, 0, 1)
-        actions.addWidget(self.clear_mark, 0, 2)
-        actions.addWidget(self.edit_definition, 1, 0)
-        actions.addWidget(self.add_note, 1, 1)
-        actions.addWidget(self.glossary, 1, 2)
+        for n, button in enumerate(
+            (
+                self.require,
+                self.exclude,
+                self.clear_mark,
+                self.add_note,
+                self.edit_definition,
+                self.glossary,
+            )
+        ):
+            actions.addWidget(button, n // 2, n % 2)
 
         self.previous = QToolButton()
         self.previous.setText("Previous")
@@ -134,7 +140,7 @@ class TermCard(QFrame):
         self.next = QToolButton()
         self.next.setText("Next")
         self.next.setToolTip("The next occurrence of the term in this document")
-        self.position = _label("cardPosition", wrap=False)
+        self.position = _label("cardPosition", wrap=True)
         self.previous.clicked.connect(lambda: self.step.emit(-1))
         self.next.clicked.connect(lambda: self.step.emit(1))
         steps = QHBoxLayout()
