@@ -132,6 +132,17 @@ def markdown_blocks(text: str, *, keep_inline_code: bool = True) -> list[Block]:
     return blocks
 
 
+def fence_after(fence: str, line: str) -> str:
+    """The code fence open after ``line`` ("" outside one), given the one open before it: a
+    fence is closed by one of the same character, as long at least, and nothing else."""
+    opening = _FENCE.match(line)
+    if fence:
+        mark = opening.group(1) if opening is not None else ""
+        closes = mark[:1] == fence[0] and len(mark) >= len(fence)
+        return "" if closes and not line.strip().strip(mark[0]) else fence
+    return opening.group(1) if opening is not None else ""
+
+
 def _pieces(text: str) -> Iterator[tuple[int, str]]:
     """``(lines before it, piece)``: the text cut at blank lines outside code fences once a
     piece has PIECE_CHARS characters (a short document is one piece)."""
@@ -142,15 +153,9 @@ def _pieces(text: str) -> Iterator[tuple[int, str]]:
     start, size, fence = 0, 0, ""
     for i, line in enumerate(lines):
         size += len(line) + 1
-        opening = _FENCE.match(line)
-        if fence:
-            # Closed by a fence of the same character, as long at least, and nothing else.
-            mark = opening.group(1) if opening is not None else ""
-            if mark[:1] == fence[0] and len(mark) >= len(fence) and not line.strip().strip(mark[0]):
-                fence = ""
-        elif opening is not None:
-            fence = opening.group(1)
-        elif size >= PIECE_CHARS and not line.strip():
+        inside = bool(fence)
+        fence = fence_after(fence, line)
+        if not inside and not fence and size >= PIECE_CHARS and not line.strip():
             yield start, "\n".join(lines[start : i + 1])
             start, size = i + 1, 0
     if start < len(lines):

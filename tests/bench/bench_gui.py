@@ -40,17 +40,23 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def heartbeat(app: QApplication, until, max_s: float) -> list[float]:
-    """Gaps (ms) between 5 ms timer ticks on the GUI thread until ``until()`` is true."""
+def heartbeat(app: QApplication, until, max_s: float, start=None) -> list[float]:
+    """Gaps (ms) between 5 ms timer ticks on the GUI thread until ``until()`` is true; with
+    ``start``, from ``start()`` on (called on the first tick, so that its own time counts)."""
     gaps: list[float] = []
     clock = QElapsedTimer()
     clock.start()
     last = [clock.nsecsElapsed()]
+    started = [start is None]
     loop = QEventLoop()
     timer = QTimer()
     timer.setInterval(5)
 
     def tick() -> None:
+        if start is not None and not started[0]:
+            started[0] = True
+            last[0] = clock.nsecsElapsed()
+            start()
         now = clock.nsecsElapsed()
         gaps.append((now - last[0]) / 1e6)
         last[0] = now

@@ -27,7 +27,6 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from genglossary_gui.app import configure_threads
@@ -39,42 +38,17 @@ from genglossary_gui.store.owner import current_owner
 from genglossary_gui.ui.curation import CurationActions
 from genglossary_gui.ui.viewer.widget import DocumentViewer
 from genglossary_gui.vocabulary import TermStatus
+from tests.bench.bench_gui import _pct
+from tests.bench.bench_gui import heartbeat as gui_heartbeat
 from tests.corpus import _EN_ADJ, _EN_NOUNS, _EN_VERBS
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def heartbeat(start: Callable[[], None], until: Callable[[], bool], max_s: float) -> list[float]:
     """Gaps (ms) between 5 ms timer ticks on the GUI thread, from ``start()`` (called on the
     first tick, so that its own time counts) until ``until()`` is true."""
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.nsecsElapsed()]
-    started = [False]
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.setInterval(5)
-
-    def tick() -> None:
-        if not started[0]:
-            started[0] = True
-            last[0] = clock.nsecsElapsed()
-            start()
-        now = clock.nsecsElapsed()
-        gaps.append((now - last[0]) / 1e6)
-        last[0] = now
-        if until() or now / 1e9 > max_s:
-            loop.quit()
-
-    timer.timeout.connect(tick)
-    timer.start()
-    loop.exec()
-    timer.stop()
-    return gaps[1:]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return gui_heartbeat(app, until, max_s, start=start)
 
 
 def make_terms(count: int, rng: random.Random) -> list[str]:

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from genglossary_gui.pipeline.reading import is_markdown
+from genglossary_gui.pipeline.reading import fence_after, is_markdown
 
 # Inline style flags.
 BOLD = 1
@@ -162,7 +162,6 @@ def render_plain(text: str) -> Iterator[list[Line]]:
 _FRONT_MATTER = re.compile(
     r"\A---[ \t]*\n[A-Za-z0-9_-]+[ \t]*:.*\n(?:.*\n){0,200}?---[ \t]*(?:\n|\Z)"
 )
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def render_markdown(text: str) -> Iterator[list[Line]]:
@@ -200,14 +199,14 @@ def pieces(text: str) -> Iterator[tuple[int, str]]:
     fence, limit = "", FIRST_PIECE_CHARS
     i = -1
     for i, (at, line) in enumerate(_lines(text)):
-        opening = _FENCE.match(line)
-        if fence:
-            mark = opening.group(1) if opening is not None else ""
-            if mark[:1] == fence[0] and len(mark) >= len(fence) and not line.strip().strip(mark[0]):
-                fence = ""
-        elif opening is not None:
-            fence = opening.group(1)
-        elif at + len(line) + 1 - first_char >= limit and not line.strip():
+        inside = bool(fence)
+        fence = fence_after(fence, line)
+        if (
+            not inside
+            and not fence
+            and at + len(line) + 1 - first_char >= limit
+            and not line.strip()
+        ):
             yield first_line, text[first_char : at + len(line)]
             first_line, first_char, limit = i + 1, at + len(line) + 1, PIECE_CHARS
     if first_line <= i:
