@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.curation = CurationActions(self)
         self.documents_page = DocumentsPage(manager, curation=self.curation)
         self.terms_page = TermsPage(manager, curation=self.curation)
-        self.glossary_page = GlossaryPage(manager)
+        self.glossary_page = GlossaryPage(manager, curation=self.curation)
         self.glossary_page.settings = settings  # each project's filter text
         file_dialogs.use_settings(settings)  # the folder each file dialog last used
         self.issues_page = IssuesPage()

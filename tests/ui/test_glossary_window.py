@@ -153,3 +153,40 @@ def test_another_defining_sentence_can_be_chosen(qtbot: QtBot, make_window: Wind
         assert chosen.edited and chosen.definition == other
 
     qtbot.waitUntil(shows_the_choice)
+
+
+def test_a_definition_edit_and_its_revert_are_undone_with_ctrl_z(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    from tests.glossary_runs import run_to_completion
+
+    window, _manager = make_window()
+    project = repo.create_project("Storage", [str(DATA / "glossary_en")], "en")
+    run_to_completion(project, "import")
+    run_to_completion(project, "full")
+    window.reload_projects()
+    window.select_project(project)
+    page = window.glossary_page
+    window.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    index = page.proxy.index(_row_of(page, "checkpoint"), DEFINITION_COLUMN)
+    assert page.model.setData(page.proxy.mapToSource(index), MINE)
+    qtbot.waitUntil(lambda: repo.definition_edits(project) == {"checkpoint": MINE})
+    page.table.setCurrentIndex(index)
+    qtbot.waitUntil(page.revert.isVisible)  # shown once the page has the edited row
+    page.confirm_revert = lambda term, definition: True  # type: ignore[method-assign]
+    qtbot.mouseClick(page.revert, Qt.MouseButton.LeftButton)
+    assert repo.definition_edits(project) == {}
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page.table.setFocus()
+    undo = window.curation.undo_stack
+    assert undo.count() == 2 and "Suggested Definition" in undo.undoText()
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert repo.definition_edits(project) == {"checkpoint": MINE}  # the revert undone
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert repo.definition_edits(project) == {}  # the edit undone
+    qtbot.waitUntil(
+        lambda: "✎" not in page.proxy.index(_row_of(page, "checkpoint"), DEFINITION_COLUMN).data()
+    )

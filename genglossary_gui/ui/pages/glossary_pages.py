@@ -28,6 +28,7 @@ from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
 from genglossary_gui.store.database import StoreError, explain
 from genglossary_gui.store.repositories import GlossaryRow, IssueRow
+from genglossary_gui.ui.curation import CurationActions
 from genglossary_gui.ui.formatting import format_time
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
 from genglossary_gui.ui.widgets import make_table
@@ -227,9 +228,17 @@ class GlossaryPage(QWidget):
     #: A source or occurrence link was clicked: (document path, line, term).
     open_document = Signal(str, int, str)
 
-    def __init__(self, manager: RunManager, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        manager: RunManager,
+        parent: QWidget | None = None,
+        *,
+        curation: CurationActions | None = None,
+    ) -> None:
         super().__init__(parent)
         self._project_id: int | None = None
+        #: Every definition edit goes through it, so Edit ▸ Undo takes it back.
+        self.curation = curation if curation is not None else CurationActions(self)
         #: Where each project's filter text is kept across sessions (None: this session only).
         self.settings: QSettings | None = None
         self._filters: dict[int, str] = {}
@@ -454,7 +463,18 @@ class GlossaryPage(QWidget):
         if self._project_id is not None:
             row = next((r for r in self.model.rows() if r.term == term), None)
             aliases = _aliases(row) if row is not None else []
-            repo.set_definition_edit(self._project_id, term, definition or None, aliases)
+            self._edit(term, definition or None, aliases)
+
+    def _edit(self, term: str, definition: str | None, aliases: list[str]) -> None:
+        assert self._project_id is not None
+        try:
+            self.curation.edit_definition(self._project_id, term, definition, aliases)
+        except StoreError as exc:
+            QMessageBox.warning(
+                self,
+                "Definition",
+                f"{explain(exc) or f'Database problem: {exc}'} Nothing was changed; try again.",
+            )
 
     @Slot(QUrl)
     def _on_detail_link(self, url: QUrl) -> None:
@@ -497,7 +517,7 @@ class GlossaryPage(QWidget):
         if row is None or self._project_id is None or not row.edited:
             return
         if self.confirm_revert(row.term, row.definition):
-            repo.set_definition_edit(self._project_id, row.term, None, _aliases(row))
+            self._edit(row.term, None, _aliases(row))
 
     def _current_row(self) -> GlossaryRow | None:
         index = self.table.currentIndex()
