@@ -286,3 +286,26 @@ def test_export_carries_the_category(data_dir: Path) -> None:
     tbx = export(list(entries.values()), "tbx")
     assert '<descrip type="subjectField">machine</descrip>' in tbx
     assert "*Category:* object" in export(list(entries.values()), "md")
+
+
+def test_the_terms_fingerprint_changes_with_curation_alone(data_dir: Path) -> None:
+    """Commits of other processes reach the Terms page only when the fingerprint moves: a
+    mark, a note or a category changes no count and no score."""
+    project = repo.create_project("P")
+    repo.replace_candidate_terms(
+        project,
+        [repo.TermRecord("write cache", "en", 3.0, 4, 2), repo.TermRecord("pod", "en", 2.0, 3, 1)],
+    )
+    seen = {repo.table_fingerprint("term", project)}
+    changes = [
+        lambda: repo.mark_terms(project, ["pod"], TermStatus.REQUIRED),
+        lambda: repo.mark_terms(project, ["pod"], TermStatus.EXCLUDED),
+        lambda: repo.set_term_note(project, "pod", "a unit of scheduling"),
+        lambda: repo.set_term_note(project, "pod", "a unit of deployment"),
+        lambda: repo.set_term_category(project, ["pod"], "concept"),
+    ]
+    for change in changes:
+        change()
+        fingerprint = repo.table_fingerprint("term", project)
+        assert fingerprint not in seen
+        seen.add(fingerprint)

@@ -363,3 +363,26 @@ def test_a_right_click_opens_the_context_menu_with_the_page_actions(
     qtbot.waitUntil(lambda: bool(shown))
     assert shown[0] == ["Re&quire", "E&xclude", "&Note…", "&Category…", "&Add Term…"]
     qtbot.waitUntil(lambda: _rows(project)["checkpoint"].status == "required")
+
+
+def test_a_mark_made_by_another_process_shows_on_the_terms_page(
+    qtbot: QtBot, make_window: WindowFactory, data_dir: Path
+) -> None:
+    from genglossary_gui.store.database import DB_FILENAME
+
+    window, _manager = make_window()
+    project = _storage_project()
+    window.reload_projects()
+    window.select_project(project)
+    page = window.terms_page
+    target = next(r for r in page.model.rows() if r.status == TermStatus.CANDIDATE)
+    # Another process (the command line's `mark`) commits: no count or score changes.
+    other = sqlite3.connect(data_dir / DB_FILENAME)
+    with other:
+        other.execute("UPDATE term SET status = 'excluded' WHERE id = ?", (target.id,))
+    other.close()
+
+    def shown() -> str:
+        return next(r.status for r in page.model.rows() if r.id == target.id)
+
+    qtbot.waitUntil(lambda: shown() == TermStatus.EXCLUDED, timeout=10_000)
