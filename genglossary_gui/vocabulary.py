@@ -184,6 +184,8 @@ class Selection(StrEnum):
 
     REQUIRED = "required"
     DEFINED = "defined"  # a sentence of the documents defines it
+    #: In a synonym group of the user's, or split out of an entry by the user.
+    CHOSEN = "grouped or split"
     ABOVE_CUTOFF = "above the cut-off"
     BELOW_CUTOFF = "below the cut-off"
     SEEN_ONCE = "seen once"
@@ -192,4 +194,9 @@ class Selection(StrEnum):
 
     @property
     def in_glossary(self) -> bool:
-        return self in (Selection.REQUIRED, Selection.DEFINED, Selection.ABOVE_CUTOFF)
+        return self in (
+            Selection.REQUIRED,
+            Selection.CHOSEN,
+            Selection.DEFINED,
+            Selection.ABOVE_CUTOFF,
+        )

@@ -309,3 +309,16 @@ def test_the_terms_fingerprint_changes_with_curation_alone(data_dir: Path) -> No
         fingerprint = repo.table_fingerprint("term", project)
         assert fingerprint not in seen
         seen.add(fingerprint)
+
+
+def test_grouped_terms_show_that_the_next_run_defines_them(data_dir: Path) -> None:
+    project = repo.create_project("P")
+    records = [repo.TermRecord(f"term {i}", "en", 100.0 - i, 5, 1) for i in range(30)]
+    repo.replace_candidate_terms(project, records, cutoff=20)
+    below = {r.text: r.selection for r in repo.term_rows(project)}
+    assert below["term 25"] == below["term 26"] == repo.Selection.BELOW_CUTOFF
+    repo.merge_terms(project, ["term 25", "term 26"], "term 25")
+    shown = {r.text: r.selection for r in repo.term_rows(project)}
+    assert shown["term 25"] == shown["term 26"] == repo.Selection.CHOSEN
+    assert shown["term 25"].in_glossary
+    assert shown["term 24"] == repo.Selection.BELOW_CUTOFF

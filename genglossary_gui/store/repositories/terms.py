@@ -181,6 +181,16 @@ def term_rows(project_id: int) -> list[TermRow]:
     heads = {v[11]: v[1] for v in values if v[11] is not None and v[12]}
     merged, own = _current_aliases(project_id)
     chosen = _selection([(v[6], v[3], bool(v[7])) for v in values], _term_cutoff(project_id, None))
+    # Grouped or split by the user: defined by the next run whatever its rank (see
+    # steps._curation), like a required term.
+    apart = {t.casefold() for t in kept_apart_terms(project_id)}
+    chosen = [
+        Selection.CHOSEN
+        if s not in (Selection.EXCLUDED, Selection.REQUIRED)
+        and (v[11] is not None or v[1].casefold() in apart)
+        else s
+        for v, s in zip(values, chosen, strict=True)
+    ]
     return [
         TermRow(
             *v[:7],

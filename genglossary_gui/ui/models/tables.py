@@ -100,6 +100,7 @@ class TermTableModel(RowsTableModel[TermRow]):
 _SELECTION_TEXTS = {
     Selection.REQUIRED: "✓ required",
     Selection.DEFINED: "✓ defined",
+    Selection.CHOSEN: "✓ grouped or split",
     Selection.ABOVE_CUTOFF: "✓",
     Selection.BELOW_CUTOFF: "below the cut-off",
     Selection.SEEN_ONCE: "seen once",
@@ -108,6 +109,8 @@ _SELECTION_TEXTS = {
 }
 _SELECTION_TIPS = {
     Selection.REQUIRED: "You require it: the next run defines it.",
+    Selection.CHOSEN: "In a group of yours, or split out of an entry by you: the next run "
+    "defines it.",
     Selection.DEFINED: "A sentence of the documents defines it: the next run defines it, "
     "however rarely it occurs.",
     Selection.ABOVE_CUTOFF: "Scores above the cut-off that the extraction chose from the "
