@@ -53,6 +53,13 @@ class DefinitionKind(StrEnum):
         return self in (DefinitionKind.DEFINITION, DefinitionKind.GENERATED, DefinitionKind.EDITED)
 
     @property
+    def rank(self) -> int:
+        """Which of two entries' texts is better when they become one (a merge): a text
+        that says what the term is, over a usage example or an abbreviation note, over
+        nothing."""
+        return 2 if self.defines else 0 if self is DefinitionKind.NONE else 1
+
+    @property
     def label(self) -> str:
         return _LABELS[self]
 

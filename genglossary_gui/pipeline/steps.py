@@ -39,7 +39,6 @@ from genglossary_gui.pipeline.text import term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.repositories import TermRecord
 from genglossary_gui.vocabulary import (
-    DefinitionKind,
     IssueType,
     Language,
     Scope,
@@ -375,16 +374,6 @@ def _groups(
     return out
 
 
-#: Which entry's definition heads a synonym group: a definition over a usage example.
-_KIND_RANK = {
-    DefinitionKind.DEFINITION: 2,
-    DefinitionKind.GENERATED: 2,
-    DefinitionKind.EDITED: 2,
-    DefinitionKind.USAGE: 1,
-    DefinitionKind.ABBREVIATION: 1,
-}
-
-
 def _apply_groups(
     entries: list[Entry], groups: Sequence[tuple[str, tuple[str, ...]]]
 ) -> list[Entry]:
@@ -418,7 +407,7 @@ def _merge_group(entries: list[Entry], head: str, keys: set[str]) -> list[Entry]
     best = max(
         whole,
         key=lambda e: (
-            _KIND_RANK.get(definition_kind(e.kind), 0),
+            definition_kind(e.kind).rank,  # a definition over a usage example
             term_key(e.term) == head_key,
             e.confidence,
         ),

@@ -202,8 +202,7 @@ class ProjectActions(QObject):
                 "",
             )
             return False
-        documents = len(repo.document_ids(project_id))
-        runs = len(repo.runs_of(project_id))
+        documents, runs = repo.project_size(project_id)  # counts, not 100,000 run rows
         if not self.confirm_delete(name, documents, runs):
             return False
         if not self._attempt(

@@ -534,16 +534,6 @@ def refine_entries(
     return sorted(by_term.values(), key=lambda e: normalize(e.term))
 
 
-_KIND_RANK = {
-    DefinitionKind.DEFINITION: 2,
-    DefinitionKind.GENERATED: 2,
-    DefinitionKind.EDITED: 2,
-    DefinitionKind.USAGE: 1,
-    DefinitionKind.ABBREVIATION: 1,
-    DefinitionKind.NONE: 0,
-}
-
-
 def _better(a: Entry, b: Entry, required: set[str]) -> bool:
     def key(e: Entry) -> tuple[int, int, int, float, int]:
         # Required first, then the better definition; the full form over its acronym; on a
@@ -551,7 +541,7 @@ def _better(a: Entry, b: Entry, required: set[str]) -> bool:
         acronym = re.fullmatch(r"[A-Z][A-Z0-9]{1,7}s?", e.term) is not None
         return (
             e.term in required,
-            _KIND_RANK.get(definition_kind(e.kind), 0),
+            definition_kind(e.kind).rank,
             not acronym,
             e.confidence,
             -len(e.term),

@@ -22,7 +22,7 @@ from genglossary_gui.store.models import (
     TermStatus,
 )
 from genglossary_gui.store.repositories._common import _tuples
-from genglossary_gui.vocabulary import Selection, Stage, Topic
+from genglossary_gui.vocabulary import Selection, Stage, Topic, definition_kind
 
 # -- terms ------------------------------------------------------------------------------------
 
@@ -408,16 +408,9 @@ def keep_apart(project_id: int, run_id: int | None, term: str, other: str) -> st
     them and the run holds the merged term's own entry, that entry comes back and the term
     leaves the other's aliases. Returns the term that got its entry back, or None (then only
     later runs show them apart)."""
-    first, second = sorted((term, other), key=str.casefold)
     restored = None
     with db.atomic("IMMEDIATE"):
-        known = KeptApart.get_or_none(
-            (KeptApart.project == project_id)
-            & (KeptApart.first == first)
-            & (KeptApart.second == second)
-        )
-        if known is None:
-            KeptApart.create(project=project_id, first=first, second=second)
+        _record_apart(project_id, term, other)
         # Kept apart means out of the user's synonym group too, if both were in one.
         rows = _Terms(project_id, str.casefold)
         one, two = rows.find(term), rows.find(other)
@@ -524,10 +517,6 @@ Key = Callable[[str], str]
 
 def _no_language(_text: str) -> str:
     return ""
-
-
-#: How the kinds rank when the entries of a group are merged (the best definition wins).
-_KIND_RANK = {"definition": 2, "generated": 2, "edited": 2, "usage": 1, "abbreviation": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -934,7 +923,8 @@ def _merge_in_glossary(
     moved = _take_aliases(others, keys, key)
 
     def rank(e: GlossaryEntry) -> tuple[int, bool, float]:
-        return (_KIND_RANK.get(e.definition_kind, 0), key(e.term) == head_key, e.confidence)
+        kind = definition_kind(e.definition_kind).rank
+        return (kind, key(e.term) == head_key, e.confidence)
 
     best = max(whole, key=rank)
     own = next((e for e in whole if key(e.term) == head_key), None)

@@ -9,6 +9,7 @@ import peewee
 
 from genglossary_gui.store.models import DefinitionEdit, Document, GlossaryEntry, Project, Term
 from genglossary_gui.store.repositories._common import _tuples
+from genglossary_gui.store.repositories.views import table_fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +71,7 @@ def curation_fingerprint(project_id: int) -> tuple[object, ...]:
     terms and their marks and notes, the current glossary, the definition edits (for commits
     of other processes, which arrive without saying what changed)."""
     fn = peewee.fn
-    marks = peewee.Case(Term.status, (("required", Term.id), ("excluded", Term.id * -1)), 0)
-    terms = _tuples(
-        Term.select(
-            fn.COUNT(Term.id),
-            fn.MAX(Term.id),
-            fn.SUM(marks),
-            fn.SUM(fn.LENGTH(Term.user_notes)),
-        ).where(Term.project == project_id)
-    )[0]
+    terms = table_fingerprint("term", project_id)  # the marks, notes and groups included
     current = _tuples(Project.select(Project.current_run).where(Project.id == project_id))
     run = current[0][0] if current else None
     entries = (

@@ -73,6 +73,13 @@ def _refuse_if_busy(project: Project, doing: str) -> None:
         raise ProjectBusy(project.name, active, doing)
 
 
+def project_size(project_id: int) -> tuple[int, int]:
+    """How many documents and runs the project has (two counts, for the delete question)."""
+    documents = Document.select().where(Document.project == project_id).count()
+    runs = Run.select().where(Run.project == project_id).count()
+    return documents, runs
+
+
 # -- rename, delete, clone --------------------------------------------------------------------
 
 
