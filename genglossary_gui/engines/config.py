@@ -104,6 +104,24 @@ def save_config(project_id: int, config: EngineConfig) -> None:
     repo.save_engine_settings(project_id, config.engine, config.to_json())
 
 
+def default_config() -> EngineConfig:
+    """What a new project starts with: the user's choice for new projects, else the built-in
+    engine. (The API key is not part of it: the keyring keeps it per engine and server, so a
+    new project on the same server finds it.)"""
+    engine, settings = repo.default_engine_settings()
+    return EngineConfig.from_json(engine, settings)
+
+
+def save_default_config(config: EngineConfig | None) -> None:
+    """Start new projects with ``config``; ``None`` is back to the built-in engine."""
+    if config is None:
+        repo.save_default_engine_settings(None)
+        return
+    if config.engine not in ENGINE_CHOICES:
+        raise ValueError(f"Unknown engine {config.engine!r}.")
+    repo.save_default_engine_settings(config.engine, config.to_json())
+
+
 def _key_name(config: EngineConfig) -> str:
     return f"{config.engine}:{config.base_url.strip().rstrip('/')}"
 

@@ -171,6 +171,15 @@ _V7 = [
 ]
 
 
+_V8 = [
+    # Settings of the whole data folder (not of one project): the engine new projects start
+    # with. One row per key, the value JSON.
+    """CREATE TABLE app_setting (
+        key VARCHAR(255) NOT NULL PRIMARY KEY,
+        value TEXT NOT NULL)""",
+]
+
+
 def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None]:
     def apply(db: peewee.SqliteDatabase) -> None:
         for sql in statements:
@@ -188,4 +197,5 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _statements(_V5),
     _statements(_V6),
     _statements(_V7),
+    _statements(_V8),
 ]

@@ -176,6 +176,13 @@ class KeptApart(BaseModel):
     created_at = peewee.FloatField(default=now)
 
 
+class AppSetting(BaseModel):
+    """A setting of the whole data folder (the engine new projects start with): JSON."""
+
+    key = peewee.CharField(primary_key=True)
+    value = peewee.TextField()
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Project,
     Document,
@@ -186,4 +193,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     Issue,
     DefinitionEdit,
     KeptApart,
+    AppSetting,
 ]

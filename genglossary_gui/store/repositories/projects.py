@@ -11,7 +11,7 @@ import peewee
 
 from genglossary_gui.store import notify
 from genglossary_gui.store.database import db, patient
-from genglossary_gui.store.models import Document, Project, now
+from genglossary_gui.store.models import AppSetting, Document, Project, now
 from genglossary_gui.store.repositories._common import _tuples
 from genglossary_gui.vocabulary import Topic
 
@@ -48,9 +48,18 @@ def check_project_name(name: str) -> str:
 
 @patient
 def create_project(name: str, sources: Sequence[str] = (), language: str = "auto") -> int:
+    """A new project, with the engine and settings of the data folder's default (the
+    built-in engine unless the user chose another for new projects)."""
     name = check_project_name(name)
+    engine, settings = default_engine_settings()
     try:
-        project = Project.create(name=name, sources=json.dumps(list(sources)), language=language)
+        project = Project.create(
+            name=name,
+            sources=json.dumps(list(sources)),
+            language=language,
+            engine=engine,
+            engine_settings=settings,
+        )
     except peewee.IntegrityError as exc:
         raise ProjectExists(f"A project named {name!r} already exists.") from exc
     notify.publish(Topic.PROJECT, project.id)
@@ -72,6 +81,33 @@ def engine_settings(project_id: int) -> tuple[str, str]:
     """The project's engine name and its settings (JSON)."""
     project = Project.get_by_id(project_id)
     return project.engine, project.engine_settings
+
+
+#: The app_setting key of the engine new projects start with: {"engine": …, "settings": …}.
+DEFAULT_ENGINE_KEY = "default_engine"
+
+
+def default_engine_settings() -> tuple[str, str]:
+    """The engine name and settings (JSON) new projects start with; ("", "{}") when the
+    user never chose (the built-in engine)."""
+    row = AppSetting.get_or_none(AppSetting.key == DEFAULT_ENGINE_KEY)
+    if row is None:
+        return Project.engine.default, "{}"
+    try:
+        data = json.loads(row.value)
+        return str(data["engine"]), str(data["settings"])
+    except (ValueError, KeyError, TypeError):
+        return Project.engine.default, "{}"  # unreadable: the built-in engine, as never set
+
+
+@patient
+def save_default_engine_settings(engine: str | None, settings: str = "{}") -> None:
+    """What new projects start with; ``None`` is back to the built-in engine."""
+    if engine is None:
+        AppSetting.delete().where(AppSetting.key == DEFAULT_ENGINE_KEY).execute()
+        return
+    value = json.dumps({"engine": engine, "settings": settings})
+    AppSetting.insert(key=DEFAULT_ENGINE_KEY, value=value).on_conflict_replace().execute()
 
 
 @patient
