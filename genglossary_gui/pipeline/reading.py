@@ -285,16 +285,32 @@ def _looks_like_title(line: str) -> bool:
     return len(line.split()) <= 16 and bool(words) and capitalised >= 0.6 * len(words)
 
 
+#: Japanese script and its punctuation (、。「」 and full-width forms): no space at a break.
+_WIDE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _joins_without_space(before: str, after: str) -> bool:
+    return bool(before and after) and bool(_WIDE.match(before[-1]) and _WIDE.match(after[0]))
+
+
 def _split(path: str, lines: Sequence[tuple[int, str]]) -> Iterator[Sentence]:
     """Sentences of a paragraph (its lines joined), each with the line it starts on."""
     if not lines:
         return
     starts: list[int] = []  # offset in the joined text where each line begins
+    pieces: list[str] = []
     offset = 0
-    for _, line in lines:
+    for i, (_, line) in enumerate(lines):
+        if i:
+            # A line break inside Japanese text is no space ("…加える\n方法を…" is one
+            # word run); between English words, or a word and Japanese, it is one.
+            separator = "" if _joins_without_space(lines[i - 1][1], line) else " "
+            pieces.append(separator)
+            offset += len(separator)
         starts.append(offset)
-        offset += len(line) + 1
-    joined = " ".join(line for _, line in lines)
+        pieces.append(line)
+        offset += len(line)
+    joined = "".join(pieces)
     position = 0
     for piece in _JA_END.split(joined):
         for part in _EN_END.split(piece):

@@ -90,8 +90,28 @@ def test_an_acronym_a_glossary_list_defines_keeps_its_line() -> None:
 def test_a_wrapped_japanese_first_line_is_not_a_title() -> None:
     text = "転置索引とは、単語から文書を引くための\n索引である。\n"
     assert [s.text for s in sentences("a.txt", text)] == [
-        "転置索引とは、単語から文書を引くための 索引である。"
+        "転置索引とは、単語から文書を引くための索引である。"
     ]
+
+
+def test_a_line_break_in_japanese_text_is_no_space_and_between_words_one() -> None:
+    lines = [
+        "酒母に麹と蒸米と水を三回に分けて加える",
+        "方法を三段仕込みという。索引は",
+        "B-tree で作る。",
+    ]
+    text = "\n".join(lines) + "\n"
+    assert [s.text for s in sentences("a.md", text)] == [
+        "酒母に麹と蒸米と水を三回に分けて加える方法を三段仕込みという。",
+        "索引は B-tree で作る。",
+    ]
+    english = "A drip line is a flexible\nhose with emitters.\n"
+    assert [s.text for s in sentences("a.md", english)] == [
+        "A drip line is a flexible hose with emitters."
+    ]
+    # The sentence starts on the line of its first character, as before.
+    lines = [s.line for s in sentences("a.md", "前の文。次の文は\n二行目に続く。\n")]
+    assert lines == [1, 1]
 
 
 def test_irregular_plurals_match_their_defining_sentence() -> None:
