@@ -1,5 +1,6 @@
 """Take the user guide's screenshots: ``xvfb-run -s "-screen 0 1400x900x24" uv run python
-docs/make_screenshots.py`` (needs fonts-noto-cjk for the Japanese text).
+docs/make_screenshots.py`` (needs fonts-noto-cjk for the Japanese text). ``--first-run`` takes
+only the first start's: the empty window, and the sample project in the Japanese window.
 
 Builds a demo data folder from the hand-made corpora in tests/data (plus a large synthetic
 one for a long run), runs the real pipeline, and saves each page of the real window to
@@ -123,5 +124,41 @@ def main() -> None:
     print("saved to", OUT)
 
 
+def first_run() -> None:
+    """The empty window a new user sees, and the sample project's glossary in Japanese."""
+    from genglossary_gui.ui import i18n
+    from genglossary_gui.ui.icons import app_icon
+
+    app = QApplication(sys.argv)
+    app.setWindowIcon(app_icon())
+    english = i18n.install("en")
+    tmp = Path(tempfile.mkdtemp(prefix="gg-first-run-"))
+    open_data_folder(tmp / "data")
+    manager = RunManager()
+    window = MainWindow(manager)
+    window.resize(1100, 700)
+    window.show()
+    settle()
+    window.grab().save(str(OUT / "first-run.png"))
+    window.close()
+    english.remove()
+    japanese = i18n.install("ja")
+    manager = RunManager()  # the first window's closed with it
+    window = MainWindow(manager)
+    window.resize(1280, 780)
+    window.show()
+    window.open_sample_project()
+    wait(lambda: window.sample_outcome is not None)
+    window.glossary_page.select_term("火入れ")
+    settle(600)
+    window.grab().save(str(OUT / "window-ja.png"))
+    window.close()
+    japanese.remove()
+    print("saved to", OUT)
+
+
 if __name__ == "__main__":
-    main()
+    if "--first-run" in sys.argv:
+        first_run()
+    else:
+        main()

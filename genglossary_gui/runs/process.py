@@ -205,7 +205,12 @@ def _spawn_options() -> dict[str, Any]:
     # the run properly, instead of killing the child mid-step.
     if os.name == "posix":
         return {"start_new_session": True}
-    return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    # Windows: and no console window of its own (the window has none to share; the step
+    # talks through its pipes only).
+    return {
+        "creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+        | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    }
 
 
 def run_scope_isolated(

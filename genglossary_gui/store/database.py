@@ -288,6 +288,11 @@ def set_aside(data_dir: Path) -> Path | None:
     return target
 
 
+def data_folder() -> Path:
+    """The folder of the open database (the data folder)."""
+    return Path(db.database).resolve().parent
+
+
 def schema_version() -> int:
     return int(db.execute_sql("PRAGMA user_version").fetchone()[0])
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from genglossary_gui.pipeline.text import is_japanese, term_key
@@ -19,20 +19,31 @@ from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import StoreError, explain
 from genglossary_gui.vocabulary import Language, TermStatus
 
-#: How a mark reads in the Edit menu ("Undo Require “pod”").
-STATUS_VERBS = {
-    TermStatus.REQUIRED: "Require",
-    TermStatus.EXCLUDED: "Exclude",
-    TermStatus.CANDIDATE: "Reset Mark of",
+_CONTEXT = "CurationActions"
+
+#: How a mark reads in the Edit menu ("Undo Require “pod”"), in English (translated when
+#: the command is made).
+STATUS_TEXTS = {
+    TermStatus.REQUIRED: str(QT_TRANSLATE_NOOP("CurationActions", "Require {terms}")),
+    TermStatus.EXCLUDED: str(QT_TRANSLATE_NOOP("CurationActions", "Exclude {terms}")),
+    TermStatus.CANDIDATE: str(QT_TRANSLATE_NOOP("CurationActions", "Reset Mark of {terms}")),
 }
 
 
 def _names(terms: Sequence[str]) -> str:
     """“pod”, “pod” and “node”, or “pod” and 3 more."""
-    quoted = [f"“{t}”" for t in terms]
-    if len(quoted) <= 2:
-        return " and ".join(quoted)
-    return f"{quoted[0]} and {len(quoted) - 1} more"
+    if len(terms) <= 1:
+        if not terms:
+            return ""
+        return QCoreApplication.translate("CurationActions", "“{term}”").format(term=terms[0])
+    if len(terms) == 2:
+        return QCoreApplication.translate("CurationActions", "“{first}” and “{second}”").format(
+            first=terms[0], second=terms[1]
+        )
+    more = len(terms) - 1  # a name, not an expression: lupdate skips a call with one
+    return QCoreApplication.translate(
+        "CurationActions", "“{first}” and %Ln more", None, more
+    ).format(first=terms[0])
 
 
 class _Change(QUndoCommand):
@@ -57,22 +68,35 @@ class _Change(QUndoCommand):
     def redo(self) -> None:
         if self._done:
             return
-        self._apply(self._after, "redo")
+        self._apply(
+            self._after,
+            str(QT_TRANSLATE_NOOP("CurationActions", "Could not redo “{change}”: {reason}")),
+        )
         self._done = True
 
     def undo(self) -> None:
-        self._apply(self._before, "undo")
+        self._apply(
+            self._before,
+            str(QT_TRANSLATE_NOOP("CurationActions", "Could not undo “{change}”: {reason}")),
+        )
         self._done = False
 
-    def _apply(self, snapshot: repo.CurationSnapshot, what: str) -> None:
+    def _apply(self, snapshot: repo.CurationSnapshot, failed: str) -> None:
+        """Put ``snapshot`` back; ``failed`` is the (English) message if that cannot be done."""
         try:
             repo.restore_curation(self._project_id, snapshot, key=term_key)
         except StoreError as exc:
             # Called by the stack, not by us: tell the window, and drop the command, whose
             # state the database no longer follows.
             self.setObsolete(True)
-            reason = explain(exc) or f"Database problem: {exc}"
-            self._actions.failed.emit(f"Could not {what} “{self.text()}”: {reason}")
+            reason = explain(exc) or QCoreApplication.translate(
+                "CurationActions", "Database problem: {problem}"
+            ).format(problem=exc)
+            self._actions.failed.emit(
+                QCoreApplication.translate(_CONTEXT, failed).format(
+                    change=self.text(), reason=reason
+                )
+            )
 
 
 class CurationActions(QObject):
@@ -96,7 +120,7 @@ class CurationActions(QObject):
             return
         language = _language_of(project_id)
         self._change(
-            f"{STATUS_VERBS[status]} {_names(terms)}",
+            QCoreApplication.translate(_CONTEXT, STATUS_TEXTS[status]).format(terms=_names(terms)),
             project_id,
             terms,
             lambda: repo.mark_terms(project_id, terms, status, key=term_key, language=language),
@@ -106,10 +130,10 @@ class CurationActions(QObject):
         """Add a required term by hand; a term that exists is marked required."""
         text = " ".join(text.split())
         if not text:
-            raise ValueError("A term needs some text.")
+            raise ValueError(self.tr("A term needs some text."))
         language = _language_of(project_id)
         self._change(
-            f"Add Term “{text}”",
+            self.tr("Add Term “{term}”").format(term=text),
             project_id,
             [text],
             lambda: repo.add_term(project_id, text, key=term_key, language=language),
@@ -119,7 +143,9 @@ class CurationActions(QObject):
         """The user's note on a term ("" removes it)."""
         language = _language_of(project_id)
         self._change(
-            f"Note on “{term}”" if note.strip() else f"Remove Note on “{term}”",
+            (
+                self.tr("Note on “{term}”") if note.strip() else self.tr("Remove Note on “{term}”")
+            ).format(term=term),
             project_id,
             [term],
             lambda: repo.set_term_note(project_id, term, note, key=term_key, language=language),
@@ -131,7 +157,11 @@ class CurationActions(QObject):
         """The user's definition of an entry (None or blank: back to the suggestion)."""
         back = definition is None or not definition.strip()
         self._change(
-            f"Use the Suggested Definition of “{term}”" if back else f"Edit Definition of “{term}”",
+            (
+                self.tr("Use the Suggested Definition of “{term}”")
+                if back
+                else self.tr("Edit Definition of “{term}”")
+            ).format(term=term),
             project_id,
             [term, *aliases],
             lambda: repo.set_definition_edit(project_id, term, definition, aliases),
@@ -143,7 +173,9 @@ class CurationActions(QObject):
         language = _language_of(project_id)
         others = [n for n in names if n != headword]
         self._change(
-            f"Merge {_names(others)} into “{headword}”",
+            self.tr("Merge {terms} into “{headword}”").format(
+                terms=_names(others), headword=headword
+            ),
             project_id,
             names,
             lambda: repo.merge_terms(project_id, names, headword, key=term_key, language=language),
@@ -153,7 +185,9 @@ class CurationActions(QObject):
     def split(self, project_id: int, headword: str, variant: str) -> None:
         """Take ``variant`` out of ``headword``'s entry: it gets its own entry again."""
         self._change(
-            f"Split “{variant}” from “{headword}”",
+            self.tr("Split “{variant}” from “{headword}”").format(
+                variant=variant, headword=headword
+            ),
             project_id,
             [headword, variant],
             lambda: repo.split_term(project_id, headword, variant, key=term_key),
@@ -168,9 +202,11 @@ class CurationActions(QObject):
         language = _language_of(project_id)
         category = " ".join(category.split())
         self._change(
-            f"Category “{category}” for {_names(terms)}"
+            self.tr("Category “{category}” for {terms}").format(
+                category=category, terms=_names(terms)
+            )
             if category
-            else f"Remove Category of {_names(terms)}",
+            else self.tr("Remove Category of {terms}").format(terms=_names(terms)),
             project_id,
             terms,
             lambda: repo.set_term_category(

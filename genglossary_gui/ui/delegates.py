@@ -92,7 +92,7 @@ class CancelButtonDelegate(QStyledItemDelegate):
         button = QStyleOptionButton()
         button.rect = self.button_rect(option.rect)  # type: ignore[attr-defined]
         requested = bool(index.data(RunRole.CANCEL_REQUESTED))
-        button.text = "Cancelling…" if requested else "Cancel"
+        button.text = self.tr("Cancelling…") if requested else self.tr("Cancel")
         button.state = QStyle.StateFlag.State_Raised
         if not requested:
             button.state |= QStyle.StateFlag.State_Enabled
@@ -114,7 +114,9 @@ class CancelButtonDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index):
         size = super().sizeHint(option, index)
-        width = option.fontMetrics.horizontalAdvance("Cancelling…") + 28  # type: ignore[attr-defined]
+        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        labels = (self.tr("Cancelling…"), self.tr("Cancel"))
+        width = max(metrics.horizontalAdvance(label) for label in labels) + 28
         size.setWidth(max(size.width(), width))
         return size
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,10 +39,11 @@ def has_documents(source: Path) -> bool:
     return next(iter_document_files(source), None) is not None
 
 
+#: The language choices, in English (translated where the dialog shows them).
 LANGUAGES = [
-    ("Detect per document", Language.AUTO),
-    ("Japanese", Language.JA),
-    ("English", Language.EN),
+    (str(QT_TRANSLATE_NOOP("NewProjectDialog", "Detect per document")), Language.AUTO),
+    (str(QT_TRANSLATE_NOOP("NewProjectDialog", "Japanese")), Language.JA),
+    (str(QT_TRANSLATE_NOOP("NewProjectDialog", "English")), Language.EN),
 ]
 
 
@@ -57,17 +58,17 @@ class NewProjectDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New Project")
+        self.setWindowTitle(self.tr("New Project"))
         self.setMinimumWidth(520)
         self.name = QLineEdit()
-        self.name.setPlaceholderText("For example: Product manual")
+        self.name.setPlaceholderText(self.tr("For example: Product manual"))
         self.sources = QListWidget()
         self.sources.setMinimumHeight(110)
-        add_folder = QPushButton("Add &Folder…")
+        add_folder = QPushButton(self.tr("Add &Folder…"))
         add_folder.clicked.connect(self._pick_folder)
-        add_files = QPushButton("Add F&iles…")
+        add_files = QPushButton(self.tr("Add F&iles…"))
         add_files.clicked.connect(self._pick_files)
-        remove = QPushButton("&Remove")
+        remove = QPushButton(self.tr("&Remove"))
         remove.clicked.connect(self._remove_selected)
         source_buttons = QVBoxLayout()
         for button in (add_folder, add_files, remove):
@@ -78,7 +79,7 @@ class NewProjectDialog(QDialog):
         source_row.addLayout(source_buttons)
         self.language = QComboBox()
         for label, code in LANGUAGES:
-            self.language.addItem(label, code)
+            self.language.addItem(QCoreApplication.translate("NewProjectDialog", label), code)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e")
         self.error.setWordWrap(True)
@@ -87,16 +88,18 @@ class NewProjectDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Create and Import")
+        self.ok_button.setText(self.tr("Create and Import"))
         self.buttons.accepted.connect(self._on_ok)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("&Name:", self.name)
-        label = QLabel("&Documents:")
+        form.addRow(self.tr("&Name:"), self.name)
+        label = QLabel(self.tr("&Documents:"))
         label.setBuddy(self.sources)
         form.addRow(label, source_row)
-        form.addRow("&Language:", self.language)
-        hint = QLabel("Markdown (.md) and text (.txt) files are imported; folders recursively.")
+        form.addRow(self.tr("&Language:"), self.language)
+        hint = QLabel(
+            self.tr("Markdown (.md) and text (.txt) files are imported; folders recursively.")
+        )
         hint.setWordWrap(True)
         hint.setEnabled(False)
         layout = QVBoxLayout(self)
@@ -129,7 +132,7 @@ class NewProjectDialog(QDialog):
     @Slot()
     def _pick_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Choose a folder of documents", last_folder(NEW_PROJECT_FOLDER)
+            self, self.tr("Choose a folder of documents"), last_folder(NEW_PROJECT_FOLDER)
         )
         if folder:
             remember_folder(NEW_PROJECT_FOLDER, folder)
@@ -139,9 +142,9 @@ class NewProjectDialog(QDialog):
     def _pick_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
             self,
-            "Choose documents",
+            self.tr("Choose documents"),
             last_folder(NEW_PROJECT_FILES),
-            "Documents (*.md *.markdown *.txt);;All files (*)",
+            self.tr("Documents (*.md *.markdown *.txt);;All files (*)"),
         )
         if files:
             remember_folder(NEW_PROJECT_FILES, files[0])
@@ -163,11 +166,13 @@ class NewProjectDialog(QDialog):
         empty = [p for p in self.source_paths() if not has_documents(Path(p))]
         if empty and empty != self._warned:
             # Said before anything is created; a second click creates it anyway.
-            names = ", ".join(f"“{Path(p).name}”" for p in empty)
+            names = self.tr(", ").join(self.tr("“{name}”").format(name=Path(p).name) for p in empty)
             self.show_error(
-                f"{names} {'has' if len(empty) == 1 else 'have'} no Markdown (.md) or text "
-                "(.txt) files, so nothing would be imported. Choose another folder, or click "
-                f"“{self.ok_button.text()}” again to create the project anyway."
+                self.tr(
+                    "There are no Markdown (.md) or text (.txt) files in {sources}, so nothing "
+                    "would be imported. Choose another folder, or click “{button}” again to "
+                    "create the project anyway."
+                ).format(sources=names, button=self.ok_button.text())
             )
             self._warned = empty
             return

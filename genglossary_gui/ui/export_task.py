@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Signal
 
 from genglossary_gui.pipeline.export import (
     export,
@@ -38,7 +38,11 @@ class ExportTask(QRunnable):
             with db.connection_context():
                 entries = project_glossary(project_id, run_id)
             if not entries:
-                self.signals.failed.emit("There is no glossary to export yet. Run Full first.")
+                self.signals.failed.emit(
+                    QCoreApplication.translate(
+                        "ExportTask", "There is no glossary to export yet. Run Full first."
+                    )
+                )
                 return
             language = Counter(e.language for e in entries).most_common(1)[0][0]
             text = export(
@@ -46,8 +50,16 @@ class ExportTask(QRunnable):
             )
             write_export_file(path, text)  # all or nothing: a failure keeps the old file
         except OSError as exc:
-            self.signals.failed.emit(f"Cannot write {Path(path).name}: {exc.strerror or exc}")
+            self.signals.failed.emit(
+                QCoreApplication.translate("ExportTask", "Cannot write {file}: {reason}").format(
+                    file=Path(path).name, reason=exc.strerror or exc
+                )
+            )
         except Exception as exc:  # reported to the user, never raised into Qt
-            self.signals.failed.emit(f"Export failed: {exc}")
+            self.signals.failed.emit(
+                QCoreApplication.translate("ExportTask", "Export failed: {reason}").format(
+                    reason=exc
+                )
+            )
         else:
             self.signals.finished.emit(path, len(entries))

@@ -17,9 +17,9 @@ class NotificationBar(QWidget):
         self.setAutoFillBackground(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.details_button = QPushButton("Details…")
+        self.details_button = QPushButton(self.tr("Details…"))
         self.details_button.clicked.connect(self._show_details)
-        close = QPushButton("Dismiss")
+        close = QPushButton(self.tr("Dismiss"))
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -43,7 +43,7 @@ class NotificationBar(QWidget):
     def _show_details(self) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "Details",
+            self.tr("Details"),
             self.message.text(),
             QMessageBox.StandardButton.Close,
             self,

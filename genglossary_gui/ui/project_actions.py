@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QListView, QMenu, QMessageBox, QWidget
 
@@ -19,13 +19,27 @@ from genglossary_gui.runs.queue import RunQueue
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import StoreError, explain
 from genglossary_gui.ui.file_dialogs import ADD_SOURCES, last_folder, remember_folder
+from genglossary_gui.ui.labels import scope_label
 from genglossary_gui.vocabulary import Scope
 
-#: Scopes that bring the terms up to date after the sources changed, in words.
+#: Scopes that bring the terms up to date after the sources changed, in words (English,
+#: translated where they are shown).
 _AFTER: dict[str, str] = {
-    Scope.ADD: "Importing the new documents and extracting their terms",
-    Scope.EXTRACT: "Extracting the terms again without the removed documents",
+    Scope.ADD: str(
+        QT_TRANSLATE_NOOP(
+            "ProjectActions", "Importing the new documents and extracting their terms"
+        )
+    ),
+    Scope.EXTRACT: str(
+        QT_TRANSLATE_NOOP(
+            "ProjectActions", "Extracting the terms again without the removed documents"
+        )
+    ),
 }
+
+
+def _after(scope: str) -> str:
+    return QCoreApplication.translate("ProjectActions", _AFTER[scope])
 
 
 class ProjectActions(QObject):
@@ -50,12 +64,14 @@ class ProjectActions(QObject):
         self._window = parent
         self._queue = queue
         self._current = current
-        self.rename_action = self._action("Re&name Project…", self.rename, "F2")
-        self.clone_action = self._action("&Clone Project…", self.clone)
-        self.delete_action = self._action("&Delete Project…", self.delete, "Delete")
-        self.add_folder_action = self._action("Add Document &Folder…", self.add_folder)
-        self.add_files_action = self._action("Add Document F&iles…", self.add_files)
-        self.remove_source_action = self._action("Re&move Document Source…", self.remove_source)
+        self.rename_action = self._action(self.tr("Re&name Project…"), self.rename, "F2")
+        self.clone_action = self._action(self.tr("&Clone Project…"), self.clone)
+        self.delete_action = self._action(self.tr("&Delete Project…"), self.delete, "Delete")
+        self.add_folder_action = self._action(self.tr("Add Document &Folder…"), self.add_folder)
+        self.add_files_action = self._action(self.tr("Add Document F&iles…"), self.add_files)
+        self.remove_source_action = self._action(
+            self.tr("Re&move Document Source…"), self.remove_source
+        )
         for action in (self.rename_action, self.delete_action):
             # The keys act on the project list only (F2 edits a definition on the Glossary
             # page, Delete removes a source in a dialog).
@@ -113,10 +129,15 @@ class ProjectActions(QObject):
     def confirm_delete(self, name: str, documents: int, runs: int) -> bool:
         answer = QMessageBox.warning(
             self._window,
-            "Delete Project",
-            f"Delete “{name}” with its {documents:,} documents, {runs:,} runs and their "
-            "glossaries from the data folder? Your files on disk are not touched. This "
-            "cannot be undone.",
+            self.tr("Delete Project"),
+            self.tr(
+                "Delete “{name}” with its {documents}, {runs} and their glossaries from the "
+                "data folder? Your files on disk are not touched. This cannot be undone."
+            ).format(
+                name=name,
+                documents=self.tr("%Ln document(s)", "", documents),
+                runs=self.tr("%Ln run(s)", "", runs),
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -124,7 +145,7 @@ class ProjectActions(QObject):
 
     def choose_folder(self) -> str:
         folder = QFileDialog.getExistingDirectory(
-            self._window, "Add a folder of documents", last_folder(ADD_SOURCES)
+            self._window, self.tr("Add a folder of documents"), last_folder(ADD_SOURCES)
         )
         if folder:
             remember_folder(ADD_SOURCES, folder)
@@ -133,9 +154,9 @@ class ProjectActions(QObject):
     def choose_files(self) -> list[str]:
         files, _ = QFileDialog.getOpenFileNames(
             self._window,
-            "Add documents",
+            self.tr("Add documents"),
             last_folder(ADD_SOURCES),
-            "Documents (*.md *.markdown *.txt);;All files (*)",
+            self.tr("Documents (*.md *.markdown *.txt);;All files (*)"),
         )
         if files:
             remember_folder(ADD_SOURCES, str(Path(files[0]).parent))
@@ -144,8 +165,10 @@ class ProjectActions(QObject):
     def choose_source(self, sources: Sequence[str]) -> str | None:
         item, ok = QInputDialog.getItem(
             self._window,
-            "Remove Document Source",
-            "Remove this source and its documents from the project (the files stay on disk):",
+            self.tr("Remove Document Source"),
+            self.tr(
+                "Remove this source and its documents from the project (the files stay on disk):"
+            ),
             list(sources),
             0,
             False,
@@ -162,11 +185,11 @@ class ProjectActions(QObject):
         if project_id is None:
             return False
         name = self._name(project_id)
-        new = self.ask_name("Rename Project", "New name:", name)
+        new = self.ask_name(self.tr("Rename Project"), self.tr("New name:"), name)
         if new is None or new.strip() == name:
             return False
         return self._attempt(
-            "The project was not renamed", lambda: repo.rename_project(project_id, new)
+            self.tr("The project was not renamed"), lambda: repo.rename_project(project_id, new)
         )
 
     def clone(self) -> int | None:
@@ -175,17 +198,20 @@ class ProjectActions(QObject):
             return None
         name = self._name(project_id)
         new = self.ask_name(
-            "Clone Project",
-            "A copy with the documents, your curation and the current glossary, named:",
-            f"{name} (copy)",
+            self.tr("Clone Project"),
+            self.tr("A copy with the documents, your curation and the current glossary, named:"),
+            self.tr("{name} (copy)").format(name=name),
         )
         if new is None:
             return None
         made: list[int] = []
         if self._attempt(
-            "The project was not copied", lambda: made.append(repo.clone_project(project_id, new))
+            self.tr("The project was not copied"),
+            lambda: made.append(repo.clone_project(project_id, new)),
         ):
-            self.status.emit(f"Copied “{name}” to “{new.strip()}”.", 5000)
+            self.status.emit(
+                self.tr("Copied “{name}” to “{copy}”.").format(name=name, copy=new.strip()), 5000
+            )
             return made[0]
         return None
 
@@ -197,8 +223,10 @@ class ProjectActions(QObject):
         active = repo.active_run_of(project_id)
         if active is not None:
             self.problem.emit(
-                f"“{name}” cannot be deleted while run {active} is active. Wait for it to "
-                "finish or cancel it first.",
+                self.tr(
+                    "“{name}” cannot be deleted while run {run} is active. Wait for it to "
+                    "finish or cancel it first."
+                ).format(name=name, run=active),
                 "",
             )
             return False
@@ -206,11 +234,11 @@ class ProjectActions(QObject):
         if not self.confirm_delete(name, documents, runs):
             return False
         if not self._attempt(
-            "The project was not deleted", lambda: repo.delete_project(project_id)
+            self.tr("The project was not deleted"), lambda: repo.delete_project(project_id)
         ):
             return False
         self._queue.forget(project_id)
-        self.status.emit(f"Deleted “{name}”.", 5000)
+        self.status.emit(self.tr("Deleted “{name}”.").format(name=name), 5000)
         return True
 
     def add_folder(self) -> int | None:
@@ -229,7 +257,9 @@ class ProjectActions(QObject):
         if project_id is None or not paths:
             return None
         if all(p in repo.project_sources(project_id) for p in paths):
-            self.status.emit("Those documents are already among the project's sources.", 5000)
+            self.status.emit(
+                self.tr("Those documents are already among the project's sources."), 5000
+            )
             return None
         try:
             repo.add_sources(project_id, paths)
@@ -240,7 +270,12 @@ class ProjectActions(QObject):
                 project_id, Scope.ADD, before=lambda: repo.add_sources(project_id, paths)
             )
         except StoreError as exc:
-            self.problem.emit(f"The documents were not added: {explain(exc) or exc}", str(exc))
+            self.problem.emit(
+                self.tr("The documents were not added: {reason}").format(
+                    reason=explain(exc) or exc
+                ),
+                str(exc),
+            )
             return None
         return self._bring_up_to_date(project_id, Scope.ADD)
 
@@ -251,19 +286,22 @@ class ProjectActions(QObject):
         sources = repo.project_sources(project_id)
         if source is None:
             if not sources:
-                self.status.emit("The project has no document sources.", 4000)
+                self.status.emit(self.tr("The project has no document sources."), 4000)
                 return None
             source = self.choose_source(sources)
         if source is None:
             return None
         changes: list[repo.SourceChange] = []
         if not self._attempt(
-            "The source was not removed",
+            self.tr("The source was not removed"),
             lambda: changes.append(repo.remove_sources(project_id, [source])),
         ):
             return None
         self.status.emit(
-            f"Removed {Path(source).name!r} and its {changes[0].removed:,} documents.", 5000
+            self.tr("Removed “{source}” and its %Ln document(s).", "", changes[0].removed).format(
+                source=Path(source).name
+            ),
+            5000,
         )
         if not repo.document_ids(project_id):
             return None
@@ -275,39 +313,63 @@ class ProjectActions(QObject):
         try:
             run_id = self._queue.request(project_id, scope, before=before)
         except (RunStartError, ValueError, RuntimeError) as exc:
-            self.problem.emit(f"{_AFTER[scope]} could not start: {exc}", "")
+            self.problem.emit(
+                self.tr("{what} could not start: {reason}").format(what=_after(scope), reason=exc),
+                "",
+            )
             return None
         except StoreError as exc:
-            self.problem.emit(f"{_AFTER[scope]} could not start: {explain(exc) or exc}", "")
+            self.problem.emit(
+                self.tr("{what} could not start: {reason}").format(
+                    what=_after(scope), reason=explain(exc) or exc
+                ),
+                "",
+            )
             return None
         if run_id is None:
             active = repo.active_run_of(project_id)
-            self.status.emit(f"{_AFTER[scope]} starts when run {active} has finished.", 8000)
+            self.status.emit(
+                self.tr("{what} starts when run {run} has finished.").format(
+                    what=_after(scope), run=active
+                ),
+                8000,
+            )
             return None
         self.run_started.emit(run_id)
-        self.status.emit(f"{_AFTER[scope]} (run {run_id})…", 5000)
+        self.status.emit(
+            self.tr("{what} (run {run})…").format(what=_after(scope), run=run_id), 5000
+        )
         return run_id
 
     def _attempt(self, failed: str, change: Callable[[], object]) -> bool:
         try:
             change()
         except (repo.ProjectExists, repo.ProjectBusy, ValueError, LookupError) as exc:
-            self.problem.emit(f"{failed}: {exc}", "")
+            self.problem.emit(self.tr("{failed}: {reason}").format(failed=failed, reason=exc), "")
             return False
         except StoreError as exc:
-            self.problem.emit(f"{failed}: {explain(exc) or exc}", str(exc))
+            self.problem.emit(
+                self.tr("{failed}: {reason}").format(failed=failed, reason=explain(exc) or exc),
+                str(exc),
+            )
             return False
         return True
 
     @Slot(int, int)
     def _on_queued_start(self, project_id: int, run_id: int) -> None:
         self.status.emit(
-            f"Run {run_id} of “{self._name(project_id)}” started (it was waiting).", 5000
+            self.tr("Run {run} of “{name}” started (it was waiting).").format(
+                run=run_id, name=self._name(project_id)
+            ),
+            5000,
         )
 
     @Slot(int, str, str)
     def _on_queued_drop(self, project_id: int, scope: str, reason: str) -> None:
-        name = self._name(project_id) or f"project {project_id}"
+        name = self._name(project_id) or self.tr("project {id}").format(id=project_id)
         self.problem.emit(
-            f"The {scope} run of “{name}” that was waiting could not start: {reason}", ""
+            self.tr(
+                "The {scope} run of “{name}” that was waiting could not start: {reason}"
+            ).format(scope=scope_label(scope), name=name, reason=reason),
+            "",
         )

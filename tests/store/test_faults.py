@@ -407,7 +407,7 @@ def test_the_window_offers_a_new_database_beside_a_damaged_one(
         if box is not None:
             answered.append(box.text())
             buttons = {b.text().replace("&", ""): b for b in box.findChildren(QPushButton)}
-            buttons.get("Start a new database", buttons.get("OK", box.defaultButton())).click()
+            buttons.get("Start a New Database", buttons.get("OK", box.defaultButton())).click()
         if len(answered) < 2:
             QTimer.singleShot(20, answer)
 

@@ -1,5 +1,6 @@
-"""The Settings page: engine settings saved with the project, the key in the keyring, and a
-connection test that runs on the qasync loop while the window stays responsive."""
+"""The Settings page: engine settings saved with the project, the key in the keyring, a
+connection test that runs on the qasync loop while the window stays responsive, and the engine
+new projects start with."""
 
 from __future__ import annotations
 
@@ -8,15 +9,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
+import peewee
 import pytest
 import qasync
 from keyring.backend import KeyringBackend
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from genglossary_gui.engines.config import KEYRING_SERVICE, load_config
-from genglossary_gui.store.database import DB_FILENAME
+from genglossary_gui.engines.config import (
+    KEYRING_SERVICE,
+    EngineConfig,
+    default_config,
+    load_config,
+    save_default_config,
+)
+from genglossary_gui.store.database import BUSY, DB_FILENAME
+from genglossary_gui.ui.pages import settings_page
 from genglossary_gui.ui.pages.settings_page import SettingsPage
+from genglossary_gui.vocabulary import EngineName
 from tests.fake_llm import FakeLLMServer
 from tests.helpers import new_project
 
@@ -160,3 +171,93 @@ def test_window_stays_responsive_during_a_slow_test(
         assert len(ticks) > 10
     finally:
         slow.stop()
+
+
+def _page(qtbot: QtBot, project: int) -> SettingsPage:
+    page = SettingsPage()
+    qtbot.addWidget(page)
+    page.set_project(project)
+    return page
+
+
+def test_the_default_line_says_what_new_projects_start_with(
+    qtbot: QtBot, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    page = _page(qtbot, new_project())
+    assert page.default_line.text() == "Built-in (offline)"  # never chosen
+    save_default_config(
+        EngineConfig(engine=EngineName.OLLAMA, base_url="http://127.0.0.1:11434", model="qwen3:8b")
+    )
+    page.set_project(new_project("Q"))  # read again when a project is shown
+    assert page.default_line.text() == "Ollama · qwen3:8b · http://127.0.0.1:11434"
+    assert page.default_group.title() == "Default for new projects"
+
+
+def test_use_these_settings_for_new_projects_and_reset_to_built_in(
+    qtbot: QtBot, data_dir: Path, memory_keyring: MemoryKeyring, server: FakeLLMServer
+) -> None:
+    project = new_project()
+    page = _page(qtbot, project)
+    page.engine.setCurrentIndex(page.engine.findData("openai"))
+    page.base_url.setText(server.url)
+    page.model.setEditText("fake-small")
+    page.concurrency.setValue(8)
+    page.temperature.setValue(0.7)
+    page.key.setText("sk-not-for-the-default")
+    qtbot.mouseClick(page.use_as_default, Qt.MouseButton.LeftButton)
+
+    stored = default_config()
+    assert stored == page.config()  # what Save would store
+    assert (stored.engine, stored.base_url, stored.model, stored.concurrency) == (
+        "openai",
+        server.url,
+        "fake-small",
+        8,
+    )
+    assert page.default_line.text() == f"OpenAI-compatible · fake-small · {server.url}"
+    assert "New projects will start with: OpenAI-compatible · fake-small" in page.status.text()
+    assert b"sk-not-for-the-default" not in (data_dir / DB_FILENAME).read_bytes()
+    assert memory_keyring.items == {}  # the key is not part of the default
+    assert load_config(project).engine == EngineName.BUILTIN  # the project itself: not saved
+    assert load_config(new_project("New")).model == "fake-small"  # a new project starts so
+
+    qtbot.mouseClick(page.reset_default, Qt.MouseButton.LeftButton)
+    assert default_config() == EngineConfig()
+    assert page.default_line.text() == "Built-in (offline)"
+    assert "built-in engine" in page.status.text()
+
+
+def test_use_these_settings_is_disabled_while_the_form_has_problems(
+    qtbot: QtBot, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    page = _page(qtbot, new_project())
+    assert page.use_as_default.isEnabled()  # the built-in engine needs nothing
+    page.engine.setCurrentIndex(page.engine.findData("ollama"))
+    page.model.setEditText("")
+    assert not page.use_as_default.isEnabled()
+    assert "Choose a model" in page.use_as_default.toolTip()
+    page.model.setEditText("qwen3:8b")
+    assert page.use_as_default.isEnabled()
+    page.base_url.setText("")
+    assert not page.use_as_default.isEnabled()
+    assert not page.use_as_default_for_new_projects()  # called anyway: nothing stored
+    assert default_config().engine == EngineName.BUILTIN
+    assert "Enter the server address" in page.status.text()
+    page.base_url.setText("http://127.0.0.1:11434")
+    assert page.use_as_default.isEnabled()
+
+
+def test_a_database_error_is_told_in_plain_words(
+    qtbot: QtBot, data_dir: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _page(qtbot, new_project())
+
+    def locked(_config: EngineConfig | None) -> None:
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(settings_page, "save_default_config", locked)
+    qtbot.mouseClick(page.reset_default, Qt.MouseButton.LeftButton)
+    assert page.status.text() == f"The default for new projects was not changed: {BUSY}"
+    qtbot.mouseClick(page.use_as_default, Qt.MouseButton.LeftButton)
+    assert BUSY in page.status.text()
+    assert page.default_line.text() == "Built-in (offline)"

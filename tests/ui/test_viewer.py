@@ -22,7 +22,7 @@ from genglossary_gui.store.models import Term
 from genglossary_gui.store.owner import current_owner
 from genglossary_gui.ui.curation import CurationActions
 from genglossary_gui.ui.pages.tables_pages import DocumentsPage
-from genglossary_gui.ui.viewer.styles import contrast, state_color
+from genglossary_gui.ui.viewer.styles import contrast, state_color, state_label
 from genglossary_gui.ui.viewer.terms import State
 from genglossary_gui.ui.viewer.widget import DocumentViewer
 from genglossary_gui.vocabulary import TermStatus
@@ -315,7 +315,7 @@ def test_terms_are_highlighted_by_state_longest_first(
         state_color(s, palette).name() for s in (State.ENTRY, State.CANDIDATE, State.REQUIRED)
     }
     for state, swatch in viewer.legend.items():
-        assert swatch.text() == state.label
+        assert swatch.text() == state_label(state)
         assert state_color(state, palette).name() in swatch.styleSheet()
 
 

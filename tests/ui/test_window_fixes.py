@@ -519,7 +519,7 @@ def test_dates_use_the_locale_and_today_shows_the_time_only() -> None:
     now = time.time()
     today = QDateTime.fromMSecsSinceEpoch(round(now * 1000)).time()
     assert format_time(now, german) == german.toString(today, short)  # the time only
-    assert format_time(now) == QLocale.system().toString(today, short)
+    assert format_time(now) == QLocale().toString(today, short)  # the display locale
     assert format_time(None) == format_time(0) == ""
 
 

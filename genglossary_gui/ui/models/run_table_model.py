@@ -8,7 +8,9 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,6 +23,7 @@ from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.repositories import RunRow
 from genglossary_gui.ui.formatting import format_duration, format_time
+from genglossary_gui.ui.labels import scope_label, status_label
 from genglossary_gui.vocabulary import RunStatus
 
 #: Rows fetched per page: enough to fill a tall window several times.
@@ -44,16 +47,17 @@ class RunColumn(IntEnum):
     CANCEL = 9
 
 
+#: The column headers (English; translated in ``headerData``).
 HEADERS = {
-    RunColumn.ID: "ID",
-    RunColumn.PROJECT: "Project",
-    RunColumn.SCOPE: "Scope",
-    RunColumn.STATUS: "Status",
-    RunColumn.PROGRESS: "Progress",
-    RunColumn.STARTED: "Started",
-    RunColumn.DURATION: "Duration",
-    RunColumn.TRIGGERED_BY: "Triggered by",
-    RunColumn.ERROR: "Error",
+    RunColumn.ID: QT_TRANSLATE_NOOP("RunTableModel", "ID"),
+    RunColumn.PROJECT: QT_TRANSLATE_NOOP("RunTableModel", "Project"),
+    RunColumn.SCOPE: QT_TRANSLATE_NOOP("RunTableModel", "Scope"),
+    RunColumn.STATUS: QT_TRANSLATE_NOOP("RunTableModel", "Status"),
+    RunColumn.PROGRESS: QT_TRANSLATE_NOOP("RunTableModel", "Progress"),
+    RunColumn.STARTED: QT_TRANSLATE_NOOP("RunTableModel", "Started"),
+    RunColumn.DURATION: QT_TRANSLATE_NOOP("RunTableModel", "Duration"),
+    RunColumn.TRIGGERED_BY: QT_TRANSLATE_NOOP("RunTableModel", "Triggered by"),
+    RunColumn.ERROR: QT_TRANSLATE_NOOP("RunTableModel", "Error"),
     RunColumn.CANCEL: "",
 }
 
@@ -70,9 +74,10 @@ class RunRole(IntEnum):
 
 
 def status_text(row: RunRow) -> str:
+    """The run's status as the table shows it (translated; ``RunRole.STATUS`` is the value)."""
     if row.status == RunStatus.FAILED and row.error.startswith("Interrupted"):
-        return "failed (interrupted)"
-    return row.status
+        return status_label("interrupted")
+    return status_label(row.status)
 
 
 class RunTableModel(QAbstractTableModel):
@@ -152,7 +157,8 @@ class RunTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[RunColumn(section)]
+            header = HEADERS[RunColumn(section)]
+            return QCoreApplication.translate("RunTableModel", header) if header else ""
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -173,7 +179,7 @@ class RunTableModel(QAbstractTableModel):
             if column == RunColumn.PROGRESS and row.summary:
                 return row.summary
             if column == RunColumn.CANCEL and row.active:
-                return f"Cancel run {row.id}"
+                return self.tr("Cancel run {run}").format(run=row.id)
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (RunColumn.ID, RunColumn.DURATION):
@@ -197,15 +203,18 @@ class RunTableModel(QAbstractTableModel):
         if column == RunColumn.PROJECT:
             return row.project_name
         if column == RunColumn.SCOPE:
-            return row.scope
+            return scope_label(row.scope)
         if column == RunColumn.STATUS:
             return status_text(row)
         if column == RunColumn.PROGRESS:
             if row.active:
                 if row.status == RunStatus.PENDING:
-                    return "waiting to start"
+                    return self.tr("waiting to start")
                 pct = int(row.done * 100 / row.total) if row.total else 0
-                return f"{row.step} {pct}%" if row.step else "starting"
+                if not row.step:
+                    return self.tr("starting")
+                # A step is named as the scope that runs only it (import, extract, …).
+                return f"{scope_label(row.step)} {pct}%"
             return row.summary
         if column == RunColumn.STARTED:
             return format_time(row.started_at or row.created_at)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from genglossary_gui.store.repositories import DocumentRow, ProjectRow, TermRow
-from genglossary_gui.ui.formatting import LANGUAGE_NAMES, format_size
+from genglossary_gui.ui.formatting import format_size
+from genglossary_gui.ui.labels import language_label
 from genglossary_gui.ui.models.rows_model import Column, Index, RowsTableModel
 from genglossary_gui.vocabulary import Selection, TermStatus
 
@@ -22,20 +23,24 @@ class DocumentTableModel(RowsTableModel[DocumentRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column("Path", lambda d: d.rel_path, tooltip=lambda d: d.rel_path),
+                Column(self.tr("Path"), lambda d: d.rel_path, tooltip=lambda d: d.rel_path),
                 Column(
-                    "Size",
+                    self.tr("Size"),
                     lambda d: d.size_bytes,
                     lambda d: format_size(d.size_bytes),
                     numeric=True,
                 ),
                 Column(
-                    "Language",
+                    self.tr("Language"),
                     lambda d: d.language,
-                    lambda d: LANGUAGE_NAMES.get(d.language, d.language),
+                    lambda d: language_label(d.language),
                 ),
-                Column("Encoding", lambda d: d.encoding),
-                Column("Import problem", lambda d: d.problem, tooltip=lambda d: d.problem or None),
+                Column(self.tr("Encoding"), lambda d: d.encoding),
+                Column(
+                    self.tr("Import problem"),
+                    lambda d: d.problem,
+                    tooltip=lambda d: d.problem or None,
+                ),
             ],
             parent,
         )
@@ -53,30 +58,33 @@ class TermTableModel(RowsTableModel[TermRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column("Term", lambda t: t.text, tooltip=_term_tooltip),
-                Column("Score", lambda t: t.score, lambda t: f"{t.score:.2f}", numeric=True),
-                Column("Frequency", lambda t: t.frequency, numeric=True),
-                Column("Documents", lambda t: t.document_count, numeric=True),
+                Column(self.tr("Term"), lambda t: t.text, tooltip=_term_tooltip),
                 Column(
-                    "Language",
+                    self.tr("Score"), lambda t: t.score, lambda t: f"{t.score:.2f}", numeric=True
+                ),
+                Column(self.tr("Frequency"), lambda t: t.frequency, numeric=True),
+                Column(self.tr("Documents"), lambda t: t.document_count, numeric=True),
+                Column(
+                    self.tr("Language"),
                     lambda t: t.language,
-                    lambda t: LANGUAGE_NAMES.get(t.language, t.language),
+                    lambda t: language_label(t.language),
                 ),
                 Column(
-                    "Your mark",
+                    self.tr("Your mark"),
                     lambda t: "" if t.status == TermStatus.CANDIDATE else t.status,
+                    _mark_text,
                     tooltip=_status_tooltip,
                 ),
                 Column(
-                    "Glossary",
+                    self.tr("Glossary"),
                     lambda t: t.selection.value,
                     _selection_text,
-                    tooltip=lambda t: _SELECTION_TIPS[t.selection],
+                    tooltip=_selection_tip,
                 ),
-                Column("Entry", group_text, tooltip=_group_tooltip),
-                Column("Category", lambda t: t.category, tooltip=_category_tooltip),
+                Column(self.tr("Entry"), group_text, tooltip=_group_tooltip),
+                Column(self.tr("Category"), lambda t: t.category, tooltip=_category_tooltip),
                 Column(
-                    "Note",
+                    self.tr("Note"),
                     lambda t: " ".join(t.note.split()),
                     tooltip=lambda t: t.note or None,
                 ),
@@ -97,31 +105,63 @@ class TermTableModel(RowsTableModel[TermRow]):
         return super().data(index, role)
 
 
+#: The translations' context of the term table's texts (module functions included).
+_CONTEXT = "TermTableModel"
+
 _SELECTION_TEXTS = {
-    Selection.REQUIRED: "✓ required",
-    Selection.DEFINED: "✓ defined",
-    Selection.CHOSEN: "✓ grouped or split",
+    Selection.REQUIRED: QT_TRANSLATE_NOOP("TermTableModel", "✓ required"),
+    Selection.DEFINED: QT_TRANSLATE_NOOP("TermTableModel", "✓ defined"),
+    Selection.CHOSEN: QT_TRANSLATE_NOOP("TermTableModel", "✓ grouped or split"),
     Selection.ABOVE_CUTOFF: "✓",
-    Selection.BELOW_CUTOFF: "below the cut-off",
-    Selection.SEEN_ONCE: "seen once",
-    Selection.NOT_FOUND: "not found",
-    Selection.EXCLUDED: "excluded",
+    Selection.BELOW_CUTOFF: QT_TRANSLATE_NOOP("TermTableModel", "below the cut-off"),
+    Selection.SEEN_ONCE: QT_TRANSLATE_NOOP("TermTableModel", "seen once"),
+    Selection.NOT_FOUND: QT_TRANSLATE_NOOP("TermTableModel", "not found"),
+    Selection.EXCLUDED: QT_TRANSLATE_NOOP("TermTableModel", "excluded"),
 }
 _SELECTION_TIPS = {
-    Selection.REQUIRED: "You require it: the next run defines it.",
-    Selection.CHOSEN: "In a group of yours, or split out of an entry by you: the next run "
-    "defines it.",
-    Selection.DEFINED: "A sentence of the documents defines it: the next run defines it, "
-    "however rarely it occurs.",
-    Selection.ABOVE_CUTOFF: "Scores above the cut-off that the extraction chose from the "
-    "scores: the next run defines it.",
-    Selection.BELOW_CUTOFF: "Ranked below the cut-off: not in the glossary unless you require it.",
-    Selection.SEEN_ONCE: "Occurs once and no sentence defines it: not in the glossary "
-    "unless you require it.",
-    Selection.NOT_FOUND: "The last extraction did not find it in the documents; your mark "
-    "is kept for when it appears again.",
-    Selection.EXCLUDED: "You excluded it: never in the glossary.",
+    Selection.REQUIRED: QT_TRANSLATE_NOOP(
+        "TermTableModel", "You require it: the next run defines it."
+    ),
+    Selection.CHOSEN: QT_TRANSLATE_NOOP(
+        "TermTableModel",
+        "In a group of yours, or split out of an entry by you: the next run defines it.",
+    ),
+    Selection.DEFINED: QT_TRANSLATE_NOOP(
+        "TermTableModel",
+        "A sentence of the documents defines it: the next run defines it, however rarely "
+        "it occurs.",
+    ),
+    Selection.ABOVE_CUTOFF: QT_TRANSLATE_NOOP(
+        "TermTableModel",
+        "Scores above the cut-off that the extraction chose from the scores: the next run "
+        "defines it.",
+    ),
+    Selection.BELOW_CUTOFF: QT_TRANSLATE_NOOP(
+        "TermTableModel", "Ranked below the cut-off: not in the glossary unless you require it."
+    ),
+    Selection.SEEN_ONCE: QT_TRANSLATE_NOOP(
+        "TermTableModel",
+        "Occurs once and no sentence defines it: not in the glossary unless you require it.",
+    ),
+    Selection.NOT_FOUND: QT_TRANSLATE_NOOP(
+        "TermTableModel",
+        "The last extraction did not find it in the documents; your mark is kept for when "
+        "it appears again.",
+    ),
+    Selection.EXCLUDED: QT_TRANSLATE_NOOP(
+        "TermTableModel", "You excluded it: never in the glossary."
+    ),
 }
+#: The user's marks as the Your mark column shows them (the value, not this, is sorted).
+_MARK_TEXTS: dict[str, object] = {
+    TermStatus.REQUIRED: QT_TRANSLATE_NOOP("TermTableModel", "required"),
+    TermStatus.EXCLUDED: QT_TRANSLATE_NOOP("TermTableModel", "excluded"),
+}
+
+
+def _tr(text: object) -> str:
+    """A text marked with QT_TRANSLATE_NOOP above, translated."""
+    return QCoreApplication.translate(_CONTEXT, str(text))
 
 
 def group_text(t: TermRow) -> str:
@@ -132,55 +172,84 @@ def group_text(t: TermRow) -> str:
     if t.merged_into:
         return f"→ {t.merged_into}"
     if t.aliases:
-        return "also " + ", ".join(t.aliases)
+        return QCoreApplication.translate("TermTableModel", "also {aliases}").format(
+            aliases=", ".join(t.aliases)
+        )
     if t.group:
-        return "heads a group"
+        return QCoreApplication.translate("TermTableModel", "heads a group")
     return ""
 
 
 def _group_tooltip(t: TermRow) -> str | None:
     if t.group and t.group != t.text:
-        return (
-            f"You merged it into “{t.group}”: one entry, this term its variant. "
-            "Split gives it its own entry again."
-        )
+        return QCoreApplication.translate(
+            "TermTableModel",
+            "You merged it into “{headword}”: one entry, this term its variant. "
+            "Split gives it its own entry again.",
+        ).format(headword=t.group)
     if t.merged_into:
-        return (
-            f"The current glossary merged it into “{t.merged_into}”. Split gives it its own "
-            "entry, in this glossary and every later one."
-        )
+        return QCoreApplication.translate(
+            "TermTableModel",
+            "The current glossary merged it into “{headword}”. Split gives it its own "
+            "entry, in this glossary and every later one.",
+        ).format(headword=t.merged_into)
     if t.group:
-        return "Heads the synonym group you made: the next run gives it one entry."
+        return QCoreApplication.translate(
+            "TermTableModel", "Heads the synonym group you made: the next run gives it one entry."
+        )
     if t.aliases:
-        return f"Its entry has the variants {', '.join(t.aliases)}."
+        return QCoreApplication.translate(
+            "TermTableModel", "Its entry has the variants {aliases}."
+        ).format(aliases=", ".join(t.aliases))
     return None
 
 
 def _category_tooltip(t: TermRow) -> str | None:
     if not t.category:
         return None
-    return "Your category" if t.user_category else "The category the model gave it"
+    if t.user_category:
+        return QCoreApplication.translate("TermTableModel", "Your category")
+    return QCoreApplication.translate("TermTableModel", "The category the model gave it")
 
 
 def _term_tooltip(t: TermRow) -> str:
-    return f"{t.text}\nYour note: {t.note}" if t.note else t.text
+    if not t.note:
+        return t.text
+    return QCoreApplication.translate("TermTableModel", "{term}\nYour note: {note}").format(
+        term=t.text, note=t.note
+    )
 
 
 def _selection_text(t: TermRow) -> str:
-    return _SELECTION_TEXTS[t.selection]
+    return _tr(_SELECTION_TEXTS[t.selection])
+
+
+def _selection_tip(t: TermRow) -> str:
+    return _tr(_SELECTION_TIPS[t.selection])
+
+
+def _mark_text(t: TermRow) -> str:
+    if t.status == TermStatus.CANDIDATE:
+        return ""
+    mark = _MARK_TEXTS.get(t.status)
+    return _tr(mark) if mark else t.status
 
 
 def _status_tooltip(t: TermRow) -> str | None:
     if t.status == TermStatus.REQUIRED:
-        return "Always in the glossary; never dropped as unnecessary."
+        return QCoreApplication.translate(
+            "TermTableModel", "Always in the glossary; never dropped as unnecessary."
+        )
     if t.status == TermStatus.EXCLUDED:
-        return "Never in the glossary."
+        return QCoreApplication.translate("TermTableModel", "Never in the glossary.")
     return None
 
 
 class ProjectListModel(RowsTableModel[ProjectRow]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__([Column("Project", lambda p: p.name, tooltip=_project_tooltip)], parent)
+        super().__init__(
+            [Column(self.tr("Project"), lambda p: p.name, tooltip=_project_tooltip)], parent
+        )
 
     def row_of_project(self, project_id: int) -> int | None:
         for i, row in enumerate(self.rows()):

@@ -7,7 +7,18 @@ import html
 from typing import Any
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QModelIndex, QObject, QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,8 +39,10 @@ from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
 from genglossary_gui.store.database import StoreError, explain
 from genglossary_gui.store.repositories import GlossaryRow, IssueRow
+from genglossary_gui.store.transitions import PromoteResult
 from genglossary_gui.ui.curation import CurationActions
-from genglossary_gui.ui.formatting import format_time
+from genglossary_gui.ui.formatting import format_number, format_time
+from genglossary_gui.ui.labels import kind_label, scope_label, status_label
 from genglossary_gui.ui.models.rows_model import Column, FilterProxy, Index, RowsTableModel
 from genglossary_gui.ui.widgets import make_table
 from genglossary_gui.vocabulary import (
@@ -47,10 +60,20 @@ SOURCE_COLUMN = 5
 ISSUE_TYPES = [t.value for t in IssueType]
 #: Shown in the Source and Confidence columns of an entry whose definition is the user's.
 NOT_FROM_DOCUMENTS = "—"
-YOUR_DEFINITION_TIP = (
+#: Translated where it is shown (context "GlossaryTableModel").
+YOUR_DEFINITION_TIP = QT_TRANSLATE_NOOP(
+    "GlossaryTableModel",
     "Your definition: it has no source in the documents. The suggestion's source is shown "
-    "beside the suggestion in the details."
+    "beside the suggestion in the details.",
 )
+
+
+def _your_definition_tip() -> str:
+    return QCoreApplication.translate("GlossaryTableModel", str(YOUR_DEFINITION_TIP))
+
+
+def _confidence(value: float) -> str:
+    return QLocale().toString(value, "f", 2)
 
 
 def document_link(path: str, line: int) -> str:
@@ -93,27 +116,38 @@ class GlossaryTableModel(RowsTableModel[GlossaryRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column("Term", lambda r: r.term, tooltip=lambda r: r.term),
-                Column("Aliases", lambda r: ", ".join(r.aliases)),
                 Column(
-                    "Definition",
+                    QCoreApplication.translate("GlossaryTableModel", "Term"),
+                    lambda r: r.term,
+                    tooltip=lambda r: r.term,
+                ),
+                Column(
+                    QCoreApplication.translate("GlossaryTableModel", "Aliases"),
+                    lambda r: ", ".join(r.aliases),
+                ),
+                Column(
+                    QCoreApplication.translate("GlossaryTableModel", "Definition"),
                     lambda r: r.definition,
                     display=_definition_text,
                     tooltip=_definition_tooltip,
                 ),
-                Column("Kind", _kind_label, tooltip=_kind_tooltip),
                 Column(
-                    "Confidence",
-                    lambda r: None if r.edited else r.confidence,
-                    lambda r: NOT_FROM_DOCUMENTS if r.edited else f"{r.confidence:.2f}",
-                    numeric=True,
-                    tooltip=lambda r: YOUR_DEFINITION_TIP if r.edited else None,
+                    QCoreApplication.translate("GlossaryTableModel", "Kind"),
+                    _kind_label,
+                    tooltip=_kind_tooltip,
                 ),
                 Column(
-                    "Source",
+                    QCoreApplication.translate("GlossaryTableModel", "Confidence"),
+                    lambda r: None if r.edited else r.confidence,
+                    lambda r: NOT_FROM_DOCUMENTS if r.edited else _confidence(r.confidence),
+                    numeric=True,
+                    tooltip=lambda r: _your_definition_tip() if r.edited else None,
+                ),
+                Column(
+                    QCoreApplication.translate("GlossaryTableModel", "Source"),
                     lambda r: None if r.edited else r.source,
                     lambda r: NOT_FROM_DOCUMENTS if r.edited else r.source,
-                    tooltip=lambda r: YOUR_DEFINITION_TIP if r.edited else r.source or None,
+                    tooltip=lambda r: _your_definition_tip() if r.edited else r.source or None,
                 ),
             ],
             parent,
@@ -158,34 +192,58 @@ def _aliases(row: GlossaryRow) -> list[str]:
 
 def _definition_text(row: GlossaryRow) -> str:
     prefix = "✎ " if row.edited else ""
-    return prefix + (row.definition or "(no definition found)")
+    return prefix + (
+        row.definition or QCoreApplication.translate("GlossaryTableModel", "(no definition found)")
+    )
 
 
 def _kind_label(row: GlossaryRow) -> str:
-    return DefinitionKind.EDITED.label if row.edited else row.kind.label
+    return kind_label(DefinitionKind.EDITED if row.edited else row.kind)
 
 
+#: Translated where they are shown (context "GlossaryTableModel").
 _KIND_TIPS = {
-    DefinitionKind.DEFINITION: "A sentence of the documents says what the term is.",
-    DefinitionKind.ABBREVIATION: "The documents only spell out what the abbreviation stands "
-    "for; no sentence says what it is.",
-    DefinitionKind.USAGE: "No sentence of the documents defines the term; the text is the "
-    "most informative sentence that uses it.",
-    DefinitionKind.GENERATED: "Written by the model from the documents' sentences.",
-    DefinitionKind.EDITED: "Your own definition; it is kept across every re-run.",
-    DefinitionKind.NONE: "The documents never mention the term.",
+    DefinitionKind.DEFINITION: QT_TRANSLATE_NOOP(
+        "GlossaryTableModel", "A sentence of the documents says what the term is."
+    ),
+    DefinitionKind.ABBREVIATION: QT_TRANSLATE_NOOP(
+        "GlossaryTableModel",
+        "The documents only spell out what the abbreviation stands for; no sentence says what "
+        "it is.",
+    ),
+    DefinitionKind.USAGE: QT_TRANSLATE_NOOP(
+        "GlossaryTableModel",
+        "No sentence of the documents defines the term; the text is the most informative "
+        "sentence that uses it.",
+    ),
+    DefinitionKind.GENERATED: QT_TRANSLATE_NOOP(
+        "GlossaryTableModel", "Written by the model from the documents' sentences."
+    ),
+    DefinitionKind.EDITED: QT_TRANSLATE_NOOP(
+        "GlossaryTableModel", "Your own definition; it is kept across every re-run."
+    ),
+    DefinitionKind.NONE: QT_TRANSLATE_NOOP(
+        "GlossaryTableModel", "The documents never mention the term."
+    ),
 }
 
 
+def _kind_tip(kind: DefinitionKind) -> str:
+    return QCoreApplication.translate("GlossaryTableModel", str(_KIND_TIPS[kind]))
+
+
 def _kind_tooltip(row: GlossaryRow) -> str:
-    return _KIND_TIPS[DefinitionKind.EDITED if row.edited else row.kind]
+    return _kind_tip(DefinitionKind.EDITED if row.edited else row.kind)
 
 
 def _origin_html(row: GlossaryRow) -> str:
     """The suggestion's source (a link) and confidence."""
+    e = html.escape
     where = split_source(row.source)
-    source = _source_html(*where) if where is not None else html.escape(row.source) or "—"
-    return f"<i>Source:</i> {source} · <i>confidence</i> {row.confidence:.2f}"
+    source = _source_html(*where) if where is not None else e(row.source) or "—"
+    source_word = e(QCoreApplication.translate("GlossaryPage", "Source:"))
+    confidence_word = e(QCoreApplication.translate("GlossaryPage", "confidence"))
+    return f"<i>{source_word}</i> {source} · <i>{confidence_word}</i> {_confidence(row.confidence)}"
 
 
 def _definition_html(row: GlossaryRow) -> list[str]:
@@ -193,32 +251,44 @@ def _definition_html(row: GlossaryRow) -> list[str]:
     (the suggestion, when the user wrote their own) comes with its source and confidence."""
     e = html.escape
     if row.edited:
+        yours = e(QCoreApplication.translate("GlossaryPage", "Your definition:"))
+        suggested = e(QCoreApplication.translate("GlossaryPage", "Suggested from the documents:"))
         return [
-            f"<p><b>Your definition:</b> {e(row.definition)}</p>",
-            f"<p><i>Suggested from the documents:</i> {e(row.suggested)}<br>"
-            f"<small>{_origin_html(row)}</small></p>",
+            f"<p><b>{yours}</b> {e(row.definition)}</p>",
+            f"<p><i>{suggested}</i> {e(row.suggested)}<br><small>{_origin_html(row)}</small></p>",
         ]
     if row.kind == DefinitionKind.USAGE:
-        text = (
-            f"<p><i>Usage example:</i> {e(row.definition)}</p><p><small>No sentence in "
-            "the documents says what this term is; this is the most informative sentence "
-            "that uses it.</small></p>"
+        usage = e(QCoreApplication.translate("GlossaryPage", "Usage example:"))
+        why = e(
+            QCoreApplication.translate(
+                "GlossaryPage",
+                "No sentence in the documents says what this term is; this is the most "
+                "informative sentence that uses it.",
+            )
         )
+        text = f"<p><i>{usage}</i> {e(row.definition)}</p><p><small>{why}</small></p>"
     elif row.kind == DefinitionKind.ABBREVIATION:
-        text = (
-            f"<p><b>{e(row.definition)}</b></p><p><small>The documents spell out what "
-            "the abbreviation stands for, but no sentence says what it is.</small></p>"
+        why = e(
+            QCoreApplication.translate(
+                "GlossaryPage",
+                "The documents spell out what the abbreviation stands for, but no sentence "
+                "says what it is.",
+            )
         )
+        text = f"<p><b>{e(row.definition)}</b></p><p><small>{why}</small></p>"
     else:
-        text = f"<p>{e(row.definition) or '<i>No definition found.</i>'}</p>"
+        none = e(QCoreApplication.translate("GlossaryPage", "No definition found."))
+        text = f"<p>{e(row.definition) or f'<i>{none}</i>'}</p>"
     return [text, f"<p>{_origin_html(row)}</p>"]
 
 
 def _definition_tooltip(row: GlossaryRow) -> str:
     if row.edited:
-        return f"Edited by hand. Suggested from the documents:\n{row.suggested}"
+        return QCoreApplication.translate(
+            "GlossaryTableModel", "Edited by hand. Suggested from the documents:\n{suggested}"
+        ).format(suggested=row.suggested)
     if not row.kind.defines:
-        return f"{row.definition}\n\n{_KIND_TIPS[row.kind]}"
+        return f"{row.definition}\n\n{_kind_tip(row.kind)}"
     return row.definition
 
 
@@ -252,15 +322,17 @@ class GlossaryPage(QWidget):
         self.runs.setMinimumWidth(320)
         self.runs.currentIndexChanged.connect(self._on_run_chosen)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter entries…")
+        self.filter.setPlaceholderText(self.tr("Filter entries…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
         self.count = QLabel()
         self.count.setObjectName("glossaryCount")
-        self.promote = QPushButton("Use This Gl&ossary")
+        self.promote = QPushButton(self.tr("Use This Gl&ossary"))
         self.promote.setObjectName("promoteRun")
         self.promote.setToolTip(
-            "Make the glossary shown the project's current one (exports and the CLI use it)"
+            self.tr(
+                "Make the glossary shown the project's current one (exports and the CLI use it)"
+            )
         )
         self.promote.clicked.connect(self._promote_shown_run)
         self.promote.hide()
@@ -281,13 +353,13 @@ class GlossaryPage(QWidget):
         self.detail.setObjectName("glossaryDetail")
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(self._on_detail_link)
-        self.revert = QPushButton("Use the Suggested Definition")
-        self.revert.setToolTip("Drop your own definition of this term")
+        self.revert = QPushButton(self.tr("Use the Suggested Definition"))
+        self.revert.setToolTip(self.tr("Drop your own definition of this term"))
         self.revert.clicked.connect(self._revert)
         self.revert.hide()
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Showing:"))
+        bar.addWidget(QLabel(self.tr("Showing:")))
         bar.addWidget(self.runs)
         bar.addWidget(self.promote)
         bar.addWidget(self.filter, 1)
@@ -348,8 +420,13 @@ class GlossaryPage(QWidget):
         rows = self.model.rows()
         total, shown = len(rows), self.proxy.rowCount()
         edited = sum(1 for r in rows if r.edited)
-        text = f"{total:,} entries" if shown == total else f"{shown:,} of {total:,} entries"
-        self.count.setText(text + (f", {edited} edited" if edited else ""))
+        if shown == total:
+            text = self.tr("%Ln entries", "", total)
+        else:
+            text = self.tr("{shown} of %Ln entries", "", total).format(shown=format_number(shown))
+        if edited:
+            text = self.tr("{entries}, %Ln edited", "", edited).format(entries=text)
+        self.count.setText(text)
 
     def shown_run(self) -> int | None:
         data = self.runs.currentData()
@@ -374,15 +451,19 @@ class GlossaryPage(QWidget):
         self.runs.clear()
         for run in runs:
             when = format_time(run.started_at or run.created_at)
+            scope = scope_label(run.scope)
             if run.id == current:
-                label = f"Current glossary (run {run.id}, {run.scope}, {when})"
+                label = self.tr("Current glossary (run {run}, {scope}, {when})")
             elif run.status == RunStatus.COMPLETED:
-                label = f"Run {run.id} ({run.scope}, {when}), replaced since"
+                label = self.tr("Run {run} ({scope}, {when}), replaced since")
             else:
-                label = f"Run {run.id} ({run.scope}, {run.status}): partial output"
+                label = self.tr("Run {run} ({scope}, {status}): partial output")
+            label = label.format(
+                run=run.id, scope=scope, when=when, status=status_label(run.status)
+            )
             self.runs.addItem(label, run.id)
         if not runs:
-            self.runs.addItem("No glossary yet: run Full (F5)", None)
+            self.runs.addItem(self.tr("No glossary yet: run Full (F5)"), None)
         target = chosen if chosen is not None and self.runs.findData(chosen) >= 0 else current
         index = self.runs.findData(target) if target is not None else 0
         self.runs.setCurrentIndex(max(index, 0))
@@ -422,15 +503,35 @@ class GlossaryPage(QWidget):
         try:
             result = transitions.promote_run(run)
         except StoreError as exc:
-            QMessageBox.warning(
-                self,
-                "Use This Glossary",
-                f"{explain(exc) or f'Database problem: {exc}'} Nothing was changed; try again.",
-            )
+            QMessageBox.warning(self, self.tr("Use This Glossary"), self._not_changed(exc))
             return
         if not result:
-            QMessageBox.information(self, "Use This Glossary", f"Run {run}: {result.value}.")
+            QMessageBox.information(
+                self,
+                self.tr("Use This Glossary"),
+                self.tr("Run {run}: {reason}.").format(
+                    run=run, reason=self._promote_reason(result)
+                ),
+            )
         self._reload_runs(keep_choice=False)
+
+    def _promote_reason(self, result: PromoteResult) -> str:
+        if result is PromoteResult.NOT_FOUND:
+            return self.tr("no such run")
+        if result is PromoteResult.ACTIVE:
+            return self.tr("the run has not finished yet")
+        if result is PromoteResult.NO_GLOSSARY:
+            return self.tr("the run wrote no glossary")
+        if result is PromoteResult.ALREADY:
+            return self.tr("its glossary is already the current one")
+        if result is PromoteResult.PROMOTED:
+            return self.tr("its glossary is now the project's current one")
+        return result.value
+
+    def _not_changed(self, exc: BaseException) -> str:
+        """A database error in plain words, and that nothing was changed."""
+        reason = explain(exc) or self.tr("Database problem: {error}").format(error=exc)
+        return self.tr("{reason} Nothing was changed; try again.").format(reason=reason)
 
     def select_term(self, term: str) -> str | None:
         """Select the entry of ``term``, or of the entry it was merged into (as an alias);
@@ -470,11 +571,7 @@ class GlossaryPage(QWidget):
         try:
             self.curation.edit_definition(self._project_id, term, definition, aliases)
         except StoreError as exc:
-            QMessageBox.warning(
-                self,
-                "Definition",
-                f"{explain(exc) or f'Database problem: {exc}'} Nothing was changed; try again.",
-            )
+            QMessageBox.warning(self, self.tr("Definition"), self._not_changed(exc))
 
     @Slot(QUrl)
     def _on_detail_link(self, url: QUrl) -> None:
@@ -501,9 +598,11 @@ class GlossaryPage(QWidget):
         without a dialog."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Use the Suggested Definition",
-            f"Drop your definition of “{term}” and use the one suggested from the documents? "
-            f"Your text will be lost:\n\n{definition}",
+            self.tr("Use the Suggested Definition"),
+            self.tr(
+                "Drop your definition of “{term}” and use the one suggested from the documents? "
+                "Your text will be lost:\n\n{definition}"
+            ).format(term=term, definition=definition),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -529,25 +628,32 @@ class GlossaryPage(QWidget):
     def _show_detail(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
         row = self.model.row_at(self.proxy.mapToSource(index).row()) if index.isValid() else None
         self.revert.setVisible(row is not None and row.edited)
-        if row is None:
-            self.detail.setHtml("<p>Select an entry to see where its term occurs.</p>")
-            return
         e = html.escape
+        if row is None:
+            hint = e(self.tr("Select an entry to see where its term occurs."))
+            self.detail.setHtml(f"<p>{hint}</p>")
+            return
         parts = [f"<h3>{e(row.term)}</h3>"]
         if row.aliases:
-            parts.append(f"<p><i>Also:</i> {e(', '.join(row.aliases))}</p>")
+            also = e(self.tr("Also:"))
+            parts.append(f"<p><i>{also}</i> {e(', '.join(row.aliases))}</p>")
         parts += _definition_html(row)
         if row.see_also:
-            parts.append(f"<p><i>See also:</i> {e(row.see_also)}</p>")
+            see_also = e(self.tr("See also:"))
+            parts.append(f"<p><i>{see_also}</i> {e(row.see_also)}</p>")
         if row.alternatives:
-            parts.append("<p><b>Other defining sentences</b></p><ul>")
+            others = e(self.tr("Other defining sentences"))
+            parts.append(f"<p><b>{others}</b></p><ul>")
+            use = e(self.tr("Use this one"))
             parts += [
                 f"<li>{e(s)} <small>({_source_html(p, line)})</small> "
-                f'<a href="use:{i}">Use this one</a></li>'
+                f'<a href="use:{i}">{use}</a></li>'
                 for i, (s, p, line, _) in enumerate(row.alternatives)
             ]
             parts.append("</ul>")
-        parts.append(f"<p><b>Occurrences</b> ({len(row.occurrences)} shown)</p><ul>")
+        occurrences = e(self.tr("Occurrences"))
+        shown = e(self.tr("(%Ln shown)", "", len(row.occurrences)))
+        parts.append(f"<p><b>{occurrences}</b> {shown}</p><ul>")
         parts += [
             f"<li><small>{_source_html(p, line)}</small> — {e(s)}</li>"
             for p, line, s in row.occurrences
@@ -587,6 +693,41 @@ class GlossaryPage(QWidget):
 
 
 ISSUE_SOURCE_COLUMN = 4
+#: The issue's type as stored (IssueType's value), what the type filter matches.
+ISSUE_TYPE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+#: The review's issue types as the Issues page shows them (translated where they are shown).
+_ISSUE_TYPE_LABELS: dict[str, object] = {
+    IssueType.UNCLEAR: QT_TRANSLATE_NOOP("IssueTableModel", "unclear"),
+    IssueType.CIRCULAR: QT_TRANSLATE_NOOP("IssueTableModel", "circular"),
+    IssueType.DUPLICATE: QT_TRANSLATE_NOOP("IssueTableModel", "duplicate"),
+    IssueType.CONTRADICTION: QT_TRANSLATE_NOOP("IssueTableModel", "contradiction"),
+    IssueType.UNNECESSARY: QT_TRANSLATE_NOOP("IssueTableModel", "unnecessary"),
+}
+
+
+def issue_type_label(issue_type: str) -> str:
+    """The translated name of an issue type; a type without one (a newer version's) as is."""
+    english = _ISSUE_TYPE_LABELS.get(issue_type)
+    return QCoreApplication.translate("IssueTableModel", str(english)) if english else issue_type
+
+
+def _outcome_text(row: IssueRow) -> str:
+    """What refining did with the term (the store's English words), translated."""
+    outcome = row.outcome
+    if outcome == "dropped":
+        return QCoreApplication.translate("IssueTableModel", "dropped")
+    if outcome == "kept apart by you":
+        return QCoreApplication.translate("IssueTableModel", "kept apart by you")
+    if row.related and outcome == f"{row.related} merged into it":
+        return QCoreApplication.translate("IssueTableModel", "{term} merged into it").format(
+            term=row.related
+        )
+    if outcome.startswith("merged into "):
+        return QCoreApplication.translate("IssueTableModel", "merged into {term}").format(
+            term=outcome.removeprefix("merged into ")
+        )
+    return outcome
 
 
 class IssueTableModel(RowsTableModel[IssueRow]):
@@ -597,24 +738,49 @@ class IssueTableModel(RowsTableModel[IssueRow]):
         self._sources: dict[str, tuple[str, int]] = {}
         super().__init__(
             [
-                Column("Type", lambda r: r.type),
-                Column("Term", lambda r: r.term),
-                Column("Problem", lambda r: r.description, tooltip=lambda r: r.description),
                 Column(
-                    "Outcome",
-                    lambda r: r.outcome,
-                    tooltip=lambda r: "What refining did with this term" if r.outcome else None,
+                    QCoreApplication.translate("IssueTableModel", "Type"),
+                    lambda r: r.type,
+                    display=lambda r: issue_type_label(r.type),
+                ),
+                Column(QCoreApplication.translate("IssueTableModel", "Term"), lambda r: r.term),
+                Column(
+                    QCoreApplication.translate("IssueTableModel", "Problem"),
+                    lambda r: r.description,
+                    tooltip=lambda r: r.description,
                 ),
                 Column(
-                    "Source",
+                    QCoreApplication.translate("IssueTableModel", "Outcome"),
+                    lambda r: r.outcome,
+                    display=_outcome_text,
+                    tooltip=lambda r: (
+                        QCoreApplication.translate(
+                            "IssueTableModel", "What refining did with this term"
+                        )
+                        if r.outcome
+                        else None
+                    ),
+                ),
+                Column(
+                    QCoreApplication.translate("IssueTableModel", "Source"),
                     self._source_text,
                     tooltip=lambda r: (
-                        "Open it from the line below the table" if self.source_of(r.term) else None
+                        QCoreApplication.translate(
+                            "IssueTableModel", "Open it from the line below the table"
+                        )
+                        if self.source_of(r.term)
+                        else None
                     ),
                 ),
             ],
             parent,
         )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == ISSUE_TYPE_ROLE:
+            row = self.row_at(index.row()) if index.isValid() else None
+            return row.type if row is not None else None
+        return super().data(index, role)
 
     def source_of(self, term: str) -> tuple[str, int] | None:
         return self._sources.get(term.casefold())
@@ -669,10 +835,12 @@ class IssuesPage(QWidget):
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(0)
+        self.proxy.setFilterRole(ISSUE_TYPE_ROLE)  # the stored type, not its translated name
         self.type_filter = QComboBox()
-        self.type_filter.addItem("All types", "")
+        self.type_filter.addItem(self.tr("All types"), "")
         for kind in ISSUE_TYPES:
-            self.type_filter.addItem(kind.capitalize(), kind)
+            name = issue_type_label(kind)
+            self.type_filter.addItem(name[:1].upper() + name[1:], kind)
         self.type_filter.currentIndexChanged.connect(self._apply_filter)
         self.count = QLabel()
         self.table = make_table(
@@ -680,11 +848,13 @@ class IssuesPage(QWidget):
         )
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
-        self.keep_apart = QPushButton("&Keep Apart")
+        self.keep_apart = QPushButton(self.tr("&Keep Apart"))
         self.keep_apart.setObjectName("keepApartButton")
         self.keep_apart.setToolTip(
-            "Undo this merge: both terms get their own entry back, and no later run merges "
-            "them again."
+            self.tr(
+                "Undo this merge: both terms get their own entry back, and no later run merges "
+                "them again."
+            )
         )
         self.keep_apart.setEnabled(False)
         self.keep_apart.clicked.connect(self._keep_apart)
@@ -699,10 +869,10 @@ class IssuesPage(QWidget):
         )
         self.source_line.linkActivated.connect(self._on_source_link)
         self._links: dict[str, str] = {}  # href → term
-        hint = QLabel("Double-click (or Enter) opens the entry.")
+        hint = QLabel(self.tr("Double-click (or Enter) opens the entry."))
         hint.setEnabled(False)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Show:"))
+        bar.addWidget(QLabel(self.tr("Show:")))
         bar.addWidget(self.type_filter)
         bar.addWidget(self.keep_apart)
         bar.addStretch(1)
@@ -743,7 +913,11 @@ class IssuesPage(QWidget):
         # An anchored match on the Type column.
         self.proxy.setFilterRegularExpression(f"^{kind}$" if kind else "")
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{total} issues" if shown == total else f"{shown} of {total} issues")
+        if shown == total:
+            self.count.setText(self.tr("%Ln issues", "", total))
+        else:
+            text = self.tr("{shown} of %Ln issues", "", total)
+            self.count.setText(text.format(shown=format_number(shown)))
 
     @Slot(QModelIndex)
     def _open(self, index: QModelIndex) -> None:
@@ -773,12 +947,15 @@ class IssuesPage(QWidget):
         for term in dict.fromkeys(t for t in (row.term, row.related) if t):
             where = self.model.source_of(term)
             if where is None:
-                parts.append(f"“{html.escape(term)}”: no source in the documents")
+                text = self.tr("“{term}”: no source in the documents")
+                parts.append(html.escape(text.format(term=term)))
                 continue
             href = document_link(*where)
             self._links[href] = term
-            parts.append(f"“{html.escape(term)}”: {_source_html(*where)}")
-        self.source_line.setText("Source — " + " · ".join(parts))
+            source = self.tr("“{term}”: {source}")
+            parts.append(source.format(term=html.escape(term), source=_source_html(*where)))
+        sources = self.tr("Source — {sources}")
+        self.source_line.setText(sources.format(sources=" · ".join(parts)))
 
     @Slot(str)
     def _on_source_link(self, href: str) -> None:
@@ -797,15 +974,22 @@ class IssuesPage(QWidget):
         try:
             restored = repo.keep_apart(project, self._run, row.term, row.related)
         except StoreError as exc:
-            QMessageBox.warning(self, "Keep Apart", f"The merge was not undone: {explain(exc)}")
+            reason = explain(exc) or self.tr("Database problem: {error}").format(error=exc)
+            QMessageBox.warning(
+                self,
+                self.tr("Keep Apart"),
+                self.tr("The merge was not undone: {reason}").format(reason=reason),
+            )
             return
         self.reload()
         self.glossary_changed.emit()
         if restored is None:
             QMessageBox.information(
                 self,
-                "Keep Apart",
-                f"“{row.term}” and “{row.related}” will be kept apart from the next run on. "
-                "This glossary was copied from an earlier run, so it has no entry of its own "
-                "to give back now.",
+                self.tr("Keep Apart"),
+                self.tr(
+                    "“{term}” and “{related}” will be kept apart from the next run on. This "
+                    "glossary was copied from an earlier run, so it has no entry of its own to "
+                    "give back now."
+                ).format(term=row.term, related=row.related),
             )

@@ -43,7 +43,7 @@ class RunsPage(QWidget):
         self._project_id: int | None = None
         self.model = RunTableModel(manager, self)
 
-        self.all_projects = QCheckBox("Show runs of all projects")
+        self.all_projects = QCheckBox(self.tr("Show runs of all projects"))
         self.all_projects.toggled.connect(self._apply_scope)
 
         self.table = QTableView()
@@ -83,9 +83,9 @@ class RunsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)
-        self.table.setToolTip("Double-click a run to see the glossary it wrote.")
+        self.table.setToolTip(self.tr("Double-click a run to see the glossary it wrote."))
 
-        self.log_title = QLabel("Select a run to read its log.")
+        self.log_title = QLabel(self.tr("Select a run to read its log."))
         self.log_view = QPlainTextEdit()
         self.log_view.setObjectName("runLog")
         self.log_view.setReadOnly(True)
@@ -190,9 +190,9 @@ class RunsPage(QWidget):
         self._last_log_id = 0
         self.log_view.clear()
         if run_id is None:
-            self.log_title.setText("Select a run to read its log.")
+            self.log_title.setText(self.tr("Select a run to read its log."))
             return
-        self.log_title.setText(f"Log of run {run_id}")
+        self.log_title.setText(self.tr("Log of run {run}").format(run=run_id))
         self._refresh_log()
 
     @Slot()
@@ -206,10 +206,13 @@ class RunsPage(QWidget):
         if not entries:
             return
         if self._last_log_id == 0 and len(entries) == LOG_PANE_LINES:
-            self.log_view.appendPlainText(
-                f"… only the last {LOG_PANE_LINES:,} lines are shown here; "
-                f"`genglossary log {self._log_run}` prints the whole log."
+            notice = self.tr(
+                "… only the last %Ln lines are shown here; `genglossary log {run}` prints the "
+                "whole log.",
+                "",
+                LOG_PANE_LINES,
             )
+            self.log_view.appendPlainText(notice.format(run=self._log_run))
         self._last_log_id = entries[-1][0]
         at_end = self.log_view.verticalScrollBar().value() >= (
             self.log_view.verticalScrollBar().maximum() - 2

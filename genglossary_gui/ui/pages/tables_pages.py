@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.ui.curation import CurationActions
+from genglossary_gui.ui.formatting import format_number
 from genglossary_gui.ui.loading import TableLoad, loading_pool
 from genglossary_gui.ui.models.rows_model import FilterProxy, RowsTableModel
 from genglossary_gui.ui.models.tables import DocumentTableModel
@@ -31,7 +32,6 @@ class TablePage(QWidget):
     when its table changes, in this process or another."""
 
     table_name: Topic = Topic.PROJECT  # the table the page shows (set by each page)
-    noun = "rows"
     #: Column -> width in pixels, for columns whose text the default width cuts.
     column_widths: ClassVar[dict[int, int]] = {}
     #: The column that takes the width left over.
@@ -52,7 +52,7 @@ class TablePage(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(0)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText(f"Filter {self.noun}…")
+        self.filter.setPlaceholderText(self.filter_placeholder())
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
         self.count = QLabel()
@@ -141,17 +141,22 @@ class TablePage(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        text = f"{total:,} {self.noun}" if shown == total else f"{shown:,} of {total:,} {self.noun}"
-        self.count.setText(text + self._extra_count())
+        self.count.setText(self.count_text(self.proxy.rowCount(), self.model.rowCount()))
 
-    def _extra_count(self) -> str:
-        return ""
+    # The words of each page (its own translation context), overridden by each page.
+
+    def filter_placeholder(self) -> str:
+        return self.tr("Filter rows…")
+
+    def count_text(self, shown: int, total: int) -> str:
+        """ "12 rows", or "3 of 12 rows" while the filter hides some."""
+        if shown == total:
+            return self.tr("%Ln rows", "", total)
+        return self.tr("{shown} of %Ln rows", "", total).format(shown=format_number(shown))
 
 
 class DocumentsPage(TablePage):
     table_name = Topic.DOCUMENT
-    noun = "documents"
 
     def __init__(
         self,
@@ -223,6 +228,18 @@ class DocumentsPage(TablePage):
     def _load(self, project_id: int) -> list:
         return repo.document_rows(project_id)
 
-    def _extra_count(self) -> str:
+    def filter_placeholder(self) -> str:
+        return self.tr("Filter documents…")
+
+    def count_text(self, shown: int, total: int) -> str:
+        if shown == total:
+            text = self.tr("%Ln documents", "", total)
+        else:
+            text = self.tr("{shown} of %Ln documents", "", total)
+            text = text.format(shown=format_number(shown))
         problems = sum(1 for row in self.model.rows() if row.problem)
-        return f" ({problems} could not be imported)" if problems else ""
+        if problems:
+            text = self.tr("{documents} (%Ln could not be imported)", "", problems).format(
+                documents=text
+            )
+        return text

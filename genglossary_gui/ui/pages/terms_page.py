@@ -26,6 +26,7 @@ from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import StoreError, explain
 from genglossary_gui.store.models import TermStatus
 from genglossary_gui.ui.curation import CurationActions
+from genglossary_gui.ui.formatting import format_number
 from genglossary_gui.ui.models.tables import TermTableModel
 from genglossary_gui.ui.pages.tables_pages import TablePage
 from genglossary_gui.vocabulary import Topic
@@ -33,7 +34,6 @@ from genglossary_gui.vocabulary import Topic
 
 class TermsPage(TablePage):
     table_name = Topic.TERM
-    noun = "terms"
     # The term keeps a readable width; the note, last, takes what is left.
     column_widths: ClassVar[dict[int, int]] = {0: 200, 6: 130, 7: 120, 8: 100}
     stretch_column = 9
@@ -56,37 +56,47 @@ class TermsPage(TablePage):
 
         # Mnemonics: none of the menus' (F, E, R, V, H) nor the page tabs' (D, T, G, I, R, S).
         self.require_action = self._action(
-            "Re&quire",
-            "Always define the selected terms; never drop them",
+            self.tr("Re&quire"),
+            self.tr("Always define the selected terms; never drop them"),
             lambda: self.mark_selected(TermStatus.REQUIRED),
         )
         self.exclude_action = self._action(
-            "E&xclude",
-            "Never put the selected terms in the glossary",
+            self.tr("E&xclude"),
+            self.tr("Never put the selected terms in the glossary"),
             lambda: self.mark_selected(TermStatus.EXCLUDED),
         )
         self.reset_action = self._action(
-            "Reset Mar&k",
-            "Let the ranking decide again",
+            self.tr("Reset Mar&k"),
+            self.tr("Let the ranking decide again"),
             lambda: self.mark_selected(TermStatus.CANDIDATE),
         )
         self.add_action = self._action(
-            "&Add Term…", "Add a term of your own; the next run defines it", self.add_term
+            self.tr("&Add Term…"),
+            self.tr("Add a term of your own; the next run defines it"),
+            self.add_term,
         )
         self.note_action = self._action(
-            "&Note…", "Write a note on the selected term (a model is told about it)", self.edit_note
+            self.tr("&Note…"),
+            self.tr("Write a note on the selected term (a model is told about it)"),
+            self.edit_note,
         )
         self.category_action = self._action(
-            "&Category…", "Give the selected terms a category of your own", self.edit_category
+            self.tr("&Category…"),
+            self.tr("Give the selected terms a category of your own"),
+            self.edit_category,
         )
         self.merge_action = self._action(
-            "&Merge…",
-            "Make the selected terms one entry: choose its headword, the others are variants",
+            self.tr("&Merge…"),
+            self.tr(
+                "Make the selected terms one entry: choose its headword, the others are variants"
+            ),
             self.merge_selected,
         )
         self.split_action = self._action(
-            "S&plit",
-            "Give the selected variant its own entry again (also undoes an automatic merge)",
+            self.tr("S&plit"),
+            self.tr(
+                "Give the selected variant its own entry again (also undoes an automatic merge)"
+            ),
             self.split_selected,
         )
         self.require_button = self._button(self.require_action)
@@ -110,7 +120,7 @@ class TermsPage(TablePage):
             self.split_button,
         ):
             marks.addWidget(button)
-        hint = QLabel("Your changes are kept across re-runs; Ctrl+Z undoes them.")
+        hint = QLabel(self.tr("Your changes are kept across re-runs; Ctrl+Z undoes them."))
         hint.setEnabled(False)
         marks.addWidget(hint, 1)
         layout = self.layout()
@@ -125,6 +135,14 @@ class TermsPage(TablePage):
         # The Entry column shows the current glossary: a finished run may have changed it.
         manager.run_finished.connect(self._on_run_finished)
         self._update_actions()
+
+    def filter_placeholder(self) -> str:
+        return self.tr("Filter terms…")
+
+    def count_text(self, shown: int, total: int) -> str:
+        if shown == total:
+            return self.tr("%Ln terms", "", total)
+        return self.tr("{shown} of %Ln terms", "", total).format(shown=format_number(shown))
 
     def _action(self, text: str, tip: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
@@ -254,7 +272,7 @@ class TermsPage(TablePage):
         terms = self.selected_terms()
         if self._project_id is None or not terms:
             return 0
-        self._do("Mark Terms", lambda pid: self.curation.set_status(pid, terms, status))
+        self._do(self.tr("Mark Terms"), lambda pid: self.curation.set_status(pid, terms, status))
         return len(terms)
 
     def add_term(self) -> None:
@@ -263,7 +281,7 @@ class TermsPage(TablePage):
         text = self.ask_new_term()
         if text is None or not text.strip():
             return
-        if self._do("Add Term", lambda pid: self.curation.add_term(pid, text)):
+        if self._do(self.tr("Add Term"), lambda pid: self.curation.add_term(pid, text)):
             self.filter.clear()
             self.select_terms([t.text for t in self.model.rows() if t.text == text.strip()])
 
@@ -274,7 +292,7 @@ class TermsPage(TablePage):
         note = self.ask_note(rows[0].text, rows[0].note)
         if note is None or note.strip() == rows[0].note:
             return
-        self._do("Note", lambda pid: self.curation.set_note(pid, rows[0].text, note))
+        self._do(self.tr("Note"), lambda pid: self.curation.set_note(pid, rows[0].text, note))
 
     def edit_category(self) -> None:
         rows = self.selected_rows()
@@ -286,7 +304,7 @@ class TermsPage(TablePage):
         if category is None:
             return
         terms = [r.text for r in rows]
-        self._do("Category", lambda pid: self.curation.set_category(pid, terms, category))
+        self._do(self.tr("Category"), lambda pid: self.curation.set_category(pid, terms, category))
 
     def merge_selected(self) -> None:
         rows = self.selected_rows()
@@ -298,7 +316,7 @@ class TermsPage(TablePage):
         headword = self.ask_headword(terms)
         if headword is None:
             return
-        self._do("Merge", lambda pid: self.curation.merge(pid, terms, headword))
+        self._do(self.tr("Merge"), lambda pid: self.curation.merge(pid, terms, headword))
 
     def split_selected(self) -> None:
         rows = self.selected_rows()
@@ -314,7 +332,7 @@ class TermsPage(TablePage):
             if picked is None:
                 return
             headword, variant = rows[0].text, picked
-        self._do("Split", lambda pid: self.curation.split(pid, headword, variant))
+        self._do(self.tr("Split"), lambda pid: self.curation.split(pid, headword, variant))
 
     def _do(self, title: str, change: Callable[[int], None]) -> bool:
         if self._project_id is None:
@@ -322,8 +340,8 @@ class TermsPage(TablePage):
         try:
             change(self._project_id)
         except StoreError as exc:
-            reason = explain(exc) or f"Database problem: {exc}"
-            self.show_error(title, f"Nothing was changed: {reason}")
+            reason = explain(exc) or self.tr("Database problem: {error}").format(error=exc)
+            self.show_error(title, self.tr("Nothing was changed: {reason}").format(reason=reason))
             return False
         except ValueError as exc:
             self.show_error(title, str(exc))
@@ -336,8 +354,8 @@ class TermsPage(TablePage):
     def ask_new_term(self) -> str | None:
         text, ok = QInputDialog.getText(
             self,
-            "Add Term",
-            "A term the glossary must define (the next run finds it in the documents):",
+            self.tr("Add Term"),
+            self.tr("A term the glossary must define (the next run finds it in the documents):"),
             QLineEdit.EchoMode.Normal,
         )
         return text if ok else None
@@ -345,20 +363,25 @@ class TermsPage(TablePage):
     def ask_note(self, term: str, current: str) -> str | None:
         text, ok = QInputDialog.getMultiLineText(
             self,
-            "Note",
-            f"Your note on “{term}” (kept across re-runs; a language model is told about "
-            "it). Leave it empty to remove the note:",
+            self.tr("Note"),
+            self.tr(
+                "Your note on “{term}” (kept across re-runs; a language model is told about "
+                "it). Leave it empty to remove the note:"
+            ).format(term=term),
             current,
         )
         return text if ok else None
 
     def ask_category(self, terms: Sequence[str], current: str, known: Sequence[str]) -> str | None:
-        names = f"“{terms[0]}”" if len(terms) == 1 else f"{len(terms)} terms"
+        if len(terms) == 1:
+            names = self.tr("“{term}”").format(term=terms[0])
+        else:
+            names = self.tr("%Ln terms", "", len(terms))
         items = list(dict.fromkeys([current, *known]))
         text, ok = QInputDialog.getItem(
             self,
-            "Category",
-            f"Category for {names} (empty: no category of yours):",
+            self.tr("Category"),
+            self.tr("Category for {terms} (empty: no category of yours):").format(terms=names),
             items,
             0,
             True,
@@ -368,8 +391,8 @@ class TermsPage(TablePage):
     def ask_headword(self, terms: Sequence[str]) -> str | None:
         text, ok = QInputDialog.getItem(
             self,
-            "Merge Terms",
-            "One entry for these terms. Its headword (the others become its variants):",
+            self.tr("Merge Terms"),
+            self.tr("One entry for these terms. Its headword (the others become its variants):"),
             list(terms),
             0,
             False,
@@ -379,8 +402,10 @@ class TermsPage(TablePage):
     def ask_variant(self, headword: str, variants: Sequence[str]) -> str | None:
         text, ok = QInputDialog.getItem(
             self,
-            "Split",
-            f"Which variant of “{headword}” gets its own entry again?",
+            self.tr("Split"),
+            self.tr("Which variant of “{headword}” gets its own entry again?").format(
+                headword=headword
+            ),
             list(variants),
             0,
             False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from genglossary_gui.ui.formatting import format_number
+from genglossary_gui.ui.labels import kind_label
 from genglossary_gui.ui.viewer.terms import State, TermInfo
 from genglossary_gui.vocabulary import DefinitionKind, TermStatus
 
@@ -69,7 +71,7 @@ class TermCard(QFrame):
         self.title.setFont(font)
         close = QToolButton()
         close.setText("×")
-        close.setToolTip("Close the term card")
+        close.setToolTip(self.tr("Close the term card"))
         close.clicked.connect(self.close_card)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -85,9 +87,9 @@ class TermCard(QFrame):
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("cardEditor")
         self.editor.setMaximumHeight(110)
-        self.save = QPushButton("Save")
-        self.cancel = QPushButton("Cancel")
-        self.suggested = QPushButton("Use the Suggested Definition")
+        self.save = QPushButton(self.tr("Save"))
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.suggested = QPushButton(self.tr("Use the Suggested Definition"))
         self.save.clicked.connect(self._save)
         self.cancel.clicked.connect(self._end_edit)
         self.suggested.clicked.connect(self._use_suggested)
@@ -104,16 +106,16 @@ class TermCard(QFrame):
         edit_layout.addLayout(edit_buttons)
         self.edit_box.hide()
 
-        self.require = QPushButton("Require")
-        self.require.setToolTip("The next run puts the term in the glossary")
-        self.exclude = QPushButton("Exclude")
-        self.exclude.setToolTip("No run puts the term in the glossary")
-        self.clear_mark = QPushButton("Clear Mark")
-        self.clear_mark.setToolTip("Neither required nor excluded: the runs decide")
-        self.edit_definition = QPushButton("Edit Definition…")
-        self.add_note = QPushButton("Add Note…")
-        self.glossary = QPushButton("Open in Glossary")
-        self.glossary.setToolTip("Show the term's entry on the Glossary page")
+        self.require = QPushButton(self.tr("Require"))
+        self.require.setToolTip(self.tr("The next run puts the term in the glossary"))
+        self.exclude = QPushButton(self.tr("Exclude"))
+        self.exclude.setToolTip(self.tr("No run puts the term in the glossary"))
+        self.clear_mark = QPushButton(self.tr("Clear Mark"))
+        self.clear_mark.setToolTip(self.tr("Neither required nor excluded: the runs decide"))
+        self.edit_definition = QPushButton(self.tr("Edit Definition…"))
+        self.add_note = QPushButton(self.tr("Add Note…"))
+        self.glossary = QPushButton(self.tr("Open in Glossary"))
+        self.glossary.setToolTip(self.tr("Show the term's entry on the Glossary page"))
         self.require.clicked.connect(lambda: self.action.emit("require"))
         self.exclude.clicked.connect(lambda: self.action.emit("exclude"))
         self.clear_mark.clicked.connect(lambda: self.action.emit("clear"))
@@ -135,11 +137,11 @@ class TermCard(QFrame):
             actions.addWidget(button, n // 2, n % 2)
 
         self.previous = QToolButton()
-        self.previous.setText("Previous")
-        self.previous.setToolTip("The previous occurrence of the term in this document")
+        self.previous.setText(self.tr("Previous"))
+        self.previous.setToolTip(self.tr("The previous occurrence of the term in this document"))
         self.next = QToolButton()
-        self.next.setText("Next")
-        self.next.setToolTip("The next occurrence of the term in this document")
+        self.next.setText(self.tr("Next"))
+        self.next.setToolTip(self.tr("The next occurrence of the term in this document"))
         self.position = _label("cardPosition", wrap=True)
         self.previous.clicked.connect(lambda: self.step.emit(-1))
         self.next.clicked.connect(lambda: self.step.emit(1))
@@ -151,7 +153,7 @@ class TermCard(QFrame):
         self.occurrences = QListWidget()
         self.occurrences.setObjectName("cardOccurrences")
         self.occurrences.setWordWrap(True)
-        self.occurrences.setToolTip("Click an occurrence to go to it")
+        self.occurrences.setToolTip(self.tr("Click an occurrence to go to it"))
         self.occurrences.itemClicked.connect(self._on_item)
         self.occurrences.itemActivated.connect(self._on_item)
 
@@ -165,7 +167,7 @@ class TermCard(QFrame):
         layout.addWidget(self.edit_box)
         layout.addLayout(actions)
         layout.addLayout(steps)
-        occurrences = QLabel("Occurrences")
+        occurrences = QLabel(self.tr("Occurrences"))
         occurrences.setStyleSheet("font-weight: bold")
         layout.addWidget(occurrences)
         layout.addWidget(self.occurrences, 1)
@@ -189,15 +191,21 @@ class TermCard(QFrame):
         self.state.setText(_state_text(info))
         entry = info.entry
         if entry is None:
-            self.kind.setText("Not in the current glossary")
-            self.definition.setText("No definition yet: the term has no entry in the glossary.")
+            self.kind.setText(self.tr("Not in the current glossary"))
+            self.definition.setText(
+                self.tr("No definition yet: the term has no entry in the glossary.")
+            )
         else:
             kind = DefinitionKind.EDITED if entry.edited else entry.kind
-            self.kind.setText(kind.label)
-            self.definition.setText(entry.definition or "(no text)")
+            self.kind.setText(kind_label(kind))
+            self.definition.setText(entry.definition or self.tr("(no text)"))
         others = [f for f in info.forms if f.lower() != info.text.lower()]
-        self.variants.setText(f"Variants: {', '.join(others)}" if others else "Variants: none")
-        self.note.setText(f"Your note: {info.note}" if info.note else "")
+        self.variants.setText(
+            self.tr("Variants: {variants}").format(variants=", ".join(others))
+            if others
+            else self.tr("Variants: none")
+        )
+        self.note.setText(self.tr("Your note: {note}").format(note=info.note) if info.note else "")
         self.note.setVisible(bool(info.note))
         self._set_actions(info)
         self._fill_occurrences(here, elsewhere)
@@ -211,32 +219,46 @@ class TermCard(QFrame):
         has_entry = info.entry is not None
         self.edit_definition.setEnabled(has_entry)
         self.edit_definition.setToolTip(
-            "Write your own definition of the entry"
+            self.tr("Write your own definition of the entry")
             if has_entry
-            else "Only a glossary entry has a definition: require the term and run the glossary"
+            else self.tr(
+                "Only a glossary entry has a definition: require the term and run the glossary"
+            )
         )
         self.glossary.setEnabled(has_entry)
-        self.add_note.setText("Edit Note…" if info.note else "Add Note…")
+        self.add_note.setText(self.tr("Edit Note…") if info.note else self.tr("Add Note…"))
 
     def _fill_occurrences(
         self, here: Sequence[tuple[int, str]], elsewhere: Sequence[tuple[str, int, str]]
     ) -> None:
         self.occurrences.clear()
         for n, (line, text) in enumerate(here[:MAX_HERE]):
-            item = QListWidgetItem(f"Line {line}: {text}")
+            item = QListWidgetItem(self.tr("Line {line}: {text}").format(line=line, text=text))
             item.setData(_HERE, n)
             self.occurrences.addItem(item)
         if len(here) > MAX_HERE:
-            self._add_note_item(f"… and {len(here) - MAX_HERE:,} more in this document")
+            self._add_note_item(
+                self.tr("… and {count} more in this document").format(
+                    count=format_number(len(here) - MAX_HERE)
+                )
+            )
         for path, line, sentence in elsewhere[:MAX_ELSEWHERE]:
-            item = QListWidgetItem(f"{path}, line {line}: {sentence}")
+            item = QListWidgetItem(
+                self.tr("{path}, line {line}: {sentence}").format(
+                    path=path, line=line, sentence=sentence
+                )
+            )
             item.setData(_ELSEWHERE, (path, line))
-            item.setToolTip(f"Open {path} at line {line}")
+            item.setToolTip(self.tr("Open {path} at line {line}").format(path=path, line=line))
             self.occurrences.addItem(item)
         if len(elsewhere) > MAX_ELSEWHERE:
-            self._add_note_item(f"… and {len(elsewhere) - MAX_ELSEWHERE:,} more in other documents")
+            self._add_note_item(
+                self.tr("… and {count} more in other documents").format(
+                    count=format_number(len(elsewhere) - MAX_ELSEWHERE)
+                )
+            )
         if not here and not elsewhere:
-            self._add_note_item("None found")
+            self._add_note_item(self.tr("None found"))
 
     def _add_note_item(self, text: str) -> None:
         item = QListWidgetItem(text)
@@ -248,11 +270,17 @@ class TermCard(QFrame):
         self.previous.setEnabled(total > 0)
         self.next.setEnabled(total > 0)
         if total == 0:
-            self.position.setText("Not in this document")
+            self.position.setText(self.tr("Not in this document"))
         elif current is None:
-            self.position.setText(f"{total:,} in this document")
+            self.position.setText(
+                self.tr("{total} in this document").format(total=format_number(total))
+            )
         else:
-            self.position.setText(f"{current + 1:,} of {total:,} in this document")
+            self.position.setText(
+                self.tr("{current} of {total} in this document").format(
+                    current=format_number(current + 1), total=format_number(total)
+                )
+            )
 
     # -- user actions -----------------------------------------------------------------------
 
@@ -272,14 +300,16 @@ class TermCard(QFrame):
         if self.info is None or self.info.entry is None:
             return
         entry = self.info.entry
-        self._begin_edit("definition", f"Your definition of “{self.info.text}”:", entry.definition)
+        prompt = self.tr("Your definition of “{term}”:").format(term=self.info.text)
+        self._begin_edit("definition", prompt, entry.definition)
         self.suggested.setVisible(entry.edited)
 
     @Slot()
     def _edit_note(self) -> None:
         if self.info is None:
             return
-        self._begin_edit("note", f"Your note on “{self.info.text}”:", self.info.note)
+        prompt = self.tr("Your note on “{term}”:").format(term=self.info.text)
+        self._begin_edit("note", prompt, self.info.note)
         self.suggested.hide()
 
     def _begin_edit(self, what: str, prompt: str, text: str) -> None:
@@ -323,14 +353,20 @@ class TermCard(QFrame):
 
 def _state_text(info: TermInfo) -> str:
     """ "Glossary entry · required by you", "Candidate", "Excluded by you"."""
-    mark = {
-        TermStatus.REQUIRED: "required by you",
-        TermStatus.EXCLUDED: "excluded by you",
-    }.get(info.status)
     if info.state == State.ENTRY:
-        return f"Glossary entry · {mark}" if mark else "Glossary entry"
+        if info.status == TermStatus.REQUIRED:
+            return QCoreApplication.translate("TermCard", "Glossary entry · required by you")
+        if info.status == TermStatus.EXCLUDED:
+            return QCoreApplication.translate("TermCard", "Glossary entry · excluded by you")
+        return QCoreApplication.translate("TermCard", "Glossary entry")
     if info.state == State.EXCLUDED:
-        return "Excluded by you" + (" (still in the current glossary)" if info.entry else "")
+        if info.entry:
+            return QCoreApplication.translate(
+                "TermCard", "Excluded by you (still in the current glossary)"
+            )
+        return QCoreApplication.translate("TermCard", "Excluded by you")
     if info.state == State.REQUIRED:
-        return "Required by you: the next run defines it"
-    return "Candidate: found in the documents, not in the glossary"
+        return QCoreApplication.translate("TermCard", "Required by you: the next run defines it")
+    return QCoreApplication.translate(
+        "TermCard", "Candidate: found in the documents, not in the glossary"
+    )

@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from genglossary_gui.ui.formatting import format_number
+
 #: How long typing pauses before the search starts (ms).
 SEARCH_DELAY_MS = 150
 
@@ -51,23 +53,23 @@ class FindBar(QWidget):
         self.setObjectName("findBar")
         self.field = _FindField()
         self.field.setObjectName("findField")
-        self.field.setPlaceholderText("Find in document…")
+        self.field.setPlaceholderText(self.tr("Find in document…"))
         self.field.setClearButtonEnabled(True)
         self.count = QLabel()
         self.count.setObjectName("findCount")
         self.count.setMinimumWidth(90)
         self.previous = QToolButton()
-        self.previous.setText("Previous")
-        self.previous.setToolTip("Previous match (Shift+F3, Shift+Enter)")
+        self.previous.setText(self.tr("Previous"))
+        self.previous.setToolTip(self.tr("Previous match (Shift+F3, Shift+Enter)"))
         self.next = QToolButton()
-        self.next.setText("Next")
-        self.next.setToolTip("Next match (F3, Enter)")
+        self.next.setText(self.tr("Next"))
+        self.next.setToolTip(self.tr("Next match (F3, Enter)"))
         close = QToolButton()
-        close.setText("Close")
-        close.setToolTip("Close the find bar (Esc)")
+        close.setText(self.tr("Close"))
+        close.setToolTip(self.tr("Close the find bar (Esc)"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
-        layout.addWidget(QLabel("Find:"))
+        layout.addWidget(QLabel(self.tr("Find:")))
         layout.addWidget(self.field, 1)
         layout.addWidget(self.count)
         layout.addWidget(self.previous)
@@ -105,14 +107,18 @@ class FindBar(QWidget):
         if not self.field.text():
             self.count.setText("")
         elif total == 0:
-            self.count.setText("No matches")
+            self.count.setText(self.tr("No matches"))
         elif current is None:
-            self.count.setText(f"{total:,} matches")
+            self.count.setText(self.tr("%Ln match(es)", "", total))
         else:
-            self.count.setText(f"{current + 1:,} of {total:,}")
+            self.count.setText(
+                self.tr("{current} of {total}").format(
+                    current=format_number(current + 1), total=format_number(total)
+                )
+            )
 
     def set_searching(self) -> None:
-        self.count.setText("Searching…")
+        self.count.setText(self.tr("Searching…"))
 
     @Slot(str)
     def _on_text(self, _text: str) -> None:

@@ -138,10 +138,11 @@ MAX_PIECE_CHARS = 128_000
 PLAIN_BATCH = 1_500
 
 
-def render(path: str, text: str) -> Iterator[list[Line]]:
-    """The document's lines, in batches (each a whole number of blocks)."""
+def render(path: str, text: str, image: str = "image") -> Iterator[list[Line]]:
+    """The document's lines, in batches (each a whole number of blocks). ``image``: what an
+    image without a description shows, in brackets (the caller translates it)."""
     if is_markdown(path):
-        yield from render_markdown(text)
+        yield from render_markdown(text, image)
     else:
         yield from render_plain(text)
 
@@ -164,7 +165,7 @@ _FRONT_MATTER = re.compile(
 )
 
 
-def render_markdown(text: str) -> Iterator[list[Line]]:
+def render_markdown(text: str, image: str = "image") -> Iterator[list[Line]]:
     text = text.replace("\r\n", "\n")
     offset = 0
     front = _FRONT_MATTER.match(text)
@@ -184,7 +185,7 @@ def render_markdown(text: str) -> Iterator[list[Line]]:
                 for n, (_, raw) in enumerate(_lines(piece), start=1)
             ]
         else:
-            lines = _MarkdownRenderer(offset + before).render(piece)
+            lines = _MarkdownRenderer(offset + before, image).render(piece)
         if lines and not first:
             lines.insert(0, make_line(Kind.BLANK, "", offset + before, prose=False))
         first = first and not lines
@@ -263,8 +264,9 @@ class _Table:
 class _MarkdownRenderer:
     """One piece's tokens to lines."""
 
-    def __init__(self, offset: int) -> None:
+    def __init__(self, offset: int, image: str = "image") -> None:
         self.offset = offset  # lines of the document before the piece
+        self.image = image  # the text of an image without a description
         self.lines: list[Line] = []
         self.stack: list[_Container] = []
         self.lists: list[list[int]] = []  # per open list: [next number] (-1: bullets)
@@ -391,7 +393,7 @@ class _MarkdownRenderer:
 
     def _inline_block(self, token: Token, before: Token, kind: Kind, level: int) -> None:
         first = self._first_line(token)
-        inline = _inline(token, first)
+        inline = _inline(token, first, self.image)
         if before.type in ("th_open", "td_open"):
             if self.table is not None:
                 self.table.cells.append(inline)
@@ -507,7 +509,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _inline(token: Token, first_line: int) -> _Inline:
+def _inline(token: Token, first_line: int, image: str = "image") -> _Inline:
     """The text of an inline token, its styles (emphasis, code, links), where its later
     source lines start, and the ranges that are not prose (code spans, image texts)."""
     text: list[str] = []
@@ -542,7 +544,7 @@ def _inline(token: Token, first_line: int) -> _Inline:
             if child.content.lower().startswith("<br"):
                 add("\u2028")
         elif kind == "image":
-            skip.append(add(f"[{child.content or 'image'}]", ITALIC | MUTED))
+            skip.append(add(f"[{child.content or image}]", ITALIC | MUTED))
         elif kind.endswith("_open") or kind.endswith("_close"):
             flag = _FLAGS.get(kind.rsplit("_", 1)[0])
             if flag is not None:

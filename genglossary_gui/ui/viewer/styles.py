@@ -3,6 +3,7 @@ palette, each readable with the palette's own text colour), headings, code, emph
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -23,15 +24,40 @@ _BACKGROUNDS = {
     State.REQUIRED: ("#cddcff", "#27407a"),
     State.EXCLUDED: ("#e2e2e2", "#454545"),
 }
-#: What each state means, for the legend's tooltips.
+#: Each state's name, for the legend (English; ``state_label`` translates it).
+STATE_LABELS = {
+    State.ENTRY: QT_TRANSLATE_NOOP("DocumentViewer", "Glossary entry"),
+    State.CANDIDATE: QT_TRANSLATE_NOOP("DocumentViewer", "Candidate"),
+    State.REQUIRED: QT_TRANSLATE_NOOP("DocumentViewer", "Required"),
+    State.EXCLUDED: QT_TRANSLATE_NOOP("DocumentViewer", "Excluded"),
+}
+#: What each state means, for the legend's tooltips (``state_tip`` translates it).
 STATE_TIPS = {
-    State.ENTRY: "A term or variant with an entry in the current glossary",
-    State.CANDIDATE: "A term found in the documents, not (yet) in the glossary",
-    State.REQUIRED: "A term you marked required: the next run defines it",
-    State.EXCLUDED: "A term you excluded: no run puts it in the glossary",
+    State.ENTRY: QT_TRANSLATE_NOOP(
+        "DocumentViewer", "A term or variant with an entry in the current glossary"
+    ),
+    State.CANDIDATE: QT_TRANSLATE_NOOP(
+        "DocumentViewer", "A term found in the documents, not (yet) in the glossary"
+    ),
+    State.REQUIRED: QT_TRANSLATE_NOOP(
+        "DocumentViewer", "A term you marked required: the next run defines it"
+    ),
+    State.EXCLUDED: QT_TRANSLATE_NOOP(
+        "DocumentViewer", "A term you excluded: no run puts it in the glossary"
+    ),
 }
 #: Heading sizes relative to the text's (h1 … h6).
 _HEADING_SCALE = (1.8, 1.5, 1.3, 1.15, 1.05, 1.0)
+
+
+def state_label(state: State) -> str:
+    """The state's name in the legend, translated."""
+    return QCoreApplication.translate("DocumentViewer", str(STATE_LABELS[state]))
+
+
+def state_tip(state: State) -> str:
+    """What the state means, translated."""
+    return QCoreApplication.translate("DocumentViewer", str(STATE_TIPS[state]))
 
 
 def is_dark(palette: QPalette) -> bool:

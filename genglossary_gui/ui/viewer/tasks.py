@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Signal
 
 from genglossary_gui.store.database import StoreError, db, explain
 from genglossary_gui.store.repositories.viewer import viewer_document
@@ -98,9 +98,15 @@ class _Task(QRunnable):
         except _Cancelled:
             pass
         except StoreError as exc:
-            self.signals.failed.emit(self.task_id, explain(exc) or f"Database problem: {exc}")
+            message = explain(exc) or QCoreApplication.translate(
+                "ViewerTask", "Database problem: {error}"
+            ).format(error=exc)
+            self.signals.failed.emit(self.task_id, message)
         except Exception as exc:  # shown to the user, never raised into Qt
-            self.signals.failed.emit(self.task_id, f"Something went wrong: {exc}")
+            message = QCoreApplication.translate(
+                "ViewerTask", "Something went wrong: {error}"
+            ).format(error=exc)
+            self.signals.failed.emit(self.task_id, message)
         finally:
             self.signals.finished.emit(self.task_id)
 
@@ -135,6 +141,9 @@ class LoadTask(_Task):
         super().__init__(task_id)
         self._project_id = project_id
         self._document_id = document_id
+        #: What an image without a description shows (translated here, on the GUI thread:
+        #: render has no Qt).
+        self._image = QCoreApplication.translate("ViewerTask", "image")
 
     def work(self) -> None:
         with db.connection_context():
@@ -150,7 +159,7 @@ class LoadTask(_Task):
             return
         vocabulary: Vocabulary | None = None
         count = 0
-        for lines in render(document.rel_path, document.text):
+        for lines in render(document.rel_path, document.text, image=self._image):
             self.check()
             batch = [tuple(line) for line in lines]  # plain tuples: see render.Line
             self.signals.lines.emit(self.task_id, batch)

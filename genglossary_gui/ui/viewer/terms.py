@@ -24,24 +24,13 @@ from genglossary_gui.vocabulary import TermStatus
 
 
 class State(IntEnum):
-    """A highlight's colour; when several apply, the highest wins."""
+    """A highlight's colour; when several apply, the highest wins. (Its name in the window:
+    ``styles.state_label``, translated there.)"""
 
     CANDIDATE = 0
     REQUIRED = 1
     ENTRY = 2
     EXCLUDED = 3
-
-    @property
-    def label(self) -> str:
-        return _STATE_LABELS[self]
-
-
-_STATE_LABELS = {
-    State.ENTRY: "Glossary entry",
-    State.CANDIDATE: "Candidate",
-    State.REQUIRED: "Required",
-    State.EXCLUDED: "Excluded",
-}
 
 
 @dataclass(frozen=True, slots=True)

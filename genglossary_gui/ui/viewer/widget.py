@@ -36,11 +36,12 @@ from genglossary_gui.runs.manager import RunManager
 from genglossary_gui.store.database import StoreError, explain
 from genglossary_gui.store.repositories.viewer import curation_fingerprint, document_version
 from genglossary_gui.ui.curation import CurationActions
+from genglossary_gui.ui.formatting import format_number
 from genglossary_gui.ui.viewer.card import TermCard
 from genglossary_gui.ui.viewer.chunked import Chunked
 from genglossary_gui.ui.viewer.findbar import FindBar
 from genglossary_gui.ui.viewer.render import Kind, Line
-from genglossary_gui.ui.viewer.styles import STATE_TIPS, Formats, state_color
+from genglossary_gui.ui.viewer.styles import Formats, state_color, state_label, state_tip
 from genglossary_gui.ui.viewer.tasks import (
     FindTask,
     Highlight,
@@ -203,7 +204,7 @@ class DocumentViewer(QWidget):
     # -- the widgets ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.path_label = QLabel("No document")
+        self.path_label = QLabel(self.tr("No document"))
         self.path_label.setObjectName("documentPath")
         self.path_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.path_label.font()
@@ -211,27 +212,27 @@ class DocumentViewer(QWidget):
         self.path_label.setFont(font)
         self.legend: dict[State, QLabel] = {}
         header = QHBoxLayout()
-        header.addWidget(QLabel("Terms:"))
+        header.addWidget(QLabel(self.tr("Terms:")))
         for state in (State.ENTRY, State.CANDIDATE, State.REQUIRED, State.EXCLUDED):
-            swatch = QLabel(state.label)
+            swatch = QLabel(state_label(state))
             swatch.setObjectName(f"legend{state.name.title()}")
-            swatch.setToolTip(STATE_TIPS[state])
+            swatch.setToolTip(state_tip(state))
             self.legend[state] = swatch
             header.addWidget(swatch)
-        self.highlight_box = QCheckBox("Highlight terms")
+        self.highlight_box = QCheckBox(self.tr("Highlight terms"))
         self.highlight_box.setChecked(True)
-        self.highlight_box.setToolTip("Show the project's terms in colour, by state")
+        self.highlight_box.setToolTip(self.tr("Show the project's terms in colour, by state"))
         self.highlight_box.toggled.connect(self.set_highlighting)
         header.addWidget(self.highlight_box)
         header.addStretch(1)
-        self.add_term_button = QPushButton("Add as Term")
-        self.add_term_button.setToolTip("Add the selected text as a required term")
+        self.add_term_button = QPushButton(self.tr("Add as Term"))
+        self.add_term_button.setToolTip(self.tr("Add the selected text as a required term"))
         self.add_term_button.setEnabled(False)
         self.add_term_button.clicked.connect(self.add_selection_as_term)
         header.addWidget(self.add_term_button)
         find_button = QToolButton()
-        find_button.setText("Find…")
-        find_button.setToolTip("Find in document (Ctrl+F)")
+        find_button.setText(self.tr("Find…"))
+        find_button.setToolTip(self.tr("Find in document (Ctrl+F)"))
         find_button.clicked.connect(self.open_find)
         header.addWidget(find_button)
 
@@ -243,7 +244,7 @@ class DocumentViewer(QWidget):
 
         self.text = TextView()
         self.text.setPlaceholderText(
-            "Double-click a document (or select it and press Enter) to read it here."
+            self.tr("Double-click a document (or select it and press Enter) to read it here.")
         )
         self.text.clicked.connect(self._on_clicked)
         self.text.hovered.connect(self._on_hovered)
@@ -344,7 +345,7 @@ class DocumentViewer(QWidget):
         self._opened = None
         self.text.clear()
         self.card.close_card()
-        self.path_label.setText("No document")
+        self.path_label.setText(self.tr("No document"))
         self._show_notice("")
 
     def shutdown(self, timeout_ms: int = 5_000) -> bool:
@@ -398,7 +399,7 @@ class DocumentViewer(QWidget):
         self.text.clear()
         self.card.close_card()
         self._show_notice("")
-        self.path_label.setText("Opening…")
+        self.path_label.setText(self.tr("Opening…"))
         self._target = (line, term)
         self._fingerprint = self._curation_fingerprint()
         task = LoadTask(self._new_id(), project_id, document_id)
@@ -448,14 +449,18 @@ class DocumentViewer(QWidget):
         if task_id != self._loader:
             return
         if opened is None:
-            self.path_label.setText("No document")
-            self._show_notice("This document is no longer in the project.")
+            self.path_label.setText(self.tr("No document"))
+            self._show_notice(self.tr("This document is no longer in the project."))
             return
         self._opened = opened
         self.path_label.setText(opened.rel_path)
         self.path_label.setToolTip(opened.rel_path)
         if opened.problem:
-            self._show_notice(f"This document could not be imported: {opened.problem}")
+            self._show_notice(
+                self.tr("This document could not be imported: {problem}").format(
+                    problem=opened.problem
+                )
+            )
 
     @Slot(int, object)
     def _on_lines(self, task_id: int, batch: list[tuple[Any, ...]]) -> None:
@@ -917,7 +922,9 @@ class DocumentViewer(QWidget):
         try:
             change()
         except StoreError as exc:
-            self._show_notice(f"Could not save the change: {explain(exc) or exc}")
+            self._show_notice(
+                self.tr("Could not save the change: {error}").format(error=explain(exc) or exc)
+            )
             return False
         except ValueError as exc:
             self._show_notice(str(exc))
@@ -943,8 +950,9 @@ class DocumentViewer(QWidget):
             return
         if len(text) > MAX_TERM_CHARS:
             self._show_notice(
-                f"Select a word or a short phrase to add as a term (at most {MAX_TERM_CHARS} "
-                "characters)."
+                self.tr(
+                    "Select a word or a short phrase to add as a term (at most {count} characters)."
+                ).format(count=format_number(MAX_TERM_CHARS))
             )
             return
         project = self._project_id
@@ -957,14 +965,14 @@ class DocumentViewer(QWidget):
         text = self.selected_text()
         if text and self._project_id is not None:
             shown = text if len(text) <= 40 else text[:39] + "…"
-            add = QAction(f"Add “{shown}” as Term", menu)
+            add = QAction(self.tr("Add “{text}” as Term").format(text=shown), menu)
             add.triggered.connect(self.add_selection_as_term)
             menu.addSeparator()
             menu.addAction(add)
         found = self._hit(block, u16)
         if found is not None:
             info = found[2]
-            show = QAction(f"Show “{info.text}”", menu)
+            show = QAction(self.tr("Show “{term}”").format(term=info.text), menu)
             show.triggered.connect(lambda: self.open_card(info, (block, found[0])))
             menu.addAction(show)
         return menu
@@ -1091,7 +1099,7 @@ class DocumentViewer(QWidget):
             return
         if version is None:
             self._cancel_tasks()
-            self._show_notice("This document is no longer in the project.")
+            self._show_notice(self.tr("This document is no longer in the project."))
         elif version != (self._opened.content_hash, self._opened.problem):
             self._reload_here()
 
