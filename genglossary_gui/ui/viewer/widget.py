@@ -1016,6 +1016,9 @@ class DocumentViewer(QWidget):
     def _on_found(self, task_id: int, found: list[tuple[int, int, int]]) -> None:
         if task_id != self._finder:
             return
+        # Answered: Enter may step through the matches from now on, not only once the task
+        # has also said it finished (a separate signal, a moment later).
+        self._finder = None
         self._found = found
         if not found:
             self._found_at = None
