@@ -6,9 +6,10 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings
@@ -120,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return child_main(argv[2:])
     args = _parse(argv[1:])
+    problem = display_problem(os.environ, sys.platform)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     configure_threads()
     from genglossary_gui.ui.applog import CrashReporter, route_qt_messages, setup_logging
 
@@ -155,6 +160,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         crashes.uninstall()
         log.info("GenGlossary stopped")
+
+
+def display_problem(env: Mapping[str, str], platform: str) -> str | None:
+    """One line for a start without a desktop session (Linux without X11 or Wayland and no
+    other Qt platform chosen), instead of Qt's abort about missing xcb libraries; None when
+    the window can open."""
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "GenGlossary needs a desktop session: no display was found (DISPLAY and "
+        "WAYLAND_DISPLAY are not set). To run it without one, e.g. in tests, set "
+        "QT_QPA_PLATFORM=offscreen."
+    )
 
 
 def user_preferences() -> QSettings:
