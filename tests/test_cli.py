@@ -232,12 +232,23 @@ def test_mark_terms(qapp: object, data: Path, capsys: pytest.CaptureFixture[str]
     corpus = Path(__file__).parent / "data" / "glossary_en"
     run_cli(capsys, "--data-dir", str(data), "project", "create", "S", "--docs", str(corpus))
     run_cli(capsys, "--data-dir", str(data), "run", "S", "--scope", "extract", "--wait")
-    code, _, err = run_cli(capsys, "--data-dir", str(data), "mark", "S", "System", "--require")
+    d = ("--data-dir", str(data))
+    code, _, err = run_cli(capsys, *d, "mark", "S", "Systems", "--require")  # as matched
     assert code == 0, err
-    code, _, err = run_cli(capsys, "--data-dir", str(data), "mark", "S", "nope", "--exclude")
-    assert code == 1 and "Not among the project's terms: nope" in err
+    assert "Marked 1 term(s) required." in err and "Added" not in err
+    # A term the documents do not contain is added with its mark.
+    code, _, err = run_cli(capsys, *d, "mark", "S", "tensile strength", "--require")
+    assert code == 0, err
+    assert "Added 1 term(s) the extraction has not found, as required: tensile strength." in err
+    code, _, err = run_cli(capsys, *d, "mark", "S", "nope", "--exclude")
+    assert code == 0, err
+    code, _, err = run_cli(capsys, *d, "mark", "S", "nowhere", "--reset")
+    assert code == 1 and "no mark to reset: nowhere" in err
     statuses = {t.text: t.status for t in repo.term_rows(repo.project_by_name("S").id)}
     assert statuses["system"] == "required"
+    assert statuses["tensile strength"] == "required"
+    assert statuses["nope"] == "excluded"
+    assert "nowhere" not in statuses
 
 
 def test_keep_apart_splits_a_merge_for_good(

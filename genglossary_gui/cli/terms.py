@@ -72,21 +72,40 @@ def _read_folder(folder_arg: str, lang: str) -> TermExtractor:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
+    """Mark terms required, excluded or back to candidates, matched as the pipeline matches
+    them (case, plurals, spacing: ``term_key``). A term the documents' extraction has not
+    found is added with the mark (as the window's Add Term does): a required term is defined
+    by the next run, an excluded one never enters the glossary."""
+    from genglossary_gui.pipeline.text import is_japanese, term_key
     from genglossary_gui.store import repositories as repo
     from genglossary_gui.store.models import Term, TermStatus
+    from genglossary_gui.vocabulary import Language
 
     _open(args)
     project = _project(args.project)
-    by_text = {t.text.casefold(): t for t in Term.select().where(Term.project == project.id)}
-    missing = [t for t in args.terms if t.casefold() not in by_text]
-    if missing:
+    status = TermStatus(args.status)
+    known = {term_key(t.text) for t in Term.select(Term.text).where(Term.project == project.id)}
+    missing = list(dict.fromkeys(t for t in args.terms if term_key(t) not in known))
+    if missing and status == TermStatus.CANDIDATE:
         raise CliError(
-            f"Not among the project's terms: {', '.join(missing)}. "
-            "Extract terms first, or check the spelling."
+            f"Not among the project's terms, so there is no mark to reset: "
+            f"{', '.join(safe(t) for t in missing)}. Check the spelling."
         )
-    ids = [by_text[t.casefold()].id for t in args.terms]
-    repo.set_term_status(project.id, ids, TermStatus(args.status))
-    print(f"Marked {len(ids)} term(s) {args.status}.", file=sys.stderr)
+    chosen = repo.project_language(project.id)
+
+    def language(text: str) -> str:  # as the window's curation: the project's, else guessed
+        if chosen != Language.AUTO:
+            return str(chosen)
+        return Language.JA.value if is_japanese(text) else Language.EN.value
+
+    marked = repo.mark_terms(project.id, args.terms, status, key=term_key, language=language)
+    if missing:
+        print(
+            f"Added {len(missing)} term(s) the extraction has not found, as {status}: "
+            f"{', '.join(safe(t) for t in missing)}.",
+            file=sys.stderr,
+        )
+    print(f"Marked {marked} term(s) {status}.", file=sys.stderr)
     return EXIT_OK
 
 
