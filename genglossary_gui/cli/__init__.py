@@ -1,15 +1,19 @@
 """The ``genglossary`` command line: the same store and pipeline as the window, headless.
 
-One module per command group; :func:`main` parses and dispatches."""
+One module per command group; :func:`main` parses and dispatches. A command's module is
+imported only when that command runs, so a quick command (``cancel``, ``runs``) loads the
+store and nothing of the pipeline, the engines, Qt or the model clients
+(``tests/test_cli_startup.py``; ``tests/bench/bench_cli.py`` times it)."""
 
 from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from genglossary_gui.cli.common import (
     EXIT_CANCELLED,
@@ -19,28 +23,31 @@ from genglossary_gui.cli.common import (
     _on_exit,
     safe,
 )
-from genglossary_gui.cli.database import cmd_database
-from genglossary_gui.cli.glossary import cmd_export, cmd_generate
 from genglossary_gui.cli.parser import _parser
-from genglossary_gui.cli.projects import cmd_project
-from genglossary_gui.cli.runs import cmd_cancel, cmd_log, cmd_run, cmd_runs
-from genglossary_gui.cli.terms import cmd_keep_apart, cmd_mark, cmd_promote, cmd_terms
 from genglossary_gui.entry import STEP_COMMAND
 
-COMMANDS = {
-    "database": cmd_database,
-    "promote": cmd_promote,
-    "keep-apart": cmd_keep_apart,
-    "project": cmd_project,
-    "run": cmd_run,
-    "cancel": cmd_cancel,
-    "runs": cmd_runs,
-    "log": cmd_log,
-    "terms": cmd_terms,
-    "mark": cmd_mark,
-    "generate": cmd_generate,
-    "export": cmd_export,
+#: Each command: its module in this package and the function that runs it, imported when
+#: the command runs (the bundle collects every submodule: packaging/genglossary.spec).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "database": ("database", "cmd_database"),
+    "promote": ("terms", "cmd_promote"),
+    "keep-apart": ("terms", "cmd_keep_apart"),
+    "project": ("projects", "cmd_project"),
+    "run": ("runs", "cmd_run"),
+    "cancel": ("runs", "cmd_cancel"),
+    "runs": ("runs", "cmd_runs"),
+    "log": ("runs", "cmd_log"),
+    "terms": ("terms", "cmd_terms"),
+    "mark": ("terms", "cmd_mark"),
+    "generate": ("glossary", "cmd_generate"),
+    "export": ("glossary", "cmd_export"),
 }
+
+
+def command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs command ``name``, its module imported now."""
+    module, function = COMMANDS[name]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     try:
-        return COMMANDS[args.command](args)
+        return command(args.command)(args)
     finally:
         while _on_exit:
             _on_exit.pop()()

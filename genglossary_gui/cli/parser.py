@@ -42,8 +42,6 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from genglossary_gui.pipeline.steps import SCOPES
-
     p = argparse.ArgumentParser(
         prog="genglossary",
         description="Turn a folder of documents into a glossary (command-line companion of "
@@ -108,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start a run of a project's pipeline")
     run.add_argument("project")
-    run.add_argument("--scope", choices=list(SCOPES), default=Scope.FULL.value)
+    run.add_argument("--scope", choices=list(Scope), default=Scope.FULL.value)
     run.add_argument(
         "--wait",
         action="store_true",

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from genglossary_gui.cli.common import (
     EXIT_CANCELLED,
@@ -25,16 +23,23 @@ from genglossary_gui.cli.common import (
     _project_terms,
     safe,
 )
-from genglossary_gui.entry import own_command
 from genglossary_gui.vocabulary import (
     ACTIVE_STATUSES,
     RunStatus,
     Scope,
 )
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Imports of what only some commands use stay in those commands: `cancel` and `runs` start
+# with the store alone (tests/test_cli_startup.py).
+
 
 def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
     """Start a run in this process and drive it to its end with live progress."""
+    import signal
+
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from genglossary_gui.runs.manager import RunManager
@@ -125,6 +130,10 @@ def _report_outcome(run_id: int, project_id: int, scope: str, args: argparse.Nam
 
 
 def _start_in_background(args: argparse.Namespace, data_dir: Path) -> int:
+    import subprocess
+
+    from genglossary_gui.entry import own_command
+
     cmd = own_command(
         "--data-dir",
         str(data_dir),
@@ -181,7 +190,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from genglossary_gui.store import repositories as repo
     from genglossary_gui.store.transitions import CancelResult, cancel_run_row
 
     _open(args)
@@ -189,12 +197,17 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     if result is CancelResult.NOT_FOUND:
         raise CliError(f"There is no run {args.run_id}.")
     if result is CancelResult.TOO_LATE:
+        from genglossary_gui.store import repositories as repo
+
         run = repo.get_run(args.run_id)
         print(f"Run {args.run_id} had already finished ({run.status if run else '?'}).")
         return EXIT_OK
     print(f"Run {args.run_id}: {result.value}.")
     if args.no_wait or result is CancelResult.CANCELLED:
         return EXIT_OK
+    # The repositories (every domain's reads, some 20 ms to import) only to read the row.
+    from genglossary_gui.store import repositories as repo
+
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         run = repo.get_run(args.run_id)

@@ -15,7 +15,6 @@ from genglossary_gui.store.database import (
     is_locked_error,
     resolve_data_dir,
 )
-from genglossary_gui.store.owner import current_owner
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ def open_data_folder(
     interrupted: list[int] = []
     try:
         with db.connection_context():
-            interrupted = transitions.mark_interrupted_runs(current_owner())
+            interrupted = transitions.mark_interrupted_runs()
     except peewee.OperationalError as exc:
         # Locked by another writer, or no room to write (disk full): reading still works,
         # so the command the user asked for goes on.

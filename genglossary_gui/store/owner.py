@@ -7,7 +7,7 @@ import socket
 from dataclasses import dataclass
 from functools import cache
 
-import psutil
+# psutil is imported where it is used: a command that finds no active run never needs it.
 
 #: Process start times are compared with this tolerance (seconds); psutil rounds them.
 _START_TIME_TOLERANCE = 1.0
@@ -27,6 +27,8 @@ def _this_host() -> str:
 
 def current_owner() -> Owner:
     # Not cached across fork: a forked child has another pid.
+    import psutil
+
     pid = os.getpid()
     return Owner(_this_host(), pid, psutil.Process(pid).create_time())
 
@@ -35,6 +37,8 @@ def owner_alive(owner: Owner) -> bool | None:
     """True/False for an owner on this host; None when it is on another host (unknowable)."""
     if owner.host != _this_host():
         return None
+    import psutil
+
     try:
         proc = psutil.Process(owner.pid)
         started = proc.create_time()

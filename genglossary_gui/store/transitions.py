@@ -42,7 +42,7 @@ from genglossary_gui.store.models import (
     RunStatus,
     now,
 )
-from genglossary_gui.store.owner import Owner, owner_alive
+from genglossary_gui.store.owner import Owner, current_owner, owner_alive
 from genglossary_gui.vocabulary import Topic
 
 log = logging.getLogger(__name__)
@@ -310,13 +310,19 @@ def cancel_requested_among(run_ids: Iterable[int]) -> list[int]:
     return [r.id for r in query]
 
 
-def mark_interrupted_runs(me: Owner, stale_after_s: float = STALE_HEARTBEAT_S) -> list[int]:
-    """Mark failed every active run whose owner is gone. Never touches a live owner's run."""
+def mark_interrupted_runs(
+    me: Owner | None = None, stale_after_s: float = STALE_HEARTBEAT_S
+) -> list[int]:
+    """Mark failed every active run whose owner is gone. Never touches a live owner's run
+    (``me``: this process, found only when there is an active run to compare it with)."""
     marked: list[int] = []
     query = Run.select(
         Run.id, Run.owner_host, Run.owner_pid, Run.owner_started, Run.heartbeat_at
     ).where(Run.status.in_(list(ACTIVE_STATUSES)))
-    for run in list(query):
+    active = list(query)
+    if active and me is None:
+        me = current_owner()
+    for run in active:
         owner = Owner(run.owner_host, run.owner_pid, run.owner_started)
         if owner == me:
             continue
