@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+import ahocorasick
 import simplemma
 
 
@@ -90,77 +91,201 @@ def variant_key(term: str) -> str:
     return re.sub(r"[\s\-_・]", "", " ".join(words))
 
 
-def _cjk_pattern(key: str) -> str:
+def _katakana_word(key: str) -> bool:
     """A katakana word does not match inside a longer katakana word (ログ in ブログ)."""
-    if re.fullmatch(f"[{_KATAKANA}]+", key):
-        return f"(?<![{_KATAKANA}]){re.escape(key)}(?![{_KATAKANA}])"
-    return re.escape(key)
+    return _KATAKANA_WORD.fullmatch(key) is not None
+
+
+_KATAKANA_WORD = re.compile(f"[{_KATAKANA}]+")
+
+
+#: Distinct words a matcher remembers whether they start a term (about 10 MB).
+_MAX_WORDS_SEEN = 100_000
+
+
+class _Node:
+    """A node of the word trie: the words that may follow, and the terms whose last word
+    (singular) is the next one."""
+
+    __slots__ = ("ends", "next")
+
+    def __init__(self) -> None:
+        self.next: dict[str, _Node] = {}
+        self.ends: dict[str, list[str]] = {}
 
 
 class TermMatcher:
     """Finds which of many terms occur in a sentence (NFKC and case-insensitive). English
     terms match whole words, the last one also in the plural; Japanese terms match anywhere,
-    the longest first (転置索引, not 索引)."""
+    the longest first (転置索引, not 索引).
+
+    One automaton over all terms per script: English terms in a trie of their words (walked
+    from each word of the sentence, the longest term found there taken), Japanese terms in an
+    Aho-Corasick automaton over their characters (one pass over the sentence)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
         # Terms that differ only in case ("Run" the heading word, "run" the command) share a
         # key: each is found wherever the key occurs, neither hides the other.
-        self._words: dict[tuple[str, ...], list[str]] = {}
+        self._root = _Node()
         self._longest = 0
+        #: Word -> (the terms it is alone, the node after it) for the words met so far that
+        #: start a term (most words of a sentence start none), and every word met: the test
+        #: of a sentence's words is then two set operations.
+        self._first: dict[str, tuple[list[str] | None, _Node | None]] = {}
+        self._starters: set[str] = set()
+        self._seen: set[str] = set()
         cjk: dict[str, str] = {}
         for term in terms:
             key = normalize(term)
             if is_japanese(key):
                 cjk.setdefault(key, term)
                 continue
-            words = tuple(_EN_TOKEN.findall(key))
+            words = _EN_TOKEN.findall(key)
             if words:
                 # Indexed by the singular: "pages" is found in "A page is …" and vice versa.
-                words = (*words[:-1], singular(words[-1]))
-                same = self._words.setdefault(words, [])
+                node = self._root
+                for word in words[:-1]:
+                    node = node.next.setdefault(word, _Node())
+                same = node.ends.setdefault(singular(words[-1]), [])
                 if term not in same:
                     same.append(term)
                 self._longest = max(self._longest, len(words))
         self._cjk = cjk
-        ordered = sorted(cjk, key=len, reverse=True)
-        self._cjk_regex = re.compile("|".join(map(_cjk_pattern, ordered))) if ordered else None
+        self._cjk_automaton = _cjk_automaton(cjk) if cjk else None
 
     def find(self, sentence: str) -> list[str]:
         """Terms occurring in ``sentence``, in order of appearance, each once."""
-        text = normalize(sentence)
+        return self.find_normalized(normalize(sentence))
+
+    def find_normalized(self, text: str) -> list[str]:
+        """:meth:`find` of a sentence already passed through :func:`normalize`."""
+        cjk = self._cjk_automaton is not None and is_japanese(text)
         found: list[tuple[int, str]] = []
-        if self._words:
-            tokens = [(m.start(), m.group()) for m in _EN_TOKEN.finditer(text)]
-            i = 0
-            while i < len(tokens):
-                for n in range(min(self._longest, len(tokens) - i), 0, -1):
-                    terms = self._lookup(tuple(t for _, t in tokens[i : i + n]))
-                    if terms:
-                        found += [(tokens[i][0], term) for term in terms]
-                        i += n
-                        break
-                else:
-                    i += 1
-        if self._cjk_regex is not None and is_japanese(text):
-            found += [(m.start(), self._cjk[m.group()]) for m in self._cjk_regex.finditer(text)]
+        if self._longest:
+            if cjk:
+                starts = []
+                tokens = []
+                for m in _EN_TOKEN.finditer(text):
+                    starts.append(m.start())
+                    tokens.append(m.group())
+            else:
+                tokens = _EN_TOKEN.findall(text)
+                starts = None
+            english = self._english(tokens)
+            if not cjk:
+                # In order already, and alone: only the repeats go.
+                if len(english) == 1:
+                    return list(english[0][1])
+                return list(dict.fromkeys(term for _, terms in english for term in terms))
+            assert starts is not None
+            found = [(starts[i], term) for i, terms in english for term in terms]
+        if cjk:
+            found += self._japanese(text)
         out: list[str] = []
         for _, term in sorted(found, key=lambda f: f[0]):
             if term not in out:
                 out.append(term)
         return out
 
-    def _lookup(self, words: tuple[str, ...]) -> list[str]:
-        terms = self._words.get(words)
-        if terms:
-            return terms
-        last = words[-1]
-        one = singular(last)
-        if one != last and (terms := self._words.get((*words[:-1], one))):
-            return terms
-        # An acronym's plural ("APIs", folded to "apis", which no dictionary knows).
-        if last.endswith("s") and len(last) > 2:
-            return self._words.get((*words[:-1], last[:-1]), [])
-        return []
+    def _english(self, tokens: list[str]) -> list[tuple[int, list[str]]]:
+        """(index of the first word, terms) of the terms among ``tokens``: from each word the
+        longest term starting there (the terms of its key), the search going on after it."""
+        words = set(tokens)
+        if not words <= self._seen:
+            self._learn(words)
+        starters = words & self._starters
+        if not starters:
+            return []
+        first = self._first
+        found: list[tuple[int, list[str]]] = []
+        count = len(tokens)
+        after = 0
+        for i in [i for i, token in enumerate(tokens) if token in starters]:
+            if i < after:
+                continue  # inside the term found before
+            terms, node = first[tokens[i]]
+            last = i if terms else -1
+            j = i + 1
+            while node is not None and j < count:
+                token = tokens[j]
+                hit = _ends(node, token)
+                if hit is not None:
+                    terms, last = hit, j
+                node = node.next.get(token)
+                j += 1
+            if last >= 0:
+                assert terms is not None
+                found.append((i, terms))
+                after = last + 1
+        return found
+
+    def _learn(self, words: set[str]) -> None:
+        """Which of ``words`` (some not seen before) start a term."""
+        if len(self._seen) > _MAX_WORDS_SEEN:
+            # A bounded memory, whatever the corpus: start over (each word is learnt again).
+            self._seen.clear()
+            self._starters.clear()
+            self._first.clear()
+        root = self._root
+        for word in words - self._seen:
+            terms, node = _ends(root, word), root.next.get(word)
+            if terms is not None or node is not None:
+                self._first[word] = (terms, node)
+                self._starters.add(word)
+        self._seen |= words
+
+    def _japanese(self, text: str) -> list[tuple[int, str]]:
+        """(position, term) of the Japanese terms in ``text``: from left to right, the
+        longest term at each place (a katakana term not inside a longer katakana word), the
+        search going on after it."""
+        assert self._cjk_automaton is not None
+        longest: dict[int, str] = {}
+        for end, (key, katakana) in self._cjk_automaton.iter(text):
+            start = end - len(key) + 1
+            if katakana and (
+                (start > 0 and _is_katakana(text[start - 1]))
+                or (end + 1 < len(text) and _is_katakana(text[end + 1]))
+            ):
+                continue
+            if len(key) > len(longest.get(start, "")):
+                longest[start] = key
+        found: list[tuple[int, str]] = []
+        after = 0
+        for start in sorted(longest):
+            if start >= after:
+                key = longest[start]
+                found.append((start, self._cjk[key]))
+                after = start + len(key)
+        return found
+
+
+def _ends(node: _Node, word: str) -> list[str] | None:
+    """The terms whose last word is ``word`` after ``node``'s words: as written, as its
+    singular, or an acronym's plural ("APIs", folded to "apis", which no dictionary knows)."""
+    ends = node.ends
+    if not ends:
+        return None
+    terms = ends.get(word)
+    if terms:
+        return terms
+    one = singular(word)
+    if one != word and (terms := ends.get(one)):
+        return terms
+    if word.endswith("s") and len(word) > 2:
+        return ends.get(word[:-1])
+    return None
+
+
+def _is_katakana(char: str) -> bool:
+    return "\u30a0" <= char <= "\u30ff"
+
+
+def _cjk_automaton(keys: Iterable[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+    for key in keys:
+        automaton.add_word(key, (key, _katakana_word(key)))
+    automaton.make_automaton()
+    return automaton
 
 
 # -- abbreviations ------------------------------------------------------------------------------

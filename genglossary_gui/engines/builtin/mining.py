@@ -8,6 +8,7 @@ is a plausible term (a short noun phrase, not a pronoun, a determiner or a claus
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -110,6 +111,18 @@ _JAPANESE: list[tuple[str, re.Pattern[str]]] = [
 ]
 _MARKS = re.compile(r"[*`「」『』“”\"]")
 _TRIGGER = re.compile(r"\b(?:is|are|be|refers?|means|denotes|called|known|termed|referred)\b|,")
+#: A word each pattern of _ENGLISH needs (one of them), in its order: a pattern whose words
+#: the sentence lacks is not tried.
+_ENGLISH_CUES = [
+    ("defined",),
+    ("refer", "means", "denotes"),
+    ("can", "may"),
+    ("is", "are"),
+    ("are",),
+    (",",),
+    ("called", "known", "termed", "referred"),
+]
+_CUES = frozenset(c for cues in _ENGLISH_CUES for c in cues)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +160,10 @@ def _english_term(phrase: str) -> str | None:
 
 def mine_sentence(text: str) -> list[DefinedTerm]:  # noqa: C901 -- a branch per family of defining patterns
     """The terms one sentence defines (usually none, sometimes one)."""
-    clean = _MARKS.sub("", text).strip()
-    if clean.endswith(("?", "？")) or _QUESTION.search(clean):
+    clean = (_MARKS.sub("", text) if _MARKS.search(text) else text).strip()
+    if clean.endswith(("?", "？")) or (
+        ("とは" in clean or "か" in clean) and _QUESTION.search(clean)
+    ):
         return []
     if is_japanese(clean):
         if _JA_NOT_NAMING.search(clean):
@@ -162,7 +177,10 @@ def mine_sentence(text: str) -> list[DefinedTerm]:  # noqa: C901 -- a branch per
     if _TRIGGER.search(clean) is None:
         return []  # cheap test first: most sentences have none of the defining words
     out: list[DefinedTerm] = []
-    for name, pattern in _ENGLISH:
+    present = {c for c in _CUES if c in clean}
+    for (name, pattern), cues in zip(_ENGLISH, _ENGLISH_CUES, strict=True):
+        if present.isdisjoint(cues):
+            continue
         match = pattern.search(clean)
         if match is None:
             continue
@@ -195,14 +213,39 @@ def mine_terms(
     seen: dict[str, DefinedTerm] = {}
     for path, text in documents:
         check()
-        for n, sentence in enumerate(sentences(path, text, inline_code=False), start=1):
-            if n % 500 == 0:
-                check()
-            for found in mine_sentence(sentence.text):
-                seen.setdefault(term_key(found.term), found)
+        for found in _mined(path, text, check):
+            for term in found:
+                seen.setdefault(term_key(term.term), term)
             if len(seen) >= MAX_DEFINED_TERMS:
                 return list(seen.values())
     return list(seen.values())
+
+
+#: What :func:`_mined` found per document, by path and a digest of the text: a run's extract
+#: and generate steps read the same documents (and a corpus that defines nothing is mined by
+#: both), in one process. Documents beyond the first ones are mined each time.
+_MINED: dict[tuple[str, bytes], tuple[tuple[DefinedTerm, ...], ...]] = {}
+_MAX_MINED_DOCUMENTS = 20_000
+
+
+def _mined(path: str, text: str, check: Callable[[], None]) -> tuple[tuple[DefinedTerm, ...], ...]:
+    """The terms each sentence of a document defines, for the sentences that define some,
+    in order."""
+    key = (path, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    known = _MINED.get(key)
+    if known is not None:
+        return known
+    out = []
+    for n, sentence in enumerate(sentences(path, text, inline_code=False), start=1):
+        if n % 500 == 0:
+            check()
+        found = mine_sentence(sentence.text)
+        if found:
+            out.append(tuple(found))
+    mined = tuple(out)
+    if len(_MINED) < _MAX_MINED_DOCUMENTS:
+        _MINED[key] = mined
+    return mined
 
 
 def with_defined_terms(

@@ -17,9 +17,10 @@ from genglossary_gui.engines.builtin.definitions import (
     Candidate,
     best_definition,
     confidence,
-    context_score,
+    context_score_normalized,
     defining_pattern,
-    prepare,
+    prepare_normalized,
+    sentence_fit,
 )
 from genglossary_gui.pipeline.data import Entry, IssueData
 from genglossary_gui.pipeline.reading import Sentence, sentences
@@ -82,23 +83,31 @@ def generate_entries(  # noqa: C901 -- the one streaming pass over the corpus (i
     context: dict[str, tuple[float, Sentence]] = {}
     order = 0
     done = 0
+    keys = {t: normalize(t) for t, _ in terms}
     for path, text in documents:
         check()
         for sentence in sentences(path, text):
             order += 1
             if order % 500 == 0:
                 check()
-            found = matcher.find(sentence.text)
-            prepared = prepare(sentence.text) if found else None
+            normalized = normalize(sentence.text)
+            found = matcher.find_normalized(normalized)
+            if not found:
+                continue
+            prepared = prepare_normalized(normalized)
+            # No defining pattern can match a question, or a sentence without any of the
+            # words and marks they need: the cheap test before any pattern.
+            definable = prepared.cued and not prepared.question
+            fit = sentence_fit(len(sentence.text), len(found) - 1)
             for term in found:
                 counts[term] += 1
                 if len(occurrences[term]) < MAX_OCCURRENCES:
                     occurrences[term].append(sentence)
-                pattern = defining_pattern(term, sentence.text, prepared)
+                pattern = defining_pattern(term, sentence.text, prepared) if definable else None
                 if pattern is not None:
                     defining[term].append(Candidate(sentence, pattern, STRENGTHS[pattern], order))
-                elif _says_more_than(term, sentence.text):
-                    score = context_score(term, sentence.text, len(found) - 1)
+                elif _says_more_than(term, sentence.text, keys[term], normalized):
+                    score = context_score_normalized(keys[term], normalized, fit)
                     if term not in context or score > context[term][0]:
                         context[term] = (score, sentence)
         done += len(text)
@@ -185,14 +194,15 @@ def _expansion_in(term: str, mentions: Sequence[Sentence]) -> tuple[str, Sentenc
     return None
 
 
-def _says_more_than(term: str, sentence: str) -> bool:
+def _says_more_than(term: str, sentence: str, key: str, normalized: str) -> bool:
     """A heading or a label that is the term and little else ("## Concurrency") is no usage
-    example."""
+    example (``key``, ``normalized``: the term and the sentence passed through
+    :func:`normalize`)."""
     if len(sentence) > 2 * len(term) + 30:
         return True  # cheap test first: most mentions are long enough to say more
     if is_japanese(sentence):
-        return len(normalize(sentence)) > len(normalize(term)) + 4
-    return len(_WORD.findall(normalize(sentence))) > len(_WORD.findall(normalize(term))) + 2
+        return len(normalized) > len(key) + 4
+    return len(_WORD.findall(normalized)) > len(_WORD.findall(key)) + 2
 
 
 def _best_supported(
