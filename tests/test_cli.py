@@ -333,3 +333,34 @@ def test_engine_options(
         assert entries["checkpoint"]["definition_kind"] == "generated"
     finally:
         fake.stop()
+
+
+def test_generate_reads_a_large_file_in_parts_into_the_same_glossary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from genglossary_gui.pipeline import documents, reading
+    from tests.corpus import english_text
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    big = english_text(120_000, 4) + "\n\nA quorum journal is a journal replicas acknowledge.\n"
+    (docs / "big.md").write_text(big + english_text(60_000, 5), encoding="utf-8")
+    (docs / "ml.md").write_text(EN_DOC, encoding="utf-8")
+    code, _, err = run_cli(
+        capsys, "generate", "--input", str(docs), "--output", str(tmp_path / "whole.json")
+    )
+    assert code == 0, err
+    # A file over STREAM_BYTES is imported in a stream and read back in parts.
+    monkeypatch.setattr(documents, "STREAM_BYTES", 32 * 1024)
+    monkeypatch.setattr(reading, "PART_CHARS", 40_000)
+    code, _, err = run_cli(
+        capsys, "generate", "--input", str(docs), "--output", str(tmp_path / "parts.json")
+    )
+    assert code == 0, err
+    whole = json.loads((tmp_path / "whole.json").read_text("utf-8"))["entries"]
+    in_parts = json.loads((tmp_path / "parts.json").read_text("utf-8"))["entries"]
+    assert in_parts == whole
+    quorum = next(e for e in in_parts if e["term"] == "quorum journal")
+    assert (quorum["source_path"], quorum["source_line"]) == ("big.md", big.count("\n"))

@@ -8,13 +8,25 @@ import hashlib
 import os
 import re
 import stat
+import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 SUPPORTED_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
-#: Files larger than this are skipped with a reason (the run continues).
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: The largest text a document can have, and so the largest file the import takes (a larger
+#: one is skipped with the reason; the run goes on). This is the store's limit, not a
+#: format's: a document's text is one SQLite value, and SQLite refuses a value of more than
+#: 1,000,000,000 bytes (SQLITE_MAX_LENGTH).
+DEFAULT_MAX_BYTES = 1_000_000_000
+#: Files up to this size are read and decoded whole, as they always were; a larger one is
+#: read, decoded and stored in a stream, a piece at a time (:func:`open_source`), and read
+#: back in parts (``reading.parts``): its text is never whole in memory.
+STREAM_BYTES = 16 * 1024 * 1024
+#: What :func:`read_document` and :func:`load_file`, which hold a file whole, read at most.
+WHOLE_MAX_BYTES = 64 * 1024 * 1024
 
 
 class SkipFile(Exception):
@@ -162,19 +174,11 @@ def _opened_outside(fd: int, within: Path) -> bool:
     return not Path(opened).is_relative_to(os.path.realpath(within))
 
 
-def _read_capped(
-    path: Path,
-    follow: bool,
-    max_bytes: int,
-    check: Callable[[], None] | None,
-    within: Path | None = None,
-) -> bytes:
-    """At most ``max_bytes`` of a regular file, whatever size it reports.
-
-    ``O_NONBLOCK`` keeps the open from waiting on a named pipe that replaced the file after
-    it was looked at; the open descriptor is then checked to be a regular file (and, for a
-    file of a source folder, to be inside it).
-    """
+def _open_regular(path: Path, follow: bool, within: Path | None) -> int:
+    """A descriptor of the regular file at ``path``, or SkipFile (OSError if it cannot be
+    opened). ``O_NONBLOCK`` keeps the open from waiting on a named pipe that replaced the
+    file after it was looked at; the open descriptor is then checked to be a regular file
+    (and, for a file of a source folder, to be inside it)."""
     flags = os.O_RDONLY | _O_NONBLOCK | _O_BINARY | (0 if follow else _O_NOFOLLOW)
     fd = os.open(path, flags)
     try:
@@ -183,6 +187,39 @@ def _read_capped(
             raise SkipFile(kind)
         if within is not None and _opened_outside(fd, within):
             raise SkipFile(LINK_OUTSIDE)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _looked_at(path: Path, within: Path | None, max_bytes: int) -> tuple[Path, bool, int]:
+    """``(the file to open, whether the open may follow a link, its size)``, or SkipFile:
+    not a regular file, a link out of ``within``, larger than ``max_bytes``."""
+    try:
+        target, follow = _target(path, within)
+        info = os.stat(target, follow_symlinks=follow)
+    except OSError as exc:
+        raise _unreadable(exc) from exc
+    kind = _not_regular(info.st_mode)
+    if kind:
+        raise SkipFile(kind)
+    if info.st_size > max_bytes:
+        raise _too_large(max_bytes, info.st_size)
+    return target, follow, info.st_size
+
+
+def _read_capped(
+    path: Path,
+    follow: bool,
+    max_bytes: int,
+    check: Callable[[], None] | None,
+    within: Path | None = None,
+) -> bytes:
+    """At most ``max_bytes`` of a regular file, whatever size it reports (opened by
+    :func:`_open_regular`)."""
+    fd = _open_regular(path, follow, within)
+    try:
         chunks: list[bytes] = []
         total = 0
         while total <= max_bytes:
@@ -203,7 +240,7 @@ def _read_capped(
 def read_document(
     path: Path,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = WHOLE_MAX_BYTES,
     within: Path | None = None,
     check: Callable[[], None] | None = None,
 ) -> tuple[bytes, str]:
@@ -218,17 +255,7 @@ def read_document(
     ``max_bytes`` are read, in 1 MiB pieces with ``check`` called after each, so a cancel
     (``check`` raising) takes effect while a large file is read.
     """
-    try:
-        target, follow = _target(path, within)
-        info = os.stat(target, follow_symlinks=follow)
-    except OSError as exc:
-        raise _unreadable(exc) from exc
-    kind = _not_regular(info.st_mode)
-    if kind:
-        raise SkipFile(kind)
-    size = info.st_size
-    if size > max_bytes:
-        raise _too_large(max_bytes, size)
+    target, follow, size = _looked_at(path, within, max_bytes)
     try:
         raw = _read_capped(target, follow, max_bytes, check, within)
     except SkipFile as skip:
@@ -299,9 +326,11 @@ def _utf16_score(text: str) -> float:
     return plain if plain >= 0.95 and telling >= 0.2 else 0.0
 
 
-def _guess_utf16_without_bom(raw: bytes) -> str | None:
-    """``utf-16-le`` or ``utf-16-be`` when one byte order reads as sensible text."""
-    if len(raw) < 4 or len(raw) % 2:
+def _guess_utf16_without_bom(raw: bytes, length: int | None = None) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when one byte order reads as sensible text (``raw``:
+    the file's bytes, or its first ones and ``length``, the size of the whole)."""
+    length = len(raw) if length is None else length
+    if length < 4 or length % 2:
         return None
     sample = raw[:65536]
     scores = {c: _utf16_score(sample.decode(c, "replace")) for c in ("utf-16-le", "utf-16-be")}
@@ -347,7 +376,7 @@ def _repair_utf8(raw: bytes) -> str | None:
     in a legacy 8-bit encoding has no valid multi-byte sequences at all. A large file is
     first judged on its first MiB, so a legacy one is not decoded whole for nothing.
     """
-    head = raw[:_READ_CHUNK]
+    head = raw[:_HEAD_BYTES]
     if len(head) < len(raw) and _too_damaged(head, final=False)[0]:
         return None
     damaged, text = _too_damaged(raw)
@@ -376,25 +405,34 @@ def _label(codec: str) -> str:
 
 def _detect(raw: bytes) -> tuple[str, str] | None:
     """``(text, label + GUESSED)`` from the statistical detector, or None."""
+    for codec in _detected_codecs(raw):
+        try:
+            return raw.decode(codec), _label(codec) + GUESSED
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
+def _detected_codecs(raw: bytes) -> list[str]:
+    """The encodings the statistical detector reads the first MiB of ``raw`` in, best first."""
     from charset_normalizer import from_bytes
 
     # UTF-16 and UTF-32 were ruled out already, more reliably than the detector can.
-    matches = from_bytes(raw[: 1 << 20], cp_exclusion=_WIDE_UNICODE)
+    matches = from_bytes(raw[:_HEAD_BYTES], cp_exclusion=_WIDE_UNICODE)
     best = matches.best()
     if best is None or not best.encoding:
-        return None
+        return []
     codecs_to_try = [best.encoding]
     for match in matches:
         # Among the (near) best readings, prefer the Western European one.
         if match.chaos <= best.chaos + 0.1 and _WESTERN & set(match.could_be_from_charset):
             codecs_to_try.insert(0, "cp1252")
             break
-    for codec in codecs_to_try:
-        try:
-            return raw.decode(codec), _label(codec) + GUESSED
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return None
+    return codecs_to_try
+
+
+#: What the statistical detector reads of a file, and what the repair of UTF-8 judges first.
+_HEAD_BYTES = 1 << 20
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:  # noqa: C901 -- encoding signals in order of precedence
@@ -467,7 +505,7 @@ def _finish(text: str, label: str) -> tuple[str, str]:
 def load_file(
     path: Path,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = WHOLE_MAX_BYTES,
     within: Path | None = None,
     check: Callable[[], None] | None = None,
 ) -> LoadedFile:
@@ -475,6 +513,354 @@ def load_file(
     raw, digest = read_document(path, max_bytes=max_bytes, within=within, check=check)
     text, encoding = decode_bytes(raw)
     return LoadedFile(text, encoding, digest, len(raw))
+
+
+# -- streamed import of large files -----------------------------------------------------------
+
+
+def open_source(
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    within: Path | None = None,
+    check: Callable[[], None] | None = None,
+    stream_bytes: int | None = None,
+) -> Source:
+    """A file opened for import: read once, in 1 MiB pieces with ``check`` after each, and
+    hashed; or :class:`SkipFile` with the reason, for what :func:`read_document` refuses
+    (``within`` as there) and for a file of more than ``max_bytes``.
+
+    A file up to ``stream_bytes`` (default STREAM_BYTES) is then held whole, as
+    ``read_document`` holds it. A larger one stays open, for :meth:`Source.decode` to read
+    again a piece at a time: close the Source (or use it in a ``with`` block).
+    """
+    stream_bytes = STREAM_BYTES if stream_bytes is None else stream_bytes
+    target, follow, size = _looked_at(path, within, max_bytes)
+    try:
+        fd = _open_regular(target, follow, within)
+    except SkipFile as skip:
+        skip.size_bytes = size
+        raise
+    except OSError as exc:
+        raise _unreadable(exc, size) from exc
+    kept = False
+    try:
+        # A file that says it is large is not held even while it is read.
+        hold = stream_bytes if size <= stream_bytes else -1
+        total, digest, raw = _hashed(fd, max_bytes, hold, check)
+        if total > max_bytes:
+            raise SkipFile(_too_large(max_bytes).reason, size)
+        kept = raw is None
+        return Source(total, digest, raw, fd if kept else None, check)
+    except OSError as exc:
+        raise _unreadable(exc, size) from exc
+    finally:
+        if not kept:
+            os.close(fd)
+
+
+def _hashed(
+    fd: int, max_bytes: int, stream_bytes: int, check: Callable[[], None] | None
+) -> tuple[int, str, bytes | None]:
+    """``(bytes read, their SHA-256, the bytes if at most stream_bytes)`` of an open file
+    read to its end (or to just past ``max_bytes``); SkipFile if it is only whitespace."""
+    digest = hashlib.sha256()
+    chunks: list[bytes] | None = [] if stream_bytes >= 0 else None
+    total = 0
+    content = False
+    while total <= max_bytes:
+        chunk = os.read(fd, min(_READ_CHUNK, max_bytes + 1 - total))
+        if not chunk:
+            break
+        digest.update(chunk)
+        total += len(chunk)
+        content = content or bool(chunk.strip())
+        if chunks is not None:
+            chunks.append(chunk)
+            if total > stream_bytes:
+                chunks = None  # too large to hold: read again when decoded
+        if check is not None:
+            check()
+    if not content and total <= max_bytes:
+        raise SkipFile("empty", total)
+    return total, digest.hexdigest(), None if chunks is None else b"".join(chunks)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A file's text as the import stores it: the text itself (a file up to STREAM_BYTES)
+    or a :class:`SpooledText`; its encoding label (as :func:`decode_bytes` gives it) and
+    its language (:func:`detect_language`)."""
+
+    text: str | SpooledText
+    encoding: str
+    language: str
+
+
+class SpooledText:
+    """A large file's decoded text, as UTF-8 in a temporary file (deleted when closed):
+    what the store writes a piece at a time. ``size`` is its length in UTF-8 bytes,
+    ``chars`` in characters; :meth:`chunks` reads it from the start each time (a write
+    retried after a busy database reads it again) with ``check`` between pieces."""
+
+    def __init__(self, spool_dir: Path | None, check: Callable[[], None] | None) -> None:
+        # Closed by close(), or once nothing refers to the text any more (a batch of saved
+        # documents let go of).
+        self._file: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115
+            prefix="genglossary-", dir=spool_dir
+        )
+        self._closer = weakref.finalize(self, self._file.close)
+        self._check = check
+        self.size = 0
+        self.chars = 0
+        #: The first characters, as decoded (line ends as they were) and as stored.
+        self.sample = ""
+        self.head = ""
+        self._cr = False  # the last piece written ended with "\r", held back
+        self._content = False  # something but whitespace was written
+
+    def write(self, text: str, *, final: bool = False) -> None:
+        if len(self.sample) < _BINARY_SAMPLE:
+            self.sample += text[: _BINARY_SAMPLE - len(self.sample)]
+        if self._cr:
+            text, self._cr = "\r" + text, False
+        if text.endswith("\r") and not final:
+            text, self._cr = text[:-1], True  # "\r\n" may be cut between two pieces
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if len(self.head) < _LANGUAGE_SAMPLE:
+            self.head += text[: _LANGUAGE_SAMPLE - len(self.head)]
+        self._content = self._content or (bool(text) and not text.isspace())
+        data = text.encode("utf-8")
+        self._file.write(data)
+        self.size += len(data)
+        self.chars += len(text)
+
+    @property
+    def empty(self) -> bool:
+        return not self._content
+
+    def chunks(self) -> Iterator[bytes]:
+        self._file.flush()
+        self._file.seek(0)
+        while data := self._file.read(_READ_CHUNK):
+            if self._check is not None:
+                self._check()
+            yield data
+
+    def close(self) -> None:
+        self._closer()
+
+
+#: Characters looked at to tell a binary file (:func:`_looks_binary`) and the language.
+_BINARY_SAMPLE = 65536
+_LANGUAGE_SAMPLE = 100_000
+_REPLACEMENT = "\ufffd".encode()
+
+
+class Source:
+    """A file opened for import (:func:`open_source`): its size and SHA-256, and the means
+    to decode it. A file up to STREAM_BYTES was read whole (``raw``), as it always was; a
+    larger one stays open, and :meth:`decode` reads it again, a piece at a time, checking
+    that it is still what was hashed."""
+
+    def __init__(
+        self,
+        size: int,
+        digest: str,
+        raw: bytes | None,
+        fd: int | None,
+        check: Callable[[], None] | None,
+    ) -> None:
+        self.size, self.digest, self.raw = size, digest, raw
+        self._fd, self._check = fd, check
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def decode(self, spool_dir: Path | None = None) -> Decoded:
+        """The text, its encoding and language; :class:`SkipFile` with the reason when it
+        cannot be imported. A large file's text is written to a temporary file in
+        ``spool_dir`` (default: the system's), decoded as :func:`decode_bytes` would decode
+        the whole file."""
+        if self.raw is not None:
+            text, encoding = decode_bytes(self.raw)
+            return Decoded(text, encoding, detect_language(text))
+        spool, label = _StreamDecoder(self, spool_dir).decode()
+        if spool.size > DEFAULT_MAX_BYTES:
+            spool.close()
+            raise SkipFile(
+                f"too large to store (its text is {spool.size / 1_048_576:.0f} MB; the limit "
+                f"is {DEFAULT_MAX_BYTES / 1_048_576:.0f} MB)",
+                self.size,
+            )
+        return Decoded(spool, label, detect_language(spool.head))
+
+    def head(self) -> bytes:
+        """The first MiB of a large file (what the decisions on its encoding look at)."""
+        assert self._fd is not None
+        os.lseek(self._fd, 0, os.SEEK_SET)
+        return os.read(self._fd, _HEAD_BYTES)
+
+    def passes(self, skip: int = 0) -> Iterator[bytes]:
+        """The bytes of a large file from ``skip`` on, read again in pieces; SkipFile if
+        they are not the bytes hashed before (the file changed meanwhile)."""
+        assert self._fd is not None
+        os.lseek(self._fd, 0, os.SEEK_SET)
+        digest = hashlib.sha256()
+        while chunk := os.read(self._fd, _READ_CHUNK):
+            digest.update(chunk)
+            if self._check is not None:
+                self._check()
+            if skip:
+                chunk, skip = chunk[skip:], max(0, skip - len(chunk))
+            yield chunk
+        if digest.hexdigest() != self.digest:
+            raise SkipFile("changed while it was read; not imported (import it again)", self.size)
+
+
+class _StreamDecoder:
+    """:func:`decode_bytes` over a file too large to hold: each way of reading it that
+    ``decode_bytes`` would try on the whole is a pass over the file, the first that succeeds
+    (most files: UTF-8, one pass) gives the text. Decisions ``decode_bytes`` takes on the
+    first bytes (BOMs, NULs, UTF-16, the detector's sample) are taken on the same bytes."""
+
+    def __init__(self, source: Source, spool_dir: Path | None) -> None:
+        self._source, self._spool_dir = source, spool_dir
+        self._head = source.head()
+
+    def _attempt(
+        self, codec: str, *, skip: int = 0, errors: str = "strict", finishing: bool = True
+    ) -> SpooledText:
+        """The file read in ``codec``; UnicodeDecodeError (or LookupError) if it cannot be.
+        When the text is the one kept (``finishing``), a binary file stops the pass early."""
+        decoder = codecs.getincrementaldecoder(codec)(errors)
+        spool = SpooledText(self._spool_dir, self._source._check)
+        try:
+            checked = False
+            for chunk in self._source.passes(skip):
+                spool.write(decoder.decode(chunk))
+                if finishing and not checked and len(spool.sample) >= _BINARY_SAMPLE:
+                    checked = True
+                    if _looks_binary(spool.sample):
+                        raise SkipFile("binary file (not text)", self._source.size)
+            spool.write(decoder.decode(b"", final=True), final=True)
+        except BaseException:
+            spool.close()
+            raise
+        return spool
+
+    def _try(self, codec: str, *, finishing: bool = True) -> SpooledText | None:
+        try:
+            return self._attempt(codec, finishing=finishing)
+        except (UnicodeDecodeError, LookupError):
+            return None
+
+    def _finish(self, spool: SpooledText, label: str) -> tuple[SpooledText, str]:
+        """``_finish`` of :func:`decode_bytes`, on the spooled text."""
+        if _looks_binary(spool.sample):
+            spool.close()
+            raise SkipFile("binary file (not text)", self._source.size)
+        if spool.empty:
+            spool.close()
+            raise SkipFile("empty", self._source.size)
+        return spool, label
+
+    def decode(self) -> tuple[SpooledText, str]:  # noqa: C901 -- decode_bytes' order, step by step
+        head, size = self._head, self._source.size
+        for bom, codec, label in _BOMS:
+            if head.startswith(bom):
+                try:
+                    return self._finish(self._attempt(codec, skip=len(bom)), label)
+                except UnicodeDecodeError as exc:
+                    raise SkipFile(
+                        f"not valid {label} text despite its byte-order mark", size
+                    ) from exc
+        utf16 = _guess_utf16_without_bom(head, size)
+        utf16_label = (utf16 or "").upper().replace("-LE", "LE").replace("-BE", "BE")
+        if b"\x00" in head[:65536]:
+            spool = self._try(utf16) if utf16 else None
+            if spool is not None:
+                return self._finish(spool, utf16_label)
+            raise SkipFile("binary file (not text)", size)
+        spool = self._try("utf-8")
+        if spool is not None:
+            return self._finish(spool, "UTF-8")
+        spool = self._try(utf16) if utf16 else None
+        if spool is not None:
+            return self._finish(spool, utf16_label)
+        spool = self._repaired()
+        if spool is not None:
+            return self._finish(spool, REPAIRED_UTF8)
+        best = self._japanese()
+        if best is not None and _looks_japanese(best[0].sample):
+            return self._finish(*best)
+        for codec in _detected_codecs(head):
+            spool = self._try(codec)
+            if spool is not None:
+                if best is not None:
+                    best[0].close()
+                return self._finish(spool, _label(codec) + GUESSED)
+        if best is not None:
+            return self._finish(best[0], best[1] + GUESSED)
+        raise SkipFile("unknown text encoding (not UTF-8, UTF-16, Shift_JIS or EUC-JP)", size)
+
+    def _repaired(self) -> SpooledText | None:
+        """:func:`_repair_utf8` in a pass: the bytes that are no UTF-8 become U+FFFD, when
+        they are few (judged first on the first MiB, then on the whole)."""
+        if len(self._head) < self._source.size and _too_damaged(self._head, final=False)[0]:
+            return None
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        spool = SpooledText(self._spool_dir, self._source._check)
+        bad = valid = 0
+        tail = b""
+        try:
+            for chunk in self._source.passes():
+                # U+FFFD already in the file is text, not damage (it may span two pieces).
+                joined = tail + chunk
+                bad -= joined.count(_REPLACEMENT)
+                tail = joined[-2:]
+                text = decoder.decode(chunk)
+                replaced = text.count("\ufffd")
+                bad += replaced
+                valid += _non_ascii(text) - replaced
+                spool.write(text)
+            text = decoder.decode(b"", final=True)
+            replaced = text.count("\ufffd")
+            bad += replaced
+            valid += _non_ascii(text) - replaced
+            spool.write(text, final=True)
+        except BaseException:
+            spool.close()
+            raise
+        if bad * 100 >= self._source.size or valid < bad:
+            spool.close()
+            return None
+        return spool
+
+    def _japanese(self) -> tuple[SpooledText, str] | None:
+        """Shift_JIS or EUC-JP, whichever reads as more Japanese (on the first MiB) and
+        decodes the whole file."""
+        shares: list[tuple[float, str, str]] = []
+        for codec, label in (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
+            try:
+                text = codecs.getincrementaldecoder(codec)().decode(self._head)
+            except UnicodeDecodeError:
+                continue
+            shares.append((_japanese_share(text), codec, label))
+        # max() keeps the first of equals: Shift_JIS before EUC-JP, as decode_bytes does.
+        for _, codec, label in sorted(shares, key=lambda s: -s[0]):
+            spool = self._try(codec, finishing=False)
+            if spool is not None:
+                return spool, label
+        return None
 
 
 def detect_language(text: str) -> str:
@@ -501,13 +887,23 @@ def split_chunks(text: str, max_chars: int) -> Iterator[str]:
     start = 0
     n = len(text)
     while start < n:
-        end = min(start + max_chars, n)
-        if end < n:
-            window = text[start:end]
-            cut = max(window.rfind(c) for c in "。．！？!?\n")
-            if cut <= max_chars // 4:
-                cut = max(window.rfind(c) for c in " \t\u3000")
-            if cut > max_chars // 4:
-                end = start + cut + 1
+        end = chunk_end(text, start, max_chars)
         yield text[start:end]
         start = end
+
+
+def chunk_end(text: str, start: int, max_chars: int) -> int:
+    """Where the chunk of ``text`` that starts at ``start`` ends (:func:`split_chunks`). It
+    depends only on the ``max_chars`` characters from ``start`` and on whether the text
+    goes on after them, so text that arrives in pieces is cut the same way once a whole
+    window of it is there."""
+    n = len(text)
+    end = min(start + max_chars, n)
+    if end < n:
+        window = text[start:end]
+        cut = max(window.rfind(c) for c in "。．！？!?\n")
+        if cut <= max_chars // 4:
+            cut = max(window.rfind(c) for c in " \t\u3000")
+        if cut > max_chars // 4:
+            end = start + cut + 1
+    return end

@@ -11,13 +11,17 @@ paragraph, and a heading, list item or quote mark ("#", "-", "1.", ">") starts o
 In both, a heading is a sentence of its own, a "LABEL:" lead-in in capitals ends the
 sentence before it ("BACKGROUND: …" in a structured abstract), and a title line at the top of
 the document stands alone.
+
+A document too large to hold whole (one stored as a stream) is read in parts
+(:func:`parts`): each a :class:`Part`, cut where reading the parts one by one gives what
+reading the whole text would give (the same blocks, sentences and line numbers).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -44,6 +48,31 @@ class Block:
     lines: tuple[tuple[int, str], ...]
 
 
+class Part(str):
+    """Some consecutive lines of a document read in parts: the text itself, the number of
+    line breaks before it in the document, and whether it is the document's first and its
+    last part. Whatever reads a document's text reads a Part the same way (it is a ``str``):
+    line numbers count from the document's start, front matter and a title line are looked
+    for in the first part only, and term extraction joins a document's parts up again."""
+
+    lines_before: int
+    first: bool
+    last: bool
+
+    def __new__(cls, text: str, lines_before: int = 0, *, first: bool, last: bool) -> Part:
+        part = super().__new__(cls, text)
+        part.lines_before, part.first, part.last = lines_before, first, last
+        return part
+
+
+def position(text: str) -> tuple[int, bool, bool]:
+    """``(line breaks before it, first part, last part)`` of a :class:`Part`; a whole
+    document's text is ``(0, True, True)``."""
+    if isinstance(text, Part):
+        return text.lines_before, text.first, text.last
+    return 0, True, True
+
+
 def is_markdown(path: str) -> bool:
     """Markdown is read as Markdown (its code and markup are not prose); a .txt file as it is
     (a text about HTML may well mention "<div>")."""
@@ -59,8 +88,9 @@ def sentences(path: str, text: str, *, inline_code: bool = True) -> Iterator[Sen
         if is_markdown(path)
         else text_blocks(text)
     )
+    first_part = position(text)[1]
     for i, block in enumerate(blocks):
-        yield from _block_sentences(path, block, first=i == 0)
+        yield from _block_sentences(path, block, first=first_part and i == 0)
 
 
 def prose(text: str, *, markdown: bool) -> str:
@@ -114,9 +144,11 @@ _GAPS = re.compile(r"[ \t]{2,}")
 def markdown_blocks(text: str, *, keep_inline_code: bool = True) -> list[Block]:
     """The prose blocks of a Markdown document in order. Front matter (a "---" block at the
     very top) is skipped, so are code and HTML blocks, which markdown-it reports as block
-    tokens of their own and which therefore never reach an ``inline`` token."""
-    offset = 0
-    front = _FRONT_MATTER.match(text)
+    tokens of their own and which therefore never reach an ``inline`` token. Line numbers
+    of a :class:`Part` count from the document's start; only a first part has front
+    matter."""
+    offset, first, _ = position(text)
+    front = _FRONT_MATTER.match(text) if first else None
     if front is not None:
         offset = front.group().count("\n")
         text = text[front.end() :]
@@ -160,6 +192,149 @@ def _pieces(text: str) -> Iterator[tuple[int, str]]:
             start, size = i + 1, 0
     if start < len(lines):
         yield start, "\n".join(lines[start:])
+
+
+#: A document read in parts (one stored as a stream) comes in parts of about this many
+#: characters: enough that the cuts are rare, few enough that a part's sentences, blocks
+#: and markup tokens stay a few tens of MB.
+PART_CHARS = 4_000_000
+#: A part grows past this only when its text has no place to cut (no blank line outside a
+#: code fence); then it is cut at the end of a line, or, in a line this long, at a space.
+_PART_LIMIT = 4
+
+
+def parts(path: str, chunks: Iterable[str], part_chars: int | None = None) -> Iterator[Part]:
+    """A document's text, given in ``chunks`` of any size, as :class:`Part` objects of about
+    ``part_chars`` (default PART_CHARS) characters (a shorter text is one part).
+
+    Each part ends after a blank line: in Markdown, one outside code fences where
+    :func:`markdown_blocks` cuts its pieces (front matter left whole in the first part), so
+    the parts give the very blocks, sentences and line numbers of the whole text; in plain
+    text, any blank line (it ends a paragraph). Only text with no such line for
+    ``_PART_LIMIT`` parts on end is cut elsewhere (at a line end; a code fence open there
+    is opened again at the top of the next part).
+    """
+    previous: tuple[int, str] | None = None
+    first = True
+    size = PART_CHARS if part_chars is None else part_chars
+    for segment in _segments(is_markdown(path), iter(chunks), size):
+        if previous is not None:
+            yield Part(previous[1], previous[0], first=first, last=False)
+            first = False
+        previous = segment
+    if previous is not None:
+        yield Part(previous[1], previous[0], first=first, last=True)
+
+
+def _segments(markdown: bool, chunks: Iterator[str], part_chars: int) -> Iterator[tuple[int, str]]:
+    """``(line breaks before it, text)`` of each part of the text of ``chunks``."""
+    cutter = _Cutter(markdown, part_chars)
+    text = ""  # from the start of the part being made
+    for chunk in chunks:
+        text += chunk
+        while (cut := cutter.cut(text)) is not None:
+            yield cutter.lines_before, text[:cut]
+            text = cutter.next_part(text, cut)
+    if text:
+        yield cutter.lines_before, text
+
+
+#: A line of nothing but white space (with its line break).
+_BLANK_LINE = re.compile(r"^[^\S\n]*\n", re.MULTILINE)
+
+
+class _Cutter:
+    """Where :func:`parts` ends a part: :meth:`cut` is given the text from the start of the
+    part being made and answers where it ends, or None until more text is there."""
+
+    def __init__(self, markdown: bool, part_chars: int) -> None:
+        self.markdown, self.part_chars = markdown, part_chars
+        self.limit = max(part_chars, PIECE_CHARS) * _PART_LIMIT
+        self.lines_before = 0
+        self._front_done = not markdown
+        # Markdown: where the line scan goes on, the fence open there and the line that
+        # opened it, where markdown_blocks' piece being measured began.
+        self._scan = self._piece_start = 0
+        self._fence = self._fence_line = ""
+
+    def cut(self, text: str) -> int | None:
+        if not self._front_done:
+            # Front matter is at most 202 lines: decided once that many are here.
+            if text.count("\n") < 203 and len(text) < self.limit:
+                return None
+            self._front_done = True
+            front = _FRONT_MATTER.match(text)
+            if front is not None:
+                self._scan = self._piece_start = front.end()
+        at = self._markdown_cut(text) if self.markdown else self._text_cut(text)
+        if at is None and len(text) >= self.limit:
+            return self._forced_cut(text)
+        return at
+
+    def _text_cut(self, text: str) -> int | None:
+        """After the first blank line that ends ``part_chars`` or more into the part."""
+        if len(text) < self.part_chars:
+            return None
+        line_start = text.rfind("\n", 0, max(self.part_chars - 1, 0)) + 1
+        blank = _BLANK_LINE.search(text, line_start)
+        return None if blank is None else blank.end()
+
+    def _markdown_cut(self, text: str) -> int | None:
+        """After a blank line outside code fences where markdown_blocks ends a piece
+        (:func:`_pieces`), once the part has ``part_chars``: each part then starts a piece,
+        as it does in the whole text."""
+        at, fence = self._scan, self._fence
+        try:
+            while (end := text.find("\n", at)) >= 0:
+                start, at = at, end + 1
+                head = text[start : start + 4]  # a fence mark starts within three spaces
+                if "`" in head or "~" in head:
+                    inside = bool(fence)
+                    line = text[start:end]
+                    fence = fence_after(fence, line)
+                    if fence and not inside:
+                        self._fence_line = line
+                elif (
+                    not fence
+                    and at - self._piece_start >= PIECE_CHARS
+                    and (end == start or text[start:end].isspace())
+                ):
+                    self._piece_start = at  # where markdown_blocks ends a piece
+                    if at >= self.part_chars:
+                        return at
+            return None
+        finally:
+            self._scan, self._fence = at, fence
+
+    def _forced_cut(self, text: str) -> int:
+        """No place to cut in ``limit`` characters: at the last line end before it, or (one
+        line as long) after its last space. A code fence open there is opened again at the
+        top of the next part."""
+        cut = text.rfind("\n", 0, self.limit) + 1
+        if cut <= 0:
+            cut = max(text.rfind(" ", 0, self.limit), text.rfind("\t", 0, self.limit)) + 1
+        cut = cut if cut > 0 else self.limit
+        if self.markdown:
+            fence, line_start = "", 0
+            while (end := text.find("\n", line_start, cut)) >= 0:
+                line = text[line_start:end]
+                opened = fence_after(fence, line)
+                if opened and not fence:
+                    self._fence_line = line
+                fence, line_start = opened, end + 1
+            self._fence = fence
+        return cut
+
+    def next_part(self, text: str, cut: int) -> str:
+        """The text after ``cut``, as the start of the next part (which starts a piece)."""
+        self.lines_before += text.count("\n", 0, cut)
+        rest = text[cut:]
+        if self._fence:  # a forced cut inside a code fence
+            rest = self._fence_line + "\n" + rest
+            self.lines_before -= 1  # the fence's line stands for the last line before
+        self._scan = self._piece_start = 0
+        self._fence = ""
+        return rest
 
 
 def _parsed_blocks(text: str, offset: int, keep_inline_code: bool) -> list[Block]:
@@ -207,7 +382,8 @@ _ITEM = re.compile(r"^\s{0,3}(?:[-*+]\s+|\d+[.)]\s+|>\s?)")
 def text_blocks(text: str) -> list[Block]:
     """Paragraphs of a plain-text file: lines up to a blank line; a "#" heading is a block of
     its own; a list item or quote starts a new paragraph, which the lines wrapped after it
-    continue. Lines of a "|" table or a "```" fence end a paragraph and are skipped."""
+    continue. Lines of a "|" table or a "```" fence end a paragraph and are skipped. Line
+    numbers of a :class:`Part` count from the document's start."""
     blocks: list[Block] = []
     paragraph: list[tuple[int, str]] = []
 
@@ -216,7 +392,7 @@ def text_blocks(text: str) -> list[Block]:
             blocks.append(Block("text", tuple(paragraph)))
             paragraph.clear()
 
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(text.split("\n"), start=position(text)[0] + 1):
         line = raw.strip()
         if not line or line.startswith(("```", "|")):
             close()

@@ -27,14 +27,13 @@ from genglossary_gui.pipeline.documents import (
     DEFAULT_MAX_BYTES,
     LINK_OUTSIDE,
     SkipFile,
-    decode_bytes,
-    detect_language,
     display_path,
     is_guessed,
     iter_document_files,
-    read_document,
+    open_source,
 )
 from genglossary_gui.pipeline.protocol import Engine
+from genglossary_gui.pipeline.reading import parts
 from genglossary_gui.pipeline.text import term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.repositories import TermRecord
@@ -167,28 +166,30 @@ def import_documents(
         ctx.check()
         size = 0
         try:
-            raw, digest = read_document(path, max_bytes=max_bytes, within=within, check=ctx.check)
-            size = len(raw)
-            if existing.get(rel) == digest:
-                summary.unchanged += 1
-            else:
-                text, encoding = decode_bytes(raw)
-                if is_guessed(encoding):
-                    ctx.log(
-                        f"{rel}: decoded as {encoding}; check its text in the Documents page",
-                        level="warning",
-                        step=step,
-                    )
-                batch.append(
-                    repo.DocumentRecord(
-                        rel, text, digest, encoding, detect_language(text), len(raw)
-                    )
-                )
-                batch_bytes += len(raw)
-                if rel in existing:
-                    summary.updated += 1
+            # A large file is read, decoded and saved a piece at a time (never whole).
+            with open_source(path, max_bytes=max_bytes, within=within, check=ctx.check) as source:
+                size = source.size
+                if existing.get(rel) == source.digest:
+                    summary.unchanged += 1
                 else:
-                    summary.added += 1
+                    doc = source.decode(repo.spool_folder())
+                    if is_guessed(doc.encoding):
+                        ctx.log(
+                            f"{rel}: decoded as {doc.encoding}; check its text in the "
+                            "Documents page",
+                            level="warning",
+                            step=step,
+                        )
+                    batch.append(
+                        repo.DocumentRecord(
+                            rel, doc.text, source.digest, doc.encoding, doc.language, size
+                        )
+                    )
+                    batch_bytes += size
+                    if rel in existing:
+                        summary.updated += 1
+                    else:
+                        summary.added += 1
         except SkipFile as skip:
             summary.skipped += 1
             size = size or skip.size_bytes
@@ -230,10 +231,15 @@ def _corpus(project_id: int, ctx: RunContext, ids: Sequence[int] | None = None) 
     def read() -> Iterator[Text]:
         for doc_id in ids:
             ctx.check()
-            doc = repo.load_document(doc_id)
-            yield Text(
-                doc.rel_path, doc.text, doc.language if language == Language.AUTO else language
-            )
+            doc = repo.stored_document(doc_id)
+            lang = doc.language if language == Language.AUTO else language
+            if doc.text is not None:
+                yield Text(doc.rel_path, doc.text, lang)
+                continue
+            # Stored as a stream (a large file): read in parts, never whole.
+            for part in parts(doc.rel_path, repo.document_chunks(doc_id)):
+                ctx.check()
+                yield Text(doc.rel_path, part, lang)
 
     chars = repo.document_chars(project_id, ids) if ids else 0
     return Corpus(read, len(ids), chars)

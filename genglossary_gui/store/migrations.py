@@ -180,6 +180,17 @@ _V8 = [
 ]
 
 
+_V9 = [
+    # The text of a document too large to hold whole (a large file's, imported in a stream):
+    # UTF-8 bytes, the last column, so that SQLite can make a value of its size without
+    # holding it and incremental BLOB I/O writes and reads it a piece at a time; and no
+    # update of the document's row (its extracted_hash, its name) rewrites it.
+    """CREATE TABLE document_text (
+        document_id INTEGER NOT NULL PRIMARY KEY REFERENCES document (id) ON DELETE CASCADE,
+        text BLOB NOT NULL)""",
+]
+
+
 def _statements(statements: list[str]) -> Callable[[peewee.SqliteDatabase], None]:
     def apply(db: peewee.SqliteDatabase) -> None:
         for sql in statements:
@@ -198,4 +209,5 @@ MIGRATIONS: list[Callable[[peewee.SqliteDatabase], None]] = [
     _statements(_V6),
     _statements(_V7),
     _statements(_V8),
+    _statements(_V9),
 ]

@@ -69,6 +69,18 @@ class Document(BaseModel):
     extracted_hash = peewee.CharField(default="")
 
 
+class DocumentText(peewee.Model):
+    """The text of a document stored as a stream (its ``Document.text`` is ""): UTF-8
+    bytes, written and read a piece at a time (``repositories.projects``)."""
+
+    document = peewee.ForeignKeyField(Document, primary_key=True, on_delete="CASCADE")
+    text = peewee.BlobField()
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
 class Term(BaseModel):
     project = peewee.ForeignKeyField(Project, backref="terms", on_delete="CASCADE")
     text = peewee.TextField()

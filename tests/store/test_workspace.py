@@ -167,8 +167,8 @@ def test_adding_one_document_reads_only_it_and_keeps_every_mark(
     )
     repo.add_sources(project, [extra])
     read: list[int] = []
-    original = repo.load_document
-    monkeypatch.setattr(repo, "load_document", lambda i: read.append(i) or original(i))
+    original = repo.stored_document
+    monkeypatch.setattr(repo, "stored_document", lambda i: read.append(i) or original(i))
     run_id = run_to_completion(project, Scope.ADD)
     # (Ranking and the search for defining sentences each pass over what they read.)
     assert len(set(read)) == 1 and Document.get_by_id(read[0]).rel_path == "extra.md"

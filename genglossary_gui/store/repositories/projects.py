@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 import peewee
 
 from genglossary_gui.store import notify
-from genglossary_gui.store.database import db, patient
-from genglossary_gui.store.models import AppSetting, Document, Project, now
+from genglossary_gui.store.database import data_folder, db, patient
+from genglossary_gui.store.models import AppSetting, Document, DocumentText, Project, now
 from genglossary_gui.store.repositories._common import _tuples
 from genglossary_gui.vocabulary import Topic
 
@@ -121,15 +124,33 @@ def save_engine_settings(project_id: int, engine: str, settings: str) -> None:
 # -- documents --------------------------------------------------------------------------------
 
 
+class TextStream(Protocol):
+    """A document's text too large to hold whole (a large file's, decoded): its length in
+    UTF-8 bytes, and those bytes in pieces, from the start each time :meth:`chunks` is
+    called."""
+
+    size: int
+
+    def chunks(self) -> Iterator[bytes]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRecord:
     rel_path: str
-    text: str
+    #: The text, or a stream of it: such a document is written a piece at a time, and read
+    #: back in pieces (:func:`document_chunks`), never whole.
+    text: str | TextStream
     content_hash: str
     encoding: str
     language: str
     size_bytes: int
     problem: str = ""
+
+
+def spool_folder() -> Path:
+    """Where a large file's decoded text waits to be written: the data folder, on the disk
+    it goes to anyway (a temporary folder may be memory)."""
+    return data_folder()
 
 
 def existing_hashes(project_id: int) -> dict[str, str]:
@@ -143,16 +164,21 @@ def existing_hashes(project_id: int) -> dict[str, str]:
 def save_documents(
     project_id: int, upserts: Sequence[DocumentRecord], removed: Iterable[str] = ()
 ) -> None:
-    """Insert or replace documents and remove the ones whose files are gone, in one transaction."""
+    """Insert or replace documents and remove the ones whose files are gone, in one
+    transaction. A text given as a :class:`TextStream` is written a piece at a time into a
+    ``document_text`` row (UTF-8 bytes, a BLOB in the table's last column: SQLite makes a
+    value of a given size there without holding it); the document's own text is then "".
+    """
     removed = list(removed)
     if not upserts and not removed:
         return
     with db.atomic("IMMEDIATE"):
         for rec in upserts:
+            text = rec.text
             Document.insert(
                 project=project_id,
                 rel_path=rec.rel_path,
-                text=rec.text,
+                text=text if isinstance(text, str) else "",
                 content_hash=rec.content_hash,
                 encoding=rec.encoding,
                 language=rec.language,
@@ -171,6 +197,7 @@ def save_documents(
                     Document.imported_at,
                 ],
             ).execute()
+            _write_stream(project_id, rec.rel_path, None if isinstance(text, str) else text)
         if removed:
             Document.delete().where(
                 (Document.project == project_id) & Document.rel_path.in_(removed)
@@ -178,19 +205,115 @@ def save_documents(
     notify.publish(Topic.DOCUMENT)
 
 
+def _write_stream(project_id: int, rel_path: str, text: TextStream | None) -> None:
+    """The document's text stored as a stream, or (None) no longer."""
+    row_id = (
+        Document.select(Document.id)
+        .where((Document.project == project_id) & (Document.rel_path == rel_path))
+        .scalar()
+    )
+    DocumentText.delete().where(DocumentText.document == row_id).execute()
+    if text is None:
+        return
+    DocumentText.insert(document=row_id, text=peewee.fn.zeroblob(text.size)).execute()
+    written = 0
+    with db.connection().blobopen(_TEXT_TABLE, "text", row_id) as blob:
+        for data in text.chunks():
+            blob.write(data)
+            written += len(data)
+    if written != text.size:
+        raise ValueError(f"{rel_path}: {written} bytes of text written, not {text.size}")
+
+
+_TEXT_TABLE: str = DocumentText._meta.table_name  # type: ignore[attr-defined]
+#: Pieces a document stored as a stream is read back in, and how much of it one opening reads.
+_READ_BYTES = 1024 * 1024
+_OPEN_BYTES = 16 * _READ_BYTES
+
+
+def _streamed(where: peewee.Expression) -> peewee.Expression:
+    """Only the documents stored as a stream (with a ``document_text`` row)."""
+    return where & Document.id.in_(DocumentText.select(DocumentText.document))
+
+
 def document_chars(project_id: int, ids: Sequence[int] | None = None) -> int:
     """Characters of text in the project's readable documents, or in those of ``ids`` (a
     step's progress total)."""
-    query = Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text))).where(
-        (Document.project == project_id) & (Document.problem == "")
-    )
+    readable = (Document.project == project_id) & (Document.problem == "")
     if ids is None:
-        return int(query.scalar() or 0)
+        return _chars(readable)
     ids = list(ids)
     return sum(
-        int(query.where(Document.id.in_(ids[i : i + 500])).scalar() or 0)
-        for i in range(0, len(ids), 500)
+        _chars(readable & Document.id.in_(ids[i : i + 500])) for i in range(0, len(ids), 500)
     )
+
+
+def _chars(where: peewee.Expression) -> int:
+    # (A document stored as a stream has "" here.)
+    whole = Document.select(peewee.fn.SUM(peewee.fn.LENGTH(Document.text))).where(where)
+    chars = int(whole.scalar() or 0)
+    for (doc_id,) in _tuples(Document.select(Document.id).where(_streamed(where))):
+        # Its bytes are UTF-8: its characters are counted a piece at a time (an
+        # ASCII piece has as many as bytes; no character is cut before one).
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for data in _blob_pieces(doc_id):
+            chars += len(data) if data.isascii() else len(decoder.decode(data))
+    return chars
+
+
+def _blob_pieces(document_id: int) -> Iterator[bytes]:
+    """The bytes of a document's text in pieces of _READ_BYTES, read _OPEN_BYTES at a time:
+    no handle (and so no read transaction) is left open while the pieces are used, however
+    long that takes, and each opening walks the value's pages from its start only a few
+    times per document (one opening per piece made reading 70 MB take 1.8 s)."""
+    offset = 0
+    while True:
+        pieces = []
+        with db.connection().blobopen(_TEXT_TABLE, "text", document_id, readonly=True) as b:
+            b.seek(offset)
+            for _ in range(_OPEN_BYTES // _READ_BYTES):
+                data = b.read(_READ_BYTES)
+                if not data:
+                    break
+                pieces.append(data)
+        if not pieces:
+            return
+        offset += sum(map(len, pieces))
+        yield from pieces
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document as a step reads it."""
+
+    rel_path: str
+    language: str
+    #: The whole text; None for a document stored as a stream, which
+    #: :func:`document_chunks` reads a piece at a time.
+    text: str | None
+
+
+def stored_document(document_id: int) -> StoredDocument:
+    """The document, with its text unless it is stored as a stream."""
+    streamed = Document.id.in_(DocumentText.select(DocumentText.document))
+    query = Document.select(
+        Document.rel_path,
+        Document.language,
+        peewee.Case(None, ((streamed, None),), Document.text),
+    ).where(Document.id == document_id)
+    return StoredDocument(*_tuples(query)[0])
+
+
+def document_chunks(document_id: int) -> Iterator[str]:
+    """The text of a document stored as a stream, in pieces of about a MiB."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for data in _blob_pieces(document_id):
+        text = decoder.decode(data)
+        if text:
+            yield text
+    rest = decoder.decode(b"", final=True)
+    if rest:
+        yield rest
 
 
 def project_language(project_id: int) -> str:

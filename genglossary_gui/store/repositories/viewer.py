@@ -3,12 +3,13 @@ highlights them, and a fingerprint of everything the highlights depend on."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import peewee
 
 from genglossary_gui.store.models import DefinitionEdit, Document, GlossaryEntry, Project, Term
 from genglossary_gui.store.repositories._common import _tuples
+from genglossary_gui.store.repositories.projects import document_chunks
 from genglossary_gui.store.repositories.views import table_fingerprint
 
 
@@ -36,7 +37,14 @@ def viewer_document(document_id: int) -> ViewerDocument | None:
         Document.content_hash,
     ).where(Document.id == document_id)
     rows = _tuples(query)
-    return ViewerDocument(*rows[0]) if rows else None
+    if not rows:
+        return None
+    document = ViewerDocument(*rows[0])
+    if not document.text and not document.problem:
+        # Stored as a stream (a large file): its text is put together here, whole.
+        text = "".join(document_chunks(document_id))
+        document = replace(document, text=text) if text else document
+    return document
 
 
 def document_version(document_id: int) -> tuple[str, str] | None:

@@ -169,6 +169,14 @@ def clone_project(project_id: int, name: str) -> int:
         mine = {"project": clone.id}
         for model in (Document, Term, DefinitionEdit, KeptApart):
             _copy_rows(model, model.project == project_id, mine)
+        # The texts of documents stored as streams, copied by SQLite (never whole in memory).
+        db.execute_sql(
+            "INSERT INTO document_text (document_id, text) SELECT new.id, t.text "
+            "FROM document_text t JOIN document old ON old.id = t.document_id "
+            "JOIN document new ON new.project_id = ? AND new.rel_path = old.rel_path "
+            "WHERE old.project_id = ?",
+            (clone.id, project_id),
+        )
         current = source.current_run
         if current is not None:
             t = now()

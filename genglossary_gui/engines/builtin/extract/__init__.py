@@ -13,7 +13,8 @@ from genglossary_gui.pipeline.data import (  # noqa: F401 (re-exported)
     MIN_GLOSSARY_CUTOFF,
     glossary_cutoff,
 )
-from genglossary_gui.pipeline.documents import detect_language, split_chunks
+from genglossary_gui.pipeline.documents import chunk_end, detect_language
+from genglossary_gui.pipeline.reading import position
 from genglossary_gui.pipeline.reading import prose as prose_of
 from genglossary_gui.vocabulary import DOCUMENT_LANGUAGES, Language
 
@@ -46,6 +47,11 @@ def _module(language: str) -> ModuleType:
 class TermExtractor:
     """Accumulates candidates document by document, then ranks them.
 
+    What it keeps grows with the number of distinct candidates (the term statistics), not
+    with the documents: each document's distinct candidates are counted towards the
+    document counts as soon as it ends. A document read in parts (``reading.Part``) is one
+    document, and its prose is cut into chunks where the whole text would have been.
+
     ``check`` is called between chunks (a cancel check point); it may raise.
     """
 
@@ -61,8 +67,14 @@ class TermExtractor:
         self._forms: dict[str, Counter[str]] = {}
         self._verbs = english.VerbEvidence()
         self._chars: Counter[str] = Counter()
-        # Per document and language, the distinct maximal sequences (for document counts).
-        self._doc_keys: list[tuple[str, set[Units]]] = []
+        #: Per language: in how many documents each candidate (every sub-sequence of a
+        #: maximal sequence) occurs.
+        self._doc_counts: dict[str, Counter[Units]] = {lang: Counter() for lang in LANGUAGES}
+        #: The document being read in parts: its language, its distinct maximal sequences,
+        #: the prose not cut into chunks yet, and whether it had any prose before.
+        self._open: tuple[str, set[Units]] | None = None
+        self._carry = ""
+        self._had_prose = False
         self.chars = 0
 
     def add(
@@ -73,45 +85,90 @@ class TermExtractor:
         *,
         markdown: bool = True,
     ) -> str:
-        """Add one document; returns the language used. ``on_progress(chars)`` per chunk.
-        A Markdown document's code and markup are left out (``markdown``)."""
-        lang = detect_language(text) if language == Language.AUTO else language
-        module = _module(lang)
+        """Add one document, or one part of a document read in parts; returns the language
+        used. ``on_progress(chars)`` per chunk. A Markdown document's code and markup are
+        left out (``markdown``)."""
+        _, first, last = position(text)
+        if first or self._open is None:
+            self._close_document()
+            lang = detect_language(text) if language == Language.AUTO else language
+            self._open = (lang, set())
+            self._carry, self._had_prose = "", False
+        lang, keys = self._open
         size = japanese.CHUNK_CHARS if lang == "ja" else _EN_CHUNK_CHARS
-        counter = self._maximal[lang]
-        keys: set[Units] = set()
         prose = prose_of(text, markdown=markdown)
-        for chunk in split_chunks(prose, size):
-            self._check()
-            if lang == "en":
-                self._verbs.add(chunk)
-            found = (
-                english.candidates_with_position(chunk, self._verbs)
-                if lang == "en"
-                else (
-                    (units, surface, False) for units, surface in module.candidate_sequences(chunk)
-                )
-            )
-            for units, surface, starts_sentence in found:
-                counter[units] += 1
-                keys.add(units)
-                if lang == "en":
-                    words = surface.split(" ")
-                    # A sentence's first word is capitalised whatever it is: weak evidence,
-                    # used only for words seen nowhere else.
-                    for i, word in enumerate(words):
-                        casing = self._start_casing if i == 0 and starts_sentence else self._casing
-                        casing.setdefault(word.lower(), Counter())[word] += 1
-                    last = words[-1].lower()
-                    self._forms.setdefault(units[-1], Counter())[last] += 1
-            self.chars += len(chunk)
-            self._chars[lang] += len(chunk)
-            if on_progress is not None:
-                on_progress(len(chunk))
+        if markdown and prose and self._had_prose:
+            # The whole document's prose joins its blocks with a blank line.
+            stream = self._carry + "\n\n" + prose
+        else:
+            stream = self._carry + prose
+        self._had_prose = self._had_prose or bool(prose)
+        start = 0
+        while start < len(stream) and (last or len(stream) - start > size):
+            end = chunk_end(stream, start, size)
+            self._add_chunk(stream[start:end], lang, keys, on_progress)
+            start = end
+        self._carry = "" if last else stream[start:]
         if on_progress is not None and len(text) > len(prose):
             on_progress(len(text) - len(prose))  # the markup and code left out count as read
-        self._doc_keys.append((lang, keys))
+        if last:
+            self._close_document()
         return lang
+
+    def _add_chunk(
+        self,
+        chunk: str,
+        lang: str,
+        keys: set[Units],
+        on_progress: Callable[[int], None] | None,
+    ) -> None:
+        """One chunk of a document's prose: its candidates counted."""
+        module = _module(lang)
+        counter = self._maximal[lang]
+        self._check()
+        if lang == "en":
+            self._verbs.add(chunk)
+        found = (
+            english.candidates_with_position(chunk, self._verbs)
+            if lang == "en"
+            else ((units, surface, False) for units, surface in module.candidate_sequences(chunk))
+        )
+        for units, surface, starts_sentence in found:
+            counter[units] += 1
+            keys.add(units)
+            if lang == "en":
+                words = surface.split(" ")
+                # A sentence's first word is capitalised whatever it is: weak evidence,
+                # used only for words seen nowhere else.
+                for i, word in enumerate(words):
+                    casing = self._start_casing if i == 0 and starts_sentence else self._casing
+                    casing.setdefault(word.lower(), Counter())[word] += 1
+                last = words[-1].lower()
+                self._forms.setdefault(units[-1], Counter())[last] += 1
+        self.chars += len(chunk)
+        self._chars[lang] += len(chunk)
+        if on_progress is not None:
+            on_progress(len(chunk))
+
+    def _close_document(self) -> None:
+        """Count the document read last towards the document counts of its candidates (each
+        sub-sequence of its maximal sequences, once)."""
+        if self._open is None:
+            return
+        lang, keys = self._open
+        self._open = None
+        if self._carry:  # its last part never came: what it read still counts
+            self._add_chunk(self._carry, lang, keys, None)
+            self._carry = ""
+        max_units = _module(lang).MAX_UNITS
+        seen: set[Units] = set()
+        for i, key in enumerate(keys):
+            if i % 4096 == 4095:
+                self._check()
+            seen.update(cvalue.sub_sequences(key, max_units))
+        counts = self._doc_counts[lang]
+        for units in seen:
+            counts[units] += 1
 
     def _display(self, lang: str, units: Units) -> str:
         if lang == "ja":
@@ -131,8 +188,22 @@ class TermExtractor:
     def ranked(self, *, min_freq: int | None = None, top: int | None = None) -> list[RankedTerm]:
         """The candidates best first. ``min_freq`` (default: per language, English phrases
         may occur once) is the least frequency of a candidate."""
-        scored: list[tuple[str, cvalue.Scored]] = []
-        display: dict[tuple[str, Units], str] = {}
+        self._close_document()
+        # The best are picked as the candidates come (not from a list of them all).
+        scored = cvalue.best_first(self._scored(min_freq, top), key=lambda item: item[1], top=top)
+        merged: dict[str, RankedTerm] = {}
+        for lang, s in scored:
+            text = self._display(lang, s.units)
+            if text in merged:  # two keys with the same display form: keep the better one
+                continue
+            merged[text] = RankedTerm(
+                text, lang, round(s.score, 4), s.frequency, self._doc_counts[lang][s.units]
+            )
+        return list(merged.values())
+
+    def _scored(self, min_freq: int | None, top: int | None) -> Iterator[tuple[str, cvalue.Scored]]:
+        """Every candidate that can be a term, with its score (that of a candidate seen once
+        or of an everyday word scaled down)."""
         seen = 0
         for lang in LANGUAGES:
             module = _module(lang)
@@ -148,29 +219,16 @@ class TermExtractor:
                 seen += 1
                 if seen % 4096 == 0:
                     self._check()  # ranking every English candidate takes a while
+                # (Not kept: shown again below for the best only, not held for them all.)
                 text = self._display(lang, s.units)
-                display[(lang, s.units)] = text
                 if lang == "en" and not english.plausible_term(text, s.frequency, self._verbs):
                     continue
                 if s.frequency < DEFAULT_MIN_FREQ or (lang == "en" and english.everyday_word(text)):
                     # Seen once (an abstract names its terms once), or an everyday word: kept,
                     # but ranked after every recurring domain candidate.
-                    scored.append(
-                        (lang, cvalue.Scored(s.units, s.score * _ONCE_WEIGHT, s.frequency))
-                    )
+                    yield lang, cvalue.Scored(s.units, s.score * _ONCE_WEIGHT, s.frequency)
                     continue
-                scored.append((lang, s))
-        scored = cvalue.best_first(scored, key=lambda item: item[1], top=top)
-        doc_counts = self._document_counts({(lang, s.units) for lang, s in scored})
-        merged: dict[str, RankedTerm] = {}
-        for lang, s in scored:
-            text = display.get((lang, s.units)) or self._display(lang, s.units)
-            if text in merged:  # two keys with the same display form: keep the better one
-                continue
-            merged[text] = RankedTerm(
-                text, lang, round(s.score, 4), s.frequency, doc_counts.get((lang, s.units), 0)
-            )
-        return list(merged.values())
+                yield lang, s
 
     def _least_frequency(self, lang: str, module: ModuleType) -> int:
         """Candidates seen once are kept for a small English corpus, where most terms occur
@@ -178,19 +236,6 @@ class TermExtractor:
         and counting every once-seen phrase there would only cost time."""
         once_ok = lang == "en" and self._chars[lang] <= ONCE_SEEN_MAX_CHARS
         return getattr(module, "MIN_FREQ", DEFAULT_MIN_FREQ) if once_ok else DEFAULT_MIN_FREQ
-
-    def _document_counts(self, wanted: set[tuple[str, Units]]) -> Counter[tuple[str, Units]]:
-        counts: Counter[tuple[str, Units]] = Counter()
-        for lang, keys in self._doc_keys:
-            self._check()
-            module = _module(lang)
-            seen: set[Units] = set()
-            for key in keys:
-                seen.update(cvalue.sub_sequences(key, module.MAX_UNITS))
-            for units in seen:
-                if (lang, units) in wanted:
-                    counts[(lang, units)] += 1
-        return counts
 
 
 def _casing_of(seen: Counter[str] | None, key: str) -> str:

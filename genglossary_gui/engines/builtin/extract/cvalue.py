@@ -88,13 +88,15 @@ def score_candidates(
     return best_first(scored, key=lambda s: s, top=top)
 
 
-def best_first(items: list[T], key: Callable[[T], Scored], top: int | None = None) -> list[T]:
+def best_first(items: Iterable[T], key: Callable[[T], Scored], top: int | None = None) -> list[T]:
     """Sort by score, then frequency (both descending), then units.
 
-    With ``top``, a heap picks the best ones first: sorting hundreds of thousands of
-    candidates in one C call would hold the GIL (and freeze the window) for a tenth of a
-    second, while the heap's key calls let other threads in.
+    With ``top``, a heap picks the best ones first, as they come (``items`` may be a
+    generator: only the best are ever held): sorting hundreds of thousands of candidates in
+    one C call would hold the GIL (and freeze the window) for a tenth of a second, while the
+    heap's key calls let other threads in.
     """
-    if top is not None and len(items) > top:
+    if top is not None:
+        # Of equals, the first ones: the same as a sort (stable) cut after ``top``.
         items = heapq.nlargest(top, items, key=lambda i: (key(i).score, key(i).frequency))
     return sorted(items, key=lambda i: (-key(i).score, -key(i).frequency, key(i).units))

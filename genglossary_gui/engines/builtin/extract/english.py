@@ -50,8 +50,11 @@ _RUN = re.compile(
 )
 
 
+@lru_cache(maxsize=131_072)
 def _normalise(word: str) -> str:
-    """Key of a word: lower case (acronyms kept), with a plural last word made singular."""
+    """Key of a word: lower case (acronyms kept, an acronym's plural singular). Cached,
+    which also makes the keys of a word one string object: the candidate counts hold each
+    word once, not once per candidate it is in."""
     if len(word) > 1 and word.isupper():
         return word
     if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
