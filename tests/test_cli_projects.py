@@ -73,3 +73,36 @@ def test_project_lifecycle_from_the_command_line(
     assert run_cli(capsys, data, "project", "delete", "Demo", "--yes")[0] == 0
     code, text = run_cli(capsys, data, "project", "list")
     assert "Second" in text and "Demo" not in text
+
+
+def test_project_set_terms_chooses_how_many_terms_a_run_defines(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from genglossary_gui.engines.config import load_config
+
+    docs = tmp_path / "docs"
+    shutil.copytree(DATA / "glossary_en", docs)
+    code, text = run_cli(capsys, data, "project", "create", "Demo", "--docs", str(docs))
+    assert code == 0, text
+    project = repo.project_by_name("Demo").id
+    code, text = run_cli(capsys, data, "project", "set", "Demo", "--terms", "5")
+    assert code == 0 and "at most 5 terms" in text, text
+    assert load_config(project).max_terms == 5
+    assert load_config(project).engine == "builtin"  # the rest of the settings unchanged
+    code, text = run_cli(capsys, data, "run", "Demo", "--scope", "full", "--wait", "--quiet")
+    assert code == 0, text
+    recurring = [t for t in repo.ranked_records(project) if t.frequency >= 2 and not t.defined]
+    assert len(recurring) > 5
+    glossary = {t for t, _ in repo.glossary_terms(project, 5000)}
+    defined = {t for t in repo.defined_terms(project)}
+    assert len(glossary - defined) == 5  # the built-in engine too
+
+    code, text = run_cli(capsys, data, "project", "set", "Demo", "--terms", "ALL")
+    assert code == 0 and "all terms" in text, text
+    assert load_config(project).max_terms == 0
+    for wrong in ("0", "-3", "many"):
+        with pytest.raises(SystemExit) as exit_info:
+            run_cli(capsys, data, "project", "set", "Demo", "--terms", wrong)
+        assert exit_info.value.code == 2
+        assert "positive number or all" in capsys.readouterr().err
+    assert load_config(project).max_terms == 0

@@ -39,6 +39,27 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="save prompts and replies with each run",
     )
+    p.add_argument(
+        "--terms",
+        type=_term_count,
+        metavar="N|all",
+        help="how many of the best candidates a run defines at most, with either engine "
+        "(default 300; all: every candidate scoring at least the average), from the next "
+        "extraction",
+    )
+
+
+def _term_count(text: str) -> int:
+    """``--terms``: a positive number, or "all" (stored as 0)."""
+    if text.strip().casefold() == "all":
+        return 0
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number or all, not {text!r}")
+    return count
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from genglossary_gui.cli.common import (
@@ -61,10 +62,17 @@ def _set(args: argparse.Namespace) -> int:
     from genglossary_gui.engines.config import load_config, save_config
 
     project = _project(args.name)
-    config = _apply_engine_options(load_config(project.id), args)
+    config = load_config(project.id)
+    if args.terms is not None:  # "all" is 0
+        config = replace(config, max_terms=args.terms)
+    config = _apply_engine_options(config, args)
     save_config(project.id, config)
     where = f" at {config.base_url}, model {config.model}" if config.uses_llm else ""
-    print(f"{args.name}: engine {config.engine}{where}.", file=sys.stderr)
+    terms = "all terms" if not config.max_terms else f"at most {config.max_terms} terms"
+    print(
+        f"{args.name}: engine {config.engine}{where}; {terms} per run (from the next extraction).",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

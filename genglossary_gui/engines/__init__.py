@@ -15,14 +15,14 @@ if TYPE_CHECKING:
 
 
 def for_config(config: EngineConfig, key: str = "") -> Engine:
-    """The engine ``config`` asks for; a model engine's settings must be complete."""
-    if not config.uses_llm:
-        from genglossary_gui.engines.builtin import BuiltinEngine
-
-        return BuiltinEngine()
+    """The engine ``config`` asks for; its settings must be complete."""
     problems = config.problems()
     if problems:
         raise StepError("The engine settings are incomplete: " + " ".join(problems))
+    if not config.uses_llm:
+        from genglossary_gui.engines.builtin import BuiltinEngine
+
+        return BuiltinEngine(config.term_limit)
     from genglossary_gui.engines.model import ModelEngine  # httpx and asyncio only when used
 
     return ModelEngine(config, key)
@@ -52,6 +52,12 @@ class ProjectEngine:
     @property
     def label(self) -> str:
         return self._chosen().label
+
+    def close(self) -> None:
+        """End what the engine holds for the run (a model engine's connection), if any."""
+        close = getattr(self._engine, "close", None)
+        if close is not None:
+            close()
 
     def extract(self, corpus: Corpus, ctx: RunContext) -> Extraction:
         return self._chosen().extract(corpus, ctx)

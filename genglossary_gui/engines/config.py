@@ -13,6 +13,7 @@ import os
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
+from genglossary_gui.pipeline.data import GLOSSARY_MAX_TERMS
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.vocabulary import EngineName
 
@@ -43,15 +44,28 @@ class EngineConfig:
     #: current glossary: it fails, its output kept with the run (and `generate` writes
     #: no file).
     max_failed_share: float = 0.2
+    #: How many of the best recurring candidates a run defines at most (besides the terms
+    #: the user requires or groups and those the documents define), with either engine; 0:
+    #: all of those scoring at least their mean. Applied when terms are extracted: the
+    #: cut-off the Terms page shows.
+    max_terms: int = GLOSSARY_MAX_TERMS
 
     @property
     def uses_llm(self) -> bool:
         return self.engine in (EngineName.OLLAMA, EngineName.OPENAI)
 
+    @property
+    def term_limit(self) -> int | None:
+        """``max_terms`` as the pipeline takes it: None for all."""
+        return self.max_terms or None
+
     def problems(self) -> list[str]:
-        if not self.uses_llm:
-            return []
         out = []
+        terms = self.max_terms
+        if isinstance(terms, bool) or not isinstance(terms, int) or terms < 0:
+            out.append("The number of terms to define must be a whole number (0 for all).")
+        if not self.uses_llm:
+            return out
         if not self.base_url.strip():
             out.append("Enter the server address.")
         if not self.model.strip():

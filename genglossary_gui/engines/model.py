@@ -2,38 +2,69 @@
 built-in engine's work rather than replace it: extraction starts from the built-in ranking,
 definitions from the built-in occurrences, review and refine add to the built-in rules.
 
-Each step runs its own asyncio loop (inside the run's step process); the run's cancel token
-cancels the loop's tasks, which closes their connections. One bad item never fails the run:
-its failure is counted and named in the summary; a step where every item failed fails.
-The API key is removed from everything a step logs or counts (servers echo it back).
+A run's requests go through one session with the model (:class:`_Session`: an event loop
+on a thread of its own inside the run's step process, one client, at most ``concurrency``
+requests in flight), so the model is not kept waiting on local work that does not need its
+answers: a judge's batch leaves as soon as its candidates' sentences are found, each
+definition as soon as its term's sentences are, the built-in entries are made while the
+model writes, and each review batch is asked as soon as its definitions are written (the
+review step takes those answers). The run's cancel token cancels the requests, which closes
+their connections. One bad item never fails the run: its failure is counted and named in the
+summary; a step where every item failed fails. The API key is removed from everything a step
+logs or counts (servers echo it back).
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
+import heapq
+import itertools
+import queue
 import re
+import sys
+import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from genglossary_gui.engines.builtin import BuiltinEngine, recurring, rules
+from genglossary_gui.engines.builtin import BuiltinEngine, recurring
+from genglossary_gui.engines.builtin.mining import mine_terms, with_defined_terms
 from genglossary_gui.engines.config import EngineConfig
 from genglossary_gui.llm.clients import ChatClient, LLMError, ask_structured, make_client
 from genglossary_gui.llm.structured import StructuredOutputError
-from genglossary_gui.pipeline.context import Cancelled, KeptAside, RunContext, StepError
+from genglossary_gui.pipeline.context import (
+    Cancelled,
+    CancelToken,
+    KeptAside,
+    RunContext,
+    StepError,
+)
 from genglossary_gui.pipeline.data import (
-    GLOSSARY_MAX_TERMS,
     Corpus,
     Curation,
     Entry,
     Extraction,
     IssueData,
     Outcome,
+    glossary_cutoff,
 )
+from genglossary_gui.pipeline.reading import Sentence, sentences
+from genglossary_gui.pipeline.text import TermMatcher, term_key
 from genglossary_gui.redaction import redact
+from genglossary_gui.store.repositories import GLOSSARY_MIN_FREQUENCY, TermRecord
 from genglossary_gui.vocabulary import DefinitionKind, IssueType, Step
 
 T = TypeVar("T")
@@ -105,50 +136,410 @@ class Tally:
         )
 
 
-def run_async(ctx: RunContext, main: Callable[[], Awaitable[T]]) -> T:
-    """Run ``main`` on a fresh event loop; the run's token cancels it (closing connections)."""
+# -- the run's line to the model ---------------------------------------------------------------
 
-    async def guarded() -> T:
+
+class _Slots:
+    """At most ``limit`` requests in flight; those waiting are let in by priority (lower
+    first), then in the order they came. Used on the session's loop only."""
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._arrival = itertools.count()
+
+    @contextlib.asynccontextmanager
+    async def held(self, priority: float) -> AsyncIterator[None]:
+        await self._acquire(priority)
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self, priority: float) -> None:
+        if self._free > 0:  # then nobody waits: a slot set free goes to a waiter first
+            self._free -= 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (priority, next(self._arrival), waiter))
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release()  # let in just as it was cancelled: the next one goes
+            raise
+
+    def _release(self) -> None:
+        while self._waiting:
+            _, _, waiter = heapq.heappop(self._waiting)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
+#: How long closing the session waits for its requests to stop and its connections to close.
+_CLOSE_S = 5.0
+#: Python's GIL switch interval while a session is open: its loop's thread gets the GIL
+#: within this time of an answer arriving, however busy the step's own thread is (the
+#: default, 5 ms, costs every answer several waits of up to 5 ms while a step reads the
+#: documents).
+_SWITCH_INTERVAL_S = 0.0005
+
+
+class _QuickSwitches:
+    """The shorter switch interval while any session is open (sessions may overlap in one
+    process: tests, the command line's generate), the process's own again after the last."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._before = 0.0
+
+    def hold(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._before = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._before, _SWITCH_INTERVAL_S))
+            self._users += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                sys.setswitchinterval(self._before)
+
+
+_quick_switches = _QuickSwitches()
+
+
+class _Session:
+    """The run's line to the model, shared by its steps: an event loop on a thread of its own,
+    one client (connections kept from step to step) and at most ``concurrency`` requests in
+    flight for the whole run. A step hands it requests as soon as their input is ready and
+    carries on with its local work meanwhile. A request a later step of the run will make can
+    be asked ahead (``ahead``) and is then taken by that step, not asked again. The run's
+    token cancels every request, which closes its connection.
+
+    Log lines and progress from the requests reach the run's reporter on the step's thread
+    (``drain``: at the step's check points and while it waits), as the engine protocol says."""
+
+    def __init__(self, config: EngineConfig, key: str, token: CancelToken) -> None:
+        self.config, self.key, self.token = config, key, token
+        self._loop = asyncio.new_event_loop()
+        self._slots = _Slots(config.concurrency)
+        self._client: ChatClient | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._ahead: dict[tuple[str, str], asyncio.Task[Any]] = {}
+        self._outbox: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._wake = threading.Event()
+        self._closed = False
+        _quick_switches.hold()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="model-requests", daemon=True
+        )
+        self._thread.start()
+        # The client (an SSL context, the parsers) is made while the step's local work goes
+        # on, not when the first question is ready.
+        self.start(self._prepare())
+        token.on_cancel(self._cancel_soon)
+
+    async def _prepare(self) -> None:
+        await self.client()
+        # pydantic's validators and json-repair load with the first parse otherwise.
+        import genglossary_gui.llm.structured  # noqa: F401
+
+    async def client(self) -> ChatClient:
+        if self._client is None:
+            self._client = make_client(self.config.settings(self.key))
+        return self._client
+
+    # -- from the step's thread ---------------------------------------------------------------
+
+    def start(self, work: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Run ``work`` on the session's loop; its future is done when it is."""
+        if self._closed or self.token.cancelled:
+            work.close()
+            raise Cancelled
+        future = asyncio.run_coroutine_threadsafe(self._tracked(work), self._loop)
+        future.add_done_callback(self.wake)
+        return future
+
+    def drain(self) -> None:
+        """Pass on what the requests logged and reported (on the step's thread)."""
+        while True:
+            try:
+                call = self._outbox.get_nowait()
+            except queue.Empty:
+                return
+            call()
+
+    def wait(self, futures: Iterable[concurrent.futures.Future[Any]], ctx: RunContext) -> None:
+        """Until every one of ``futures`` is done, passing their log lines and progress on;
+        Cancelled as soon as the run is."""
+        pending = list(futures)
+        while True:
+            self._wake.clear()
+            self.drain()
+            pending = [f for f in pending if not f.done()]
+            if not pending:
+                break
+            ctx.check()
+            self._wake.wait(0.5)
+        self.drain()
+        ctx.check()
+
+    def close(self) -> None:
+        """Stop what is still asked (what was asked ahead and never taken), close the
+        connections, end the loop's thread."""
+        if self._closed:
+            return
+        self._closed = True
+
+        async def shut() -> None:
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if self._client is not None:
+                await self._client.aclose()
+            await self._loop.shutdown_default_executor()
+
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(shut(), self._loop).result(_CLOSE_S)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(_CLOSE_S)
+        if not self._thread.is_alive():
+            self._loop.close()
+        _quick_switches.release()
+        self.drain()
+
+    # -- on the session's loop ----------------------------------------------------------------
+
+    async def _tracked(self, work: Awaitable[T]) -> T:
         task = asyncio.current_task()
-        loop = asyncio.get_running_loop()
         assert task is not None
-        ctx.token.on_cancel(lambda: loop.call_soon_threadsafe(task.cancel))
-        return await main()
+        self._tasks.add(task)
+        try:
+            if self.token.cancelled:  # cancelled before this task was known
+                raise asyncio.CancelledError
+            return await work
+        finally:
+            self._tasks.discard(task)
 
-    try:
-        return asyncio.run(guarded())
-    except asyncio.CancelledError as exc:
-        raise Cancelled from exc
+    def _cancel_soon(self) -> None:
+        self._wake.set()  # a step waiting on requests not started yet notices at once
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nothing left to cancel
+            self._loop.call_soon_threadsafe(self._cancel_all)
+
+    def _cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """A task on the session's loop, cancelled with the run."""
+        return asyncio.ensure_future(self._tracked(work))
+
+    def soon(self, call: Callable[[], None]) -> None:
+        """Have ``call`` run on the session's loop (from any thread)."""
+        with contextlib.suppress(RuntimeError):  # closed: nothing is started any more
+            self._loop.call_soon_threadsafe(call)
+
+    def wake(self, _future: object = None) -> None:
+        """Let a ``wait`` on the step's thread look again."""
+        self._wake.set()
+
+    def post(self, call: Callable[[], None]) -> None:
+        """Have ``call`` (a log line, progress) run on the step's thread."""
+        self._outbox.put(call)
+        self._wake.set()
+
+    def slot(self, priority: float) -> contextlib.AbstractAsyncContextManager[object]:
+        return self._slots.held(priority)
+
+    def ahead(self, key: tuple[str, str], work: Coroutine[Any, Any, Any]) -> None:
+        """Ask now what a later step will ask under ``key`` (its step and prompt)."""
+        self._ahead[key] = self.spawn(work)
+
+    def take(self, key: tuple[str, str]) -> asyncio.Task[Any] | None:
+        """The request asked ahead under ``key``, if there is one (taken only once)."""
+        return self._ahead.pop(key, None)
 
 
-async def _gather_limited(
-    limit: int, jobs: Sequence[Callable[[], Awaitable[None]]], tally: Tally
-) -> None:
-    """Run the jobs with at most ``limit`` in flight; if they all fail from the start, stop
-    the rest (closing their connections) and mark the whole step failed."""
-    semaphore = asyncio.Semaphore(limit)
-
-    async def one(job: Callable[[], Awaitable[None]]) -> None:
-        async with semaphore:
-            await job()
-
-    try:
-        async with asyncio.TaskGroup() as group:
-            for job in jobs:
-                group.create_task(one(job))
-    except* AllFailing:
-        tally.failed += [("…", tally.failed[0][1])] * (tally.total - len(tally.failed))
+class _Stop(Exception):
+    """The step's requests all failed: its local work stops too."""
 
 
-def _log_raw(ctx: RunContext, step: str, key: str) -> Callable[[str], None]:
-    def log(raw: str) -> None:
-        ctx.log(
-            f"The model's reply was not the JSON asked for: {redact(raw[:2000], [key])}",
-            level="warning",
-            step=step,
+class _Meanwhile(RunContext):
+    """The step's context for its local work while its requests are out: the requests'
+    log lines and progress are passed on at each check point, and the requests report the
+    step's progress (the local work does not, so the bar does not jump back and forth)."""
+
+    def __init__(self, ctx: RunContext, session: _Session, stop: Callable[[], bool]) -> None:
+        super().__init__(ctx.token, ctx.reporter, ctx.run_id)
+        self.scope, self.steps = ctx.scope, ctx.steps
+        self._session, self._stop = session, stop
+
+    def check(self) -> None:
+        super().check()
+        self._session.drain()
+        if self._stop():
+            raise _Stop
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        pass
+
+
+class _Requests(Generic[T]):
+    """One step's requests, added as their input becomes ready (``add``, from the step's
+    thread): progress per item, failures counted per item; if they all fail from the start,
+    the rest are stopped (their connections closed) and the whole step counts as failed.
+
+    Items wait in order of priority and start only when there is room (as many at once as
+    requests may be in flight), so that a step adding hundreds of them costs the session's
+    loop nothing until their turn: its thread shares the GIL with the step's local work."""
+
+    def __init__(
+        self,
+        session: _Session,
+        ctx: RunContext,
+        step: str,
+        total: int,
+        work: Callable[[_Requests[T], ChatClient, T], Awaitable[None]],
+    ) -> None:
+        self.session, self.ctx, self.step = session, ctx, step
+        self.tally = Tally(total=total)
+        self.transcript = Transcript(self.log, step, session.config, session.key)
+        self.stopped = False
+        self._work = work
+        #: Called on the session's loop when the requests are stopped.
+        self.on_stop: Callable[[], None] = lambda: None
+        self._futures: list[concurrent.futures.Future[None]] = []
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[float, int, T, concurrent.futures.Future[None]]] = []
+        self._arrival = itertools.count()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._kicked = False
+        self._parked = 0  # items waiting for an answer asked ahead: they ask nothing
+        self._done = 0
+
+    def add(self, item: T, priority: float = 0.0) -> concurrent.futures.Future[None]:
+        """Queue ``item``; its future is done when its work is."""
+        future: concurrent.futures.Future[None] = concurrent.futures.Future()
+        future.add_done_callback(self.session.wake)
+        with self._lock:
+            heapq.heappush(self._waiting, (priority, next(self._arrival), item, future))
+        self._futures.append(future)
+        if not self._kicked:  # one call on the loop for many items added meanwhile
+            self._kicked = True
+            self.session.soon(self._start_next)
+        self.session.drain()
+        return future
+
+    def meanwhile(self) -> _Meanwhile:
+        """The context for the step's local work while these requests are out."""
+        return _Meanwhile(self.ctx, self.session, lambda: self.stopped)
+
+    def finish(self) -> Tally:
+        """Wait for every request; the tally of their failures."""
+        self.session.wait(self._futures, self.ctx)
+        for future in self._futures:
+            if not future.cancelled():
+                future.result()  # a bug in the engine fails the step with its traceback
+        tally = self.tally
+        if self.stopped:
+            tally.failed += [("…", tally.failed[0][1])] * (tally.total - len(tally.failed))
+        return tally
+
+    # -- on the session's loop ----------------------------------------------------------------
+
+    def _start_next(self) -> None:
+        self._kicked = False
+        while len(self._tasks) - self._parked < self.session.config.concurrency:
+            with self._lock:
+                if not self._waiting:
+                    return
+                _, _, item, future = heapq.heappop(self._waiting)
+            if self.stopped or self.session.token.cancelled:
+                future.cancel()
+                continue
+            task = self.session.spawn(self._one(item))
+            self._tasks.add(task)
+            task.add_done_callback(lambda done, f=future: self._ended(done, f))
+
+    def _ended(self, task: asyncio.Task[None], future: concurrent.futures.Future[None]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            future.cancel()
+        elif task.exception() is not None:
+            future.set_exception(task.exception())
+        else:
+            future.set_result(None)
+        self._start_next()
+
+    def _stop(self, keep: asyncio.Task[Any] | None) -> None:
+        self.stopped = True
+        for other in self._tasks - {keep}:
+            other.cancel()
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+        for *_, future in waiting:
+            future.cancel()
+        self.on_stop()
+
+    async def _one(self, item: T) -> None:
+        if self.stopped:
+            return
+        try:
+            await self._work(self, await self.session.client(), item)
+        except AllFailing:
+            self._stop(asyncio.current_task())
+            return
+        self._done += 1
+        done, total = self._done, self.tally.total
+        self.session.post(lambda: self.ctx.progress(self.step, done, total))
+
+    def log(self, message: str, level: str = "info") -> None:
+        self.session.post(lambda: self.ctx.log(message, level=level, step=self.step))
+
+    async def taken(self, ahead: asyncio.Task[R]) -> R:
+        """The answer asked ahead for an item: while it comes, another item may start."""
+        self._parked += 1
+        self._start_next()
+        try:
+            return await ahead
+        finally:
+            self._parked -= 1
+
+    async def ask(self, client: ChatClient, user: str, model: type[R], priority: float) -> R:
+        """Ask the model, in one of the run's slots (held while the server is asked, not
+        while its reply is parsed)."""
+        return await _ask(
+            client,
+            user,
+            model,
+            self.transcript,
+            self._raw_logger(),
+            lambda: self.session.slot(priority),
         )
 
-    return log
+    def _raw_logger(self) -> Callable[[str], None]:
+        key = self.session.key
+
+        def log(raw: str) -> None:
+            self.log(
+                f"The model's reply was not the JSON asked for: {redact(raw[:2000], [key])}",
+                "warning",
+            )
+
+        return log
+
+    def failed(self, what: str, name: str, exc: Exception) -> None:
+        """Log and count an item's failure, the key removed (the tally's reasons end up in
+        the run's summary and error)."""
+        why = redact(_failure(exc), [self.session.key])
+        self.log(f"{what} “{name}” failed: {why}", "warning")
+        self.tally.fail(name, why)
 
 
 _ABSOLUTE_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\'\"<>]+[/\\])+([^\s/\\'\"<>]*)")
@@ -158,8 +549,10 @@ class Transcript:
     """Prompts and replies saved with the run (an opt-in setting), with the API key and
     absolute paths removed."""
 
-    def __init__(self, ctx: RunContext, step: str, config: EngineConfig, key: str) -> None:
-        self._ctx, self._step, self._key = ctx, step, key
+    def __init__(
+        self, log: Callable[[str, str], None], step: str, config: EngineConfig, key: str
+    ) -> None:
+        self._log, self._step, self._key = log, step, key
         self.enabled = config.transcript
 
     def __call__(self, kind: str, text: str) -> None:
@@ -167,27 +560,63 @@ class Transcript:
             return
         text = redact(text, [self._key])
         text = _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "…", text)
-        self._ctx.log(f"{kind}: {text}", level="transcript", step=self._step)
+        self._log(f"{kind}: {text}", "transcript")
 
 
 async def _ask(
     client: ChatClient,
     user: str,
     model: type[R],
-    ctx: RunContext,
-    step: str,
     transcript: Transcript,
-    key: str,
+    on_raw: Callable[[str], None],
+    hold: Callable[[], contextlib.AbstractAsyncContextManager[object]],
 ) -> R:
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
     transcript("prompt", user)
-    reply = await ask_structured(client, messages, model, on_raw=_log_raw(ctx, step, key))
+    reply = await ask_structured(client, messages, model, on_raw=on_raw, hold=hold)
     transcript("reply", reply.model_dump_json())
     return reply
 
 
 def _failure(exc: Exception) -> str:
     return str(exc) if isinstance(exc, LLMError | StructuredOutputError) else repr(exc)
+
+
+def mentions(
+    terms: Sequence[str],
+    documents: Iterable[tuple[str, str]],
+    wanted: int,
+    check: Callable[[], None] = lambda: None,
+) -> Iterator[tuple[str, list[Sentence]]]:
+    """Each of ``terms`` with its first ``wanted`` mentions, as soon as it has them (the
+    others, with fewer or none, once every document is read): the sentences, in the
+    documents' order, in which the built-in engine finds the term, found the way
+    ``rules.generate_entries`` finds its occurrences (the same sentences and matcher, so
+    they are its entry's first occurrences). Reading stops once every term has them all."""
+    if not terms:
+        return
+    matcher = TermMatcher(terms)
+    found: dict[str, list[Sentence]] = {t: [] for t in terms}
+    missing = len(found)
+    order = 0
+    for path, text in documents:
+        check()
+        for sentence in sentences(path, text):
+            order += 1
+            if order % 500 == 0:
+                check()
+            for term in matcher.find(sentence.text):
+                got = found[term]
+                if len(got) < wanted:
+                    got.append(sentence)
+                    if len(got) == wanted:
+                        missing -= 1
+                        yield term, got
+            if not missing:
+                return
+    for term, got in found.items():
+        if len(got) < wanted:
+            yield term, got
 
 
 # -- extract: keep or drop each built-in candidate -------------------------------------------
@@ -205,84 +634,99 @@ class Judgement(BaseModel):
     terms: list[Verdict]
 
 
-class _Step:
-    """What the model-backed steps share: one client, the transcript, a bounded number of
-    requests in flight, progress per item, and failures counted per item."""
+def judge_prompt(batch: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The question about a batch of ``(candidate, the sentences it is used in)``."""
+    listing = "\n".join(
+        f"- {term}: " + " / ".join(quote(s) for s in quotes[:2]) for term, quotes in batch
+    )
+    return (
+        "Task: judge glossary candidates. For each candidate term below, decide whether "
+        "it is a domain term worth a glossary entry (keep) or an everyday word, fragment "
+        "or name of no use (drop), and give a short category (concept, process, "
+        "component, product, role, other).\n"
+        f"Candidates with context:\n{listing}\n"
+        'Reply as {"terms": [{"term": ..., "keep": true, "category": ...}]}.'
+    )
+
+
+#: How many definitions (times the requests in flight) are asked while the judge's last
+#: batches are out and the extraction is saved.
+DEFINE_AHEAD = 3
+#: Priorities of the requests waiting for a slot (lower first): the judge's batches before
+#: everything else, the review's batches asked ahead before the definitions still waiting,
+#: the definitions in the order of their terms (0, 1, …).
+_JUDGE_FIRST = -1_000_000
+_REVIEW_AHEAD = -1
+
+
+class _Judge:
+    """The judge's requests: the best candidates in batches of JUDGE_BATCH, each judged from
+    two sentences per candidate. ``ask`` asks each batch as soon as its candidates' sentences
+    are found, while the documents are read on for the others; ``verdicts`` (term -> (keep,
+    category)) fills as the answers come."""
 
     def __init__(
-        self, config: EngineConfig, key: str, ctx: RunContext, step: str, total: int
+        self, session: _Session, candidates: Sequence[TermRecord], ctx: RunContext, step: str
     ) -> None:
-        self.config, self.key, self.ctx, self.step = config, key, ctx, step
-        self.tally = Tally(total=total)
-        self.transcript = Transcript(ctx, step, config, key)
-        self._done = 0
+        self.verdicts: dict[str, tuple[bool, str]] = {}
+        self.batches = [
+            list(candidates[i : i + JUDGE_BATCH]) for i in range(0, len(candidates), JUDGE_BATCH)
+        ]
+        self.requests = _Requests(session, ctx, step, len(self.batches), self._judge)
+        self.asked: dict[int, concurrent.futures.Future[None]] = {}
 
-    def run(self, items: Sequence[T], work: Callable[[ChatClient, T], Awaitable[None]]) -> Tally:
-        async def main() -> None:
-            client = make_client(self.config.settings(self.key))
-            try:
+    def ask(self, corpus: Corpus) -> None:
+        unseen = [{r.text for r in batch} for batch in self.batches]
+        batches_of: dict[str, list[int]] = {}
+        for index, batch in enumerate(self.batches):
+            for record in batch:
+                batches_of.setdefault(record.text, []).append(index)
+        quotes: dict[str, list[str]] = {}
+        texts = list(batches_of)
+        meanwhile = self.requests.meanwhile()
+        with contextlib.suppress(_Stop):
+            for term, found in mentions(texts, corpus.pairs(), 2, meanwhile.check):
+                quotes[term] = [s.text for s in found]
+                for index in batches_of[term]:
+                    unseen[index].discard(term)
+                    if not unseen[index]:
+                        batch = [(r.text, quotes[r.text]) for r in self.batches[index]]
+                        self.asked[index] = self.requests.add((index, batch), index)
 
-                async def one(item: T) -> None:
-                    await work(client, item)
-                    self._done += 1
-                    self.ctx.progress(self.step, self._done, len(items))
-
-                await _gather_limited(
-                    self.config.concurrency, [lambda i=i: one(i) for i in items], self.tally
-                )
-            finally:
-                await client.aclose()
-
-        run_async(self.ctx, main)
-        return self.tally
-
-    async def ask(self, client: ChatClient, user: str, model: type[R]) -> R:
-        return await _ask(client, user, model, self.ctx, self.step, self.transcript, self.key)
-
-    def failed(self, what: str, name: str, exc: Exception) -> None:
-        """Log and count an item's failure, the key removed (the tally's reasons end up in
-        the run's summary and error)."""
-        why = redact(_failure(exc), [self.key])
-        self.ctx.log(f"{what} “{name}” failed: {why}", level="warning", step=self.step)
-        self.tally.fail(name, why)
-
-
-def judge_candidates(
-    config: EngineConfig,
-    api_key: str,
-    candidates: Sequence[Entry],
-    ctx: RunContext,
-    step: str = "extract",
-) -> tuple[dict[str, tuple[bool, str]], Tally]:
-    """term -> (keep, category) for each candidate the model judged."""
-    verdicts: dict[str, tuple[bool, str]] = {}
-    batches = [
-        list(candidates[i : i + JUDGE_BATCH]) for i in range(0, len(candidates), JUDGE_BATCH)
-    ]
-    runner = _Step(config, api_key, ctx, step, len(batches))
-
-    async def judge(client: ChatClient, batch: list[Entry]) -> None:
-        listing = "\n".join(
-            f"- {e.term}: " + " / ".join(quote(s) for _, _, s in e.occurrences[:2]) for e in batch
-        )
-        user = (
-            "Task: judge glossary candidates. For each candidate term below, decide whether "
-            "it is a domain term worth a glossary entry (keep) or an everyday word, fragment "
-            "or name of no use (drop), and give a short category (concept, process, "
-            "component, product, role, other).\n"
-            f"Candidates with context:\n{listing}\n"
-            'Reply as {"terms": [{"term": ..., "keep": true, "category": ...}]}.'
-        )
+    async def _judge(
+        self,
+        requests: _Requests[tuple[int, list[tuple[str, list[str]]]]],
+        client: ChatClient,
+        item: tuple[int, list[tuple[str, list[str]]]],
+    ) -> None:
+        index, batch = item
         try:
-            reply = await runner.ask(client, user, Judgement)
+            reply = await requests.ask(client, judge_prompt(batch), Judgement, _JUDGE_FIRST + index)
         except (LLMError, StructuredOutputError) as exc:
-            runner.failed("Judging from", batch[0].term, exc)
+            requests.failed("Judging from", batch[0][0], exc)
             return
         for verdict in reply.terms:
-            verdicts[verdict.term] = (verdict.keep, verdict.category)
-        runner.tally.succeeded += 1
+            self.verdicts[verdict.term] = (verdict.keep, verdict.category)
+        requests.tally.succeeded += 1
 
-    return verdicts, runner.run(batches, judge)
+
+def ask_ahead(
+    session: _Session,
+    ctx: RunContext,
+    step: str,
+    questions: Sequence[tuple[str, float]],
+    model: type[BaseModel],
+) -> None:
+    """Ask now the ``(prompt, priority)`` questions that ``step`` is expected to ask later; it
+    takes each answer when it asks that very prompt (one it does not ask is wasted)."""
+    asking: _Requests[None] = _Requests(session, ctx, step, 0, _nothing)
+
+    async def register() -> None:
+        client = await session.client()
+        for user, priority in questions:
+            session.ahead((step, user), asking.ask(client, user, model, priority))
+
+    session.wait([session.start(register())], ctx)
 
 
 # -- generate: one definition per term from its most relevant occurrences --------------------
@@ -296,55 +740,132 @@ class Definition(BaseModel):
     confidence: float = 0.7
 
 
+Snippets = list[tuple[str, int, str]]
+
+
+def define_prompt(term: str, snippets: Snippets, note: str = "") -> str:
+    listing = "\n".join(f"[{i}] {quote(s)}" for i, (_, _, s) in enumerate(snippets))
+    # The user's own note on the term guides the wording (it is theirs, not document text,
+    # so it is not quoted as data).
+    hint = f"The glossary's editor notes: {note}\n" if note else ""
+    return (
+        f"Task: define a glossary term.\nTerm: {term}\n{hint}Sentences from the "
+        f"documents that use it:\n{listing}\nWrite a one- or two-sentence definition "
+        "supported by these sentences, give the number of the sentence it relies on most "
+        "as source, and your confidence from 0 to 1. Reply as "
+        '{"definition": ..., "source": 0, "confidence": 0.8}.'
+    )
+
+
+def written(entry: Entry, reply: Definition, snippets: Snippets) -> Entry:
+    """``entry`` with the model's definition, its source the sentence it relied on."""
+    source = reply.source
+    path, line, _ = snippets[source if 0 <= source < len(snippets) else 0]
+    confidence = max(0.0, min(1.0, reply.confidence))
+    return replace(
+        entry,
+        definition=reply.definition.strip(),
+        kind=DefinitionKind.GENERATED,
+        source_path=path,
+        source_line=line,
+        confidence=round(confidence * 0.9, 2),
+    )
+
+
+class _Writer:
+    """A step's definitions: one request per term as soon as its sentences are known (the
+    earlier in ``order``, the sooner when requests wait), each answer kept until the step's
+    entries are known. A term whose request fails keeps the built-in entry."""
+
+    def __init__(
+        self,
+        session: _Session,
+        ctx: RunContext,
+        step: str,
+        total: int,
+        notes: dict[str, str] | None = None,
+    ) -> None:
+        self.notes = notes or {}
+        self.replies: dict[str, tuple[Definition, Snippets]] = {}
+        self._answered: dict[str, asyncio.Future[None]] = {}
+        self.requests = _Requests(session, ctx, step, total, self._define)
+        self.requests.on_stop = self._stopped
+        self.asked: set[str] = set()
+
+    def add(self, term: str, snippets: Snippets, priority: float) -> None:
+        if snippets and term not in self.asked:
+            self.asked.add(term)
+            self.requests.add((term, snippets, priority), priority)
+
+    def entries(self, entries: Sequence[Entry]) -> list[Entry]:
+        """``entries`` with the definitions written so far."""
+        out = []
+        for entry in entries:
+            reply = self.replies.get(entry.term)
+            out.append(entry if reply is None else written(entry, *reply))
+        return out
+
+    async def answered(self, term: str) -> None:
+        """Until the term's request has ended (answered or failed); on the session's loop."""
+        await self._future(term)
+
+    def _future(self, term: str) -> asyncio.Future[None]:
+        if term not in self._answered:
+            self._answered[term] = asyncio.get_running_loop().create_future()
+            if self.requests.stopped:
+                self._answered[term].set_result(None)
+        return self._answered[term]
+
+    def _stopped(self) -> None:
+        for answered in self._answered.values():
+            if not answered.done():
+                answered.set_result(None)
+
+    async def _define(
+        self,
+        requests: _Requests[tuple[str, Snippets, float]],
+        client: ChatClient,
+        item: tuple[str, Snippets, float],
+    ) -> None:
+        term, snippets, priority = item
+        try:
+            user = define_prompt(term, snippets, self.notes.get(term, ""))
+            try:
+                ahead = requests.session.take((requests.step, user))
+                reply = await (
+                    requests.taken(ahead)
+                    if ahead is not None
+                    else requests.ask(client, user, Definition, priority)
+                )
+            except (LLMError, StructuredOutputError) as exc:
+                requests.failed("Defining", term, exc)
+                return
+            self.replies[term] = (reply, snippets)
+            requests.tally.succeeded += 1
+        finally:
+            answered = self._future(term)
+            if not answered.done():
+                answered.set_result(None)
+
+
+def _snippets(entry: Entry) -> Snippets:
+    return [(p, line, s) for p, line, s in entry.occurrences[:MAX_SNIPPETS]]
+
+
 def define_terms(
-    config: EngineConfig,
-    api_key: str,
+    session: _Session,
     entries: Sequence[Entry],
     ctx: RunContext,
-    step: str = "generate",
+    step: str,
     notes: dict[str, str] | None = None,
 ) -> tuple[list[Entry], Tally]:
-    """LLM-written definitions grounded in each term's occurrences; a term whose request fails
-    keeps the built-in entry."""
-    out: dict[str, Entry] = {e.term: e for e in entries}
-    runner = _Step(config, api_key, ctx, step, len(entries))
-
-    async def define(client: ChatClient, entry: Entry) -> None:
-        snippets = entry.occurrences[:MAX_SNIPPETS]
-        if not snippets:
-            return
-        listing = "\n".join(f"[{i}] {quote(s)}" for i, (_, _, s) in enumerate(snippets))
-        note = (notes or {}).get(entry.term, "")
-        # The user's own note on the term guides the wording (it is theirs, not document
-        # text, so it is not quoted as data).
-        hint = f"The glossary's editor notes: {note}\n" if note else ""
-        user = (
-            f"Task: define a glossary term.\nTerm: {entry.term}\n{hint}Sentences from the "
-            f"documents that use it:\n{listing}\nWrite a one- or two-sentence definition "
-            "supported by these sentences, give the number of the sentence it relies on most "
-            "as source, and your confidence from 0 to 1. Reply as "
-            '{"definition": ..., "source": 0, "confidence": 0.8}.'
-        )
-        try:
-            reply = await runner.ask(client, user, Definition)
-        except (LLMError, StructuredOutputError) as exc:
-            runner.failed("Defining", entry.term, exc)
-            return
-        source = reply.source
-        path, line, _ = snippets[source if 0 <= source < len(snippets) else 0]
-        confidence = max(0.0, min(1.0, reply.confidence))
-        out[entry.term] = replace(
-            entry,
-            definition=reply.definition.strip(),
-            kind=DefinitionKind.GENERATED,
-            source_path=path,
-            source_line=line,
-            confidence=round(confidence * 0.9, 2),
-        )
-        runner.tally.succeeded += 1
-
-    tally = runner.run(list(entries), define)
-    return [out[e.term] for e in entries], tally
+    """LLM-written definitions grounded in each entry's occurrences; a term whose request
+    fails keeps the built-in entry."""
+    writer = _Writer(session, ctx, step, len(entries), notes)
+    for index, entry in enumerate(entries):
+        writer.add(entry.term, _snippets(entry), index)
+    tally = writer.requests.finish()
+    return writer.entries(entries), tally
 
 
 # -- review: problems the model sees, in batches ---------------------------------------------
@@ -363,32 +884,69 @@ class Review(BaseModel):
     issues: list[Finding]
 
 
-def review_with_model(
-    config: EngineConfig,
-    api_key: str,
-    entries: Sequence[Entry],
-    ctx: RunContext,
-    step: str = "review",
-) -> tuple[list[IssueData], Tally]:
-    issues: list[IssueData] = []
-    batches = [list(entries[i : i + REVIEW_BATCH]) for i in range(0, len(entries), REVIEW_BATCH)]
-    known = {e.term for e in entries}
-    runner = _Step(config, api_key, ctx, step, len(batches))
+def review_prompt(batch: Sequence[Entry]) -> str:
+    listing = "\n".join(f"- {e.term}: {quote(e.definition)}" for e in batch)
+    return (
+        "Task: review glossary entries. Report only real problems: unclear (does not say "
+        "what the term is), circular (restates the term), duplicate (same concept as "
+        "another entry; name it in related), contradiction, unnecessary (an everyday "
+        f"word).\nEntries:\n{listing}\n"
+        'Reply as {"issues": [{"term": ..., "type": ..., "description": ...}]}'
+        " (an empty list if there is nothing to report)."
+    )
 
-    async def review(client: ChatClient, batch: list[Entry]) -> None:
-        listing = "\n".join(f"- {e.term}: {quote(e.definition)}" for e in batch)
-        user = (
-            "Task: review glossary entries. Report only real problems: unclear (does not say "
-            "what the term is), circular (restates the term), duplicate (same concept as "
-            "another entry; name it in related), contradiction, unnecessary (an everyday "
-            f"word).\nEntries:\n{listing}\n"
-            'Reply as {"issues": [{"term": ..., "type": ..., "description": ...}]}'
-            " (an empty list if there is nothing to report)."
-        )
+
+def _batches(entries: Sequence[Entry]) -> list[list[Entry]]:
+    return [list(entries[i : i + REVIEW_BATCH]) for i in range(0, len(entries), REVIEW_BATCH)]
+
+
+def review_ahead(
+    session: _Session, writer: _Writer, entries: Sequence[Entry], ctx: RunContext
+) -> list[concurrent.futures.Future[None]]:
+    """Ask the review step's questions about ``entries`` (the built-in entries, their
+    definitions on the way) batch by batch, each as soon as its definitions are written and
+    before the definitions still waiting for a slot; the review step takes the answers.
+    Returns futures done once every batch is asked."""
+    asking: _Requests[None] = _Requests(session, ctx, Step.REVIEW, 0, _nothing)
+
+    async def when_written(batch: list[Entry]) -> None:
+        for entry in batch:
+            if entry.term in writer.asked:
+                await writer.answered(entry.term)
+        if writer.requests.stopped:
+            return
+        user = review_prompt(writer.entries(batch))
+        client = await session.client()
+        session.ahead((Step.REVIEW, user), asking.ask(client, user, Review, _REVIEW_AHEAD))
+
+    return [session.start(when_written(batch)) for batch in _batches(entries)]
+
+
+async def _nothing(_requests: _Requests[None], _client: ChatClient, _item: None) -> None:
+    pass
+
+
+def review_with_model(
+    session: _Session, entries: Sequence[Entry], ctx: RunContext, step: str = Step.REVIEW
+) -> tuple[list[IssueData], _Requests[list[Entry]]]:
+    """The model's findings about ``entries``, asked in batches (the answers asked ahead
+    taken): the list fills as the requests ``finish()``."""
+    known = {e.term for e in entries}
+    issues: list[IssueData] = []
+
+    async def review(
+        requests: _Requests[list[Entry]], client: ChatClient, batch: list[Entry]
+    ) -> None:
+        user = review_prompt(batch)
         try:
-            reply = await runner.ask(client, user, Review)
+            ahead = session.take((step, user))
+            reply = await (
+                requests.taken(ahead)
+                if ahead is not None
+                else requests.ask(client, user, Review, 0)
+            )
         except (LLMError, StructuredOutputError) as exc:
-            runner.failed("Reviewing from", batch[0].term, exc)
+            requests.failed("Reviewing from", batch[0].term, exc)
             return
         for finding in reply.issues:
             if finding.term in known:
@@ -401,30 +959,58 @@ def review_with_model(
                         should_exclude=finding.type == IssueType.UNNECESSARY,
                     )
                 )
-        runner.tally.succeeded += 1
+        requests.tally.succeeded += 1
 
-    return issues, runner.run(batches, review)
+    batches = _batches(entries)
+    requests = _Requests(session, ctx, step, len(batches), review)
+    for batch in batches:
+        requests.add(batch)
+    return issues, requests
 
 
 # -- refine: rewrite the definitions an issue says are unclear or circular -------------------
 
 
 def improve_definitions(
-    config: EngineConfig,
-    api_key: str,
+    session: _Session,
     entries: Sequence[Entry],
     issues: Sequence[IssueData],
     ctx: RunContext,
-    step: str = "refine",
+    step: str = Step.REFINE,
 ) -> tuple[list[Entry], Tally]:
     troubled = {i.term for i in issues if i.type in (IssueType.UNCLEAR, IssueType.CIRCULAR)}
     targets = [e for e in entries if e.term in troubled and e.occurrences]
-    improved, tally = define_terms(config, api_key, targets, ctx, step)
+    improved, tally = define_terms(session, targets, ctx, step)
     by_term = {e.term: e for e in improved}
     return [by_term.get(e.term, e) for e in entries], tally
 
 
 # -- the engine -------------------------------------------------------------------------------
+
+
+def _predicted_glossary(
+    records: Sequence[TermRecord], curation: Curation, limit: int | None
+) -> list[str]:
+    """The terms the generate step will define if ``records`` are the extraction's: those
+    the store then selects (``repositories.glossary_terms``): the required ones first, then
+    in rank order those the documents define and the recurring ones up to the cut-off; never
+    an excluded one."""
+    excluded = {term_key(t) for t in curation.excluded}
+    required = {term_key(t) for t in curation.required} - excluded
+    cutoff = glossary_cutoff([r.score for r in recurring(records)], limit)
+    chosen: list[str] = []
+    taken = 0
+    for record in records:
+        key = term_key(record.text)
+        if key in excluded or key in required:
+            continue
+        if record.defined:
+            chosen.append(record.text)
+        elif record.frequency >= GLOSSARY_MIN_FREQUENCY and taken < cutoff:
+            taken += 1
+            chosen.append(record.text)
+    ordered = [t for t in curation.required if term_key(t) not in excluded]
+    return list(dict.fromkeys([*ordered, *chosen]))
 
 
 def _too_many_failed(tally: Tally, config: EngineConfig, what: str) -> KeptAside | None:
@@ -452,12 +1038,37 @@ def _check_tally(tally: Tally, what: str, ctx: RunContext, step: str, fatal: boo
 class ModelEngine:
     """A language model (Ollama or an OpenAI-compatible server) on top of the built-in
     engine: it judges the best candidates, writes the definitions, adds the issues it sees
-    and rewrites the definitions an issue calls unclear or circular."""
+    and rewrites the definitions an issue calls unclear or circular.
+
+    One engine serves one run's steps (``steps.run_scope`` closes it at the end): its
+    session with the model lasts from the first step that asks to the run's end."""
 
     def __init__(self, config: EngineConfig, api_key: str) -> None:
         self.config, self.key = config, api_key
         self.label = config.model
-        self.builtin = BuiltinEngine()
+        self.builtin = BuiltinEngine(config.term_limit)
+        self._session: _Session | None = None
+
+    def session(self, ctx: RunContext) -> _Session:
+        """The run's session with the model (started by the first step that needs it)."""
+        if self._session is not None and self._session.token is not ctx.token:
+            self.close()  # another run (the command line's generate runs two scopes)
+        if self._session is None:
+            self._session = _Session(self.config, self.key, ctx.token)
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            session.close()
+
+    def _judged(self, candidates: Sequence[TermRecord]) -> int:
+        """How many of the best recurring candidates the model judges: as many as the
+        glossary could take (with no limit set, those scoring at least their mean)."""
+        limit = self.config.term_limit
+        if limit is None:
+            limit = glossary_cutoff([r.score for r in candidates], None)
+        return limit
 
     def extract(self, corpus: Corpus, ctx: RunContext) -> Extraction:
         """The built-in ranking, of which the model keeps or drops the best recurring
@@ -465,16 +1076,20 @@ class ModelEngine:
         the model to drop."""
         step = Step.EXTRACT
         started = time.monotonic()
+        session = self.session(ctx)  # the client gets ready while the documents are ranked
         records, found = self.builtin.rank(corpus, ctx)
         ranked_before = records[:found]
-        head = recurring(records)[:GLOSSARY_MAX_TERMS]
+        candidates = recurring(records)
+        head = candidates[: self._judged(candidates)]
         judged = {id(r) for r in head}
         tail = [r for r in records if id(r) not in judged]
         ctx.log(f"Asking {self.config.model} to judge {len(head)} candidates", step=step)
-        contexts = rules.generate_entries(
-            [(r.text, r.language) for r in head], corpus.pairs(), check=ctx.check
-        )
-        verdicts, tally = judge_candidates(self.config, self.key, contexts, ctx, step)
+        judge = _Judge(session, head, ctx, step)
+        judge.ask(corpus)
+        if Step.GENERATE in ctx.steps:
+            self._define_ahead(session, judge, tail, corpus, ctx)
+        tally = judge.requests.finish()
+        verdicts = judge.verdicts
         _check_tally(tally, "batches", ctx, step)
         kept = []
         for record in head:
@@ -487,6 +1102,53 @@ class ModelEngine:
         ranked = [r for r in ranked_before if r.text in texts]
         return self.builtin.finish_extraction(records, ranked, started, ctx)
 
+    def _define_ahead(
+        self,
+        session: _Session,
+        judge: _Judge,
+        tail: Sequence[TermRecord],
+        corpus: Corpus,
+        ctx: RunContext,
+    ) -> None:
+        """While the judge's last batches are out and the extraction is saved, the model
+        writes the first definitions the generate step will ask for: those of the best
+        candidates the first batch kept (and of the terms the documents define), quoted as
+        the generate step will quote them if the glossary is the one predicted (the judge
+        keeping every candidate it has not answered about yet). The generate step takes an
+        answer only for the very question it asks, so a wrong prediction costs requests, never
+        a different glossary: at most DEFINE_AHEAD times the requests in flight are asked
+        ahead (what the model answers in the time the extraction takes to be saved)."""
+        first = judge.asked.get(0)
+        if first is None:
+            return
+        session.wait([first], ctx)
+        if not judge.requests.tally.succeeded:
+            return  # the model is failing: no more requests than asked
+        curation = ctx.curation or Curation()
+        dropped = {t for t, (keep, _) in judge.verdicts.items() if not keep}
+        head = [r for batch in judge.batches for r in batch if r.text not in dropped]
+        glossary = _predicted_glossary([*head, *tail], curation, self.builtin.max_terms)
+        # The user's terms are left to the generate step: an excluded one is never asked
+        # about, and a curated one's stored spelling or note may differ from what the
+        # documents say now.
+        curated = {term_key(t) for t in (*curation.required, *curation.excluded, *curation.notes)}
+        known = {r.text for r in judge.batches[0]} | {r.text for r in tail if r.defined}
+        ahead = [t for t in glossary if t in known and term_key(t) not in curated]
+        wanted = set(ahead[: DEFINE_AHEAD * self.config.concurrency])
+        position = {t: i for i, t in enumerate(glossary)}
+        questions = []
+        meanwhile = judge.requests.meanwhile()
+        with contextlib.suppress(_Stop):
+            for term, found in mentions(glossary, corpus.pairs(), MAX_SNIPPETS, meanwhile.check):
+                if term in wanted:
+                    wanted.discard(term)
+                    if found:
+                        snippets = [(s.path, s.line, s.text) for s in found]
+                        questions.append((define_prompt(term, snippets), float(position[term])))
+                    if not wanted:
+                        break
+        ask_ahead(session, ctx, Step.GENERATE, questions, Definition)
+
     def define(
         self,
         terms: Sequence[tuple[str, str]],
@@ -496,15 +1158,46 @@ class ModelEngine:
     ) -> Outcome[list[Entry]]:
         """The built-in entries (occurrences, the defining sentence found), each definition
         then written by the model from the term's occurrences; a term whose request fails
-        keeps its built-in entry."""
+        keeps its built-in entry.
+
+        Each term's request leaves as soon as its first occurrences are found; the built-in
+        entries are made while the model writes, and when a review follows in this run, its
+        questions are asked as the definitions come in."""
         step = Step.GENERATE
         config = self.config
-        entries = self.builtin.entries(terms, corpus, curation, ctx)
+        session = self.session(ctx)
+        terms = list(terms)
+        if not curation.defined_known:
+            # Terms extracted by an earlier version: the defined terms are looked for here
+            # (as the built-in engine would), before any is asked about.
+            more = with_defined_terms(
+                terms, mine_terms(corpus.pairs(), ctx.check), curation.excluded
+            )
+            if len(more) > len(terms):
+                ctx.log(f"{len(more) - len(terms)} more terms that the documents define", step=step)
+            terms, curation = more, replace(curation, defined_known=True)
         ctx.log(
             f"Writing definitions with {config.model} ({config.concurrency} requests in flight)",
             step=step,
         )
-        entries, tally = define_terms(config, self.key, entries, ctx, step, notes=curation.notes)
+        writer = _Writer(session, ctx, step, len(terms), curation.notes)
+        position = {}
+        for index, (term, _) in enumerate(terms):
+            position.setdefault(term, index)
+        meanwhile = writer.requests.meanwhile()
+        entries: list[Entry] = []
+        try:
+            texts = list(position)
+            for term, found in mentions(texts, corpus.pairs(), MAX_SNIPPETS, meanwhile.check):
+                writer.add(term, [(s.path, s.line, s.text) for s in found], position[term])
+            entries = self.builtin.entries(terms, corpus, curation, meanwhile, step)
+            writer.requests.tally.total = len(entries)
+            asked = review_ahead(session, writer, entries, ctx) if Step.REVIEW in ctx.steps else []
+            session.wait(asked, ctx)
+        except _Stop:
+            pass
+        tally = writer.requests.finish()
+        entries = writer.entries(entries)
         failures = _check_tally(tally, "terms", ctx, step)
         written = sum(1 for e in entries if e.kind == DefinitionKind.GENERATED)
         return Outcome(
@@ -518,11 +1211,15 @@ class ModelEngine:
         self, entries: Sequence[Entry], curation: Curation, ctx: RunContext
     ) -> Outcome[list[IssueData]]:
         """The built-in rules' issues, then those the model reports that they did not (none
-        but duplicates about a definition the user wrote)."""
+        but duplicates about a definition the user wrote). The rules run while the model's
+        answers come in."""
         step = Step.REVIEW
-        issues = self.builtin.review(entries, curation, ctx).value
-        more, tally = review_with_model(self.config, self.key, entries, ctx, step)
-        failures = _check_tally(tally, "review batches", ctx, step)
+        more, requests = review_with_model(self.session(ctx), entries, ctx, step)
+        try:
+            issues = self.builtin.review(entries, curation, requests.meanwhile()).value
+        except _Stop:
+            issues = []  # every request failed: so does the step
+        failures = _check_tally(requests.finish(), "review batches", ctx, step)
         seen = {(i.type, i.term) for i in issues}
         issues += [
             i
@@ -542,7 +1239,8 @@ class ModelEngine:
         """The definitions an issue calls unclear or circular rewritten by the model, then
         the built-in refining (merges, drops, links)."""
         step = Step.REFINE
-        improved, tally = improve_definitions(self.config, self.key, entries, issues, ctx, step)
+        session = self.session(ctx)
+        improved, tally = improve_definitions(session, entries, issues, ctx, step)
         failures = _check_tally(tally, "rewrites", ctx, step, fatal=False)
         refined = self.builtin.refine(improved, issues, curation, ctx).value
         return Outcome(refined, failures=failures)

@@ -12,8 +12,10 @@ a user understands, and the API key is removed from replies and errors (servers 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -204,6 +206,24 @@ async def _lines(
         yield "".join(pending).removesuffix("\r")
 
 
+#: Once the answer is complete, what is left of the body (the stream's end) is read, so that
+#: the connection carries the next request instead of a new one being opened (a TLS
+#: handshake with a remote server); a server that still sends after this many characters or
+#: seconds loses the connection instead.
+_REST_CHARS = 65536
+_REST_S = 1.0
+
+
+async def _rest_of(lines: AsyncIterator[str]) -> None:
+    size = 0
+    with contextlib.suppress(TimeoutError, httpx.HTTPError, LLMError):
+        async with asyncio.timeout(_REST_S):
+            async for line in lines:
+                size += len(line)
+                if size > _REST_CHARS:
+                    return
+
+
 async def _raise_for_status(response: httpx.Response, settings: LLMSettings) -> None:
     if response.status_code < 400:
         return
@@ -315,6 +335,7 @@ class _StreamingClient:
                     size += len(text)
                     if size > settings.max_reply_chars:
                         raise _too_long(settings)  # leaving closes the connection
+                await _rest_of(lines)
         except TimeoutError:
             if not idle.expired():
                 raise
@@ -545,20 +566,29 @@ async def ask_structured(
     model: type[M],
     *,
     on_raw: Callable[[str], None] | None = None,
+    hold: Callable[[], AbstractAsyncContextManager[object]] | None = None,
 ) -> M:
     """Ask for a reply shaped like ``model`` (its JSON schema goes to the server); re-ask
     once with the validation error.
 
     Replies are parsed on a worker thread, so the loop stays free for the other requests in
     flight meanwhile (parsing is linear in the reply's length, which is capped, so it is
-    short either way).
+    short either way). ``hold`` (a slot of the requests in flight) is held while the server
+    is asked, its retries included, and not while a reply is parsed: the next request need
+    not wait for that.
     """
     # pydantic and json-repair load with the first structured question, not with the
     # clients (the Settings page only lists models and tests the connection).
     from genglossary_gui.llm.structured import StructuredOutputError, parse, schema_of
 
+    held = hold or contextlib.nullcontext
+
+    async def asked(chat: list[dict[str, str]]) -> str:
+        async with held():
+            return await with_retries(lambda: client.chat(chat, schema))
+
     schema = schema_of(model)
-    reply = await with_retries(lambda: client.chat(messages, schema))
+    reply = await asked(messages)
     try:
         return await asyncio.to_thread(parse, reply, model)
     except StructuredOutputError as first:
@@ -573,7 +603,7 @@ async def ask_structured(
                 "JSON value only, exactly as the schema says.",
             },
         ]
-        second = await with_retries(lambda: client.chat(retry, schema))
+        second = await asked(retry)
         try:
             return await asyncio.to_thread(parse, second, model)
         except StructuredOutputError:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from genglossary_gui.redaction import MIN_SECRET_CHARS, redact
+
+if TYPE_CHECKING:
+    from genglossary_gui.pipeline.data import Curation
 
 
 class Cancelled(Exception):
@@ -115,6 +118,13 @@ class RunContext:
         self.run_id = run_id
         #: The scope being run (set by run_scope): a step may depend on which steps precede it.
         self.scope = ""
+        #: The scope's steps, in order (set by run_scope): an engine may start a later step's
+        #: work early (the model engine asks its review questions as the definitions come in).
+        self.steps: tuple[str, ...] = ()
+        #: The user's curation when the run started, when a step follows that defines terms
+        #: (set by run_scope): what an engine starting that step's work early must respect
+        #: (it asks about no excluded term).
+        self.curation: Curation | None = None
 
     def check(self) -> None:
         self.token.check()

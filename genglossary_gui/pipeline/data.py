@@ -16,7 +16,8 @@ from genglossary_gui.store.repositories import TermRecord
 
 T = TypeVar("T")
 
-#: Terms defined per run (plus every term the user marked required), best ranked first.
+#: Terms defined per run (plus every term the user marked required), best ranked first,
+#: unless the project's engine settings say otherwise (``EngineConfig.max_terms``).
 GLOSSARY_MAX_TERMS = 300
 #: Terms kept per extraction, best first: beyond a few thousand the candidates are noise, and
 #: every later step and view works on this list.
@@ -28,9 +29,10 @@ MAX_TERMS = 5000
 MIN_GLOSSARY_CUTOFF = 20
 
 
-def glossary_cutoff(scores: Sequence[float], limit: int) -> int:
+def glossary_cutoff(scores: Sequence[float], limit: int | None) -> int:
     """How many of the recurring candidates (their scores, best first) enter the glossary:
-    those scoring at least the mean score, between MIN_GLOSSARY_CUTOFF and ``limit``.
+    those scoring at least the mean score, between MIN_GLOSSARY_CUTOFF and ``limit`` (None:
+    no limit but the mean).
 
     Termhood scores fall steeply from a head of real terms into a long tail of rarer
     phrases. The mean marks where the head ends, whatever the corpus size: on the
@@ -41,7 +43,8 @@ def glossary_cutoff(scores: Sequence[float], limit: int) -> int:
         return 0
     mean = sum(scores) / len(scores)
     above = sum(1 for s in scores if s >= mean)
-    return min(limit, len(scores), max(above, MIN_GLOSSARY_CUTOFF))
+    chosen = min(len(scores), max(above, MIN_GLOSSARY_CUTOFF))
+    return chosen if limit is None else min(limit, chosen)
 
 
 @dataclass
@@ -130,6 +133,9 @@ class Extraction:
     cutoff: int
     #: How many recurring candidates the cut-off chose from.
     recurring: int
+    #: The most terms the cut-off could take (the project's setting; None: no limit but the
+    #: mean score): an extraction of new documents only recomputes the cut-off with it.
+    limit: int | None = GLOSSARY_MAX_TERMS
 
 
 @dataclass

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from genglossary_gui.pipeline.context import RunContext, StepError
 from genglossary_gui.pipeline.data import (
-    GLOSSARY_MAX_TERMS,
     MAX_TERMS,
     Corpus,
     Curation,
@@ -296,7 +295,7 @@ def _extract_new(project_id: int, ctx: RunContext, engine: Engine) -> str | None
     recurring = [
         t.score for t in terms if t.frequency >= repo.GLOSSARY_MIN_FREQUENCY and not t.defined
     ]
-    cutoff = glossary_cutoff(recurring, GLOSSARY_MAX_TERMS)
+    cutoff = glossary_cutoff(recurring, found.limit)
     ctx.check()  # last check point: past here the run completes even if Cancel comes now
     repo.save_extraction(project_id, terms, term_key, cutoff, state.new)
     return f"{found.found} terms in {corpus.count} new documents, {len(terms)} in all"
@@ -448,8 +447,9 @@ def _merge_group(entries: list[Entry], head: str, keys: set[str]) -> list[Entry]
 def generate_glossary(project_id: int, ctx: RunContext, engine: Engine) -> str:
     """Provisional entries: each term's occurrences and a definition grounded in them."""
     run_id = _run_id(ctx)
-    # Required terms, terms the documents define (marked by extract), the best others.
-    terms = repo.glossary_terms(project_id, GLOSSARY_MAX_TERMS, key=term_key)
+    # Required terms, terms the documents define (marked by extract), the best others up to
+    # the cut-off the extraction chose with the project's setting (what the Terms page shows).
+    terms = repo.glossary_terms(project_id, MAX_TERMS, key=term_key)
     if not terms:
         raise StepError("The project has no terms to define yet. Extract terms first.")
     curation = _curation(project_id)
@@ -589,9 +589,18 @@ def run_scope(project_id: int, scope: str, ctx: RunContext, engine: Engine) -> s
     for step in steps:
         if step not in STEPS:
             raise StepUnavailable(step)
-    ctx.scope = scope
+    ctx.scope, ctx.steps = scope, steps
+    if Step.EXTRACT in steps and Step.GENERATE in steps:
+        ctx.curation = _curation(project_id)
     summaries = []
-    for step in steps:
-        ctx.check()
-        summaries.append(STEPS[step](project_id, ctx, engine))
+    try:
+        for step in steps:
+            ctx.check()
+            summaries.append(STEPS[step](project_id, ctx, engine))
+    finally:
+        # What an engine holds for the run's steps (the model engine's connection and the
+        # requests it asked ahead) ends with the run.
+        close = getattr(engine, "close", None)
+        if close is not None:
+            close()
     return "; ".join(summaries)

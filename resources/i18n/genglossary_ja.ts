@@ -1495,6 +1495,10 @@ The engines' short names, in the one line that says what new projects start with
             <translation>タイムアウトは正の値にしてください。</translation>
         </message>
         <message>
+            <source>The number of terms to define must be a whole number (0 for all).</source>
+            <translation>定義する用語数は整数で指定してください（0 はすべて）。</translation>
+        </message>
+        <message>
             <source>The share of failed requests allowed must be between 0 and 100 %.</source>
             <translation>許容する失敗リクエストの割合は 0 から 100 % の間にしてください。</translation>
         </message>
@@ -1526,6 +1530,14 @@ The engines' short names, in the one line that says what new projects start with
         <message>
             <source>A run whose model failed on more than this share of its terms is kept aside: it does not replace the current glossary (you can still use it from the Glossary page)</source>
             <translation>モデルが用語のこの割合を超えて失敗した実行は保留され、現在の用語集を置き換えません（用語集ページから使うことはできます）</translation>
+        </message>
+        <message>
+            <source>All</source>
+            <translation>すべて</translation>
+        </message>
+        <message>
+            <source>How many of the best-ranked candidates a run defines at most; the terms you require or group and those the documents define come on top. All: every candidate scoring at least the average. Applies from the next extraction (a Full or Extract run): the Terms page shows the cut-off.</source>
+            <translation>1 回の実行で定義する、順位の高い候補の最大数です。必須にした用語、同義語グループの用語、文書が定義している用語はこれとは別に加わります。「すべて」では、スコアが平均以上の候補をすべて定義します。次の抽出（「全体」または「抽出」の実行）から適用され、カットオフは「用語」ページに表示されます。</translation>
         </message>
         <message>
             <source>Save prompts and replies with each run (keys and paths removed)</source>
@@ -1574,6 +1586,10 @@ The engines' short names, in the one line that says what new projects start with
         <message>
             <source>Keep aside a&amp;bove:</source>
             <translation>保留するしきい値(&amp;B):</translation>
+        </message>
+        <message>
+            <source>Terms to define:</source>
+            <translation>定義する用語数:</translation>
         </message>
         <message>
             <source>Default for new projects</source>

@@ -261,3 +261,35 @@ def test_a_database_error_is_told_in_plain_words(
     qtbot.mouseClick(page.use_as_default, Qt.MouseButton.LeftButton)
     assert BUSY in page.status.text()
     assert page.default_line.text() == "Built-in (offline)"
+
+
+def test_how_many_terms_a_run_defines_is_set_for_either_engine(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    project = new_project()
+    page = SettingsPage()
+    qtbot.addWidget(page)
+    page.set_project(project)
+    assert page.max_terms.isEnabled()  # the built-in engine takes it too
+    assert page.max_terms.value() == 300  # as before the setting existed
+    page.max_terms.setValue(750)
+    assert page.save()
+    assert load_config(project).max_terms == 750
+    page.max_terms.setValue(page.max_terms.minimum())
+    assert page.max_terms.text() == "All"
+    assert page.save()
+    assert load_config(project).max_terms == 0  # all
+    assert load_config(project).term_limit is None
+    other = new_project("Other")
+    page.set_project(other)
+    assert page.max_terms.value() == 300
+    page.set_project(project)
+    assert page.max_terms.text() == "All"
+
+
+def test_settings_saved_before_the_setting_existed_define_300_terms(data_dir: Path) -> None:
+    old = '{"base_url": "http://127.0.0.1:11434", "model": "m", "concurrency": 4}'
+    config = EngineConfig.from_json("ollama", old)
+    assert config.max_terms == 300 and config.term_limit == 300
+    assert EngineConfig.from_json("ollama", config.to_json()) == config
+    assert "whole number" in " ".join(EngineConfig(max_terms=-1).problems())

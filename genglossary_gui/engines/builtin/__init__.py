@@ -55,6 +55,11 @@ def with_defined(records: list[TermRecord], defined: Sequence[DefinedTerm]) -> l
 class BuiltinEngine:
     label = "the built-in engine"
 
+    def __init__(self, max_terms: int | None = GLOSSARY_MAX_TERMS) -> None:
+        #: The most recurring candidates the glossary's cut-off takes (None: no limit but
+        #: their mean score); the project's setting (``EngineConfig.max_terms``).
+        self.max_terms = max_terms
+
     # -- extract ------------------------------------------------------------------------------
 
     def rank(self, corpus: Corpus, ctx: RunContext) -> tuple[list[TermRecord], int]:
@@ -97,7 +102,7 @@ class BuiltinEngine:
         (``ranked``: the records the ranking found, best first)."""
         step = Step.EXTRACT
         scores = [r.score for r in recurring(records)]
-        cutoff = glossary_cutoff(scores, GLOSSARY_MAX_TERMS)
+        cutoff = glossary_cutoff(scores, self.max_terms)
         top = ", ".join(r.text for r in ranked[:5])
         elapsed = time.monotonic() - started
         ctx.log(
@@ -111,7 +116,7 @@ class BuiltinEngine:
             "page lists the others below the cut-off",
             step=step,
         )
-        return Extraction(records, len(ranked), cutoff, len(scores))
+        return Extraction(records, len(ranked), cutoff, len(scores), self.max_terms)
 
     # -- generate -----------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Settings page: the project's engine (built-in, Ollama, OpenAI-compatible), server, model,
 API key (kept in the system keyring), requests in flight, timeout, temperature, transcript,
-and a connection test; below them, the engine new projects start with. Network calls run as
-asyncio tasks on the qasync loop: the window never waits for them."""
+how many terms a run defines (either engine), and a connection test; below them, the engine
+new projects start with. Network calls run as asyncio tasks on the qasync loop: the window
+never waits for them."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from genglossary_gui.engines.config import (
     store_api_key,
 )
 from genglossary_gui.llm.clients import LLMError, LLMSettings, make_client
+from genglossary_gui.pipeline.data import MAX_TERMS
 from genglossary_gui.store.database import StoreError, explain
 from genglossary_gui.vocabulary import EngineName
 
@@ -67,6 +69,9 @@ ENGINE_MESSAGES = (
     QT_TRANSLATE_NOOP("SettingsPage", "Choose a model."),
     QT_TRANSLATE_NOOP("SettingsPage", "Requests in flight must be between 1 and 64."),
     QT_TRANSLATE_NOOP("SettingsPage", "The timeout must be positive."),
+    QT_TRANSLATE_NOOP(
+        "SettingsPage", "The number of terms to define must be a whole number (0 for all)."
+    ),
     QT_TRANSLATE_NOOP(
         "SettingsPage", "The share of failed requests allowed must be between 0 and 100 %."
     ),
@@ -138,6 +143,21 @@ class SettingsPage(QWidget):
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(0, 2)
         self.temperature.setSingleStep(0.1)
+        # Either engine: the glossary's cut-off takes at most this many recurring candidates.
+        self.max_terms = QSpinBox()
+        self.max_terms.setRange(0, MAX_TERMS)
+        self.max_terms.setSingleStep(50)
+        self.max_terms.setSpecialValueText(self.tr("All"))  # shown for 0
+        self.max_terms.setValue(EngineConfig.max_terms)
+        self.max_terms.setObjectName("maxTerms")
+        self.max_terms.setToolTip(
+            self.tr(
+                "How many of the best-ranked candidates a run defines at most; the terms you "
+                "require or group and those the documents define come on top. All: every "
+                "candidate scoring at least the average. Applies from the next extraction (a "
+                "Full or Extract run): the Terms page shows the cut-off."
+            )
+        )
         self.transcript = QCheckBox(
             self.tr("Save prompts and replies with each run (keys and paths removed)")
         )
@@ -164,6 +184,9 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Tem&perature:"), self.temperature)
         form.addRow(self.tr("Keep aside a&bove:"), self.max_failures)
         form.addRow("", self.transcript)
+        terms_label = QLabel(self.tr("Terms to define:"))
+        terms_label.setBuddy(self.max_terms)
+        form.addRow(terms_label, self.max_terms)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_button)
         buttons.addStretch(1)
@@ -216,7 +239,7 @@ class SettingsPage(QWidget):
         self.engine.currentIndexChanged.connect(self._update_default_button)
         self.base_url.textChanged.connect(self._update_default_button)
         self.model.currentTextChanged.connect(self._update_default_button)
-        for spin in (self.concurrency, self.timeout, self.max_failures):
+        for spin in (self.concurrency, self.timeout, self.max_failures, self.max_terms):
             spin.valueChanged.connect(self._update_default_button)
         self._update_default_button()
 
@@ -237,6 +260,8 @@ class SettingsPage(QWidget):
         self.temperature.setValue(config.temperature)
         self.max_failures.setValue(round(config.max_failed_share * 100))
         self.transcript.setChecked(config.transcript)
+        terms = config.max_terms if isinstance(config.max_terms, int) else EngineConfig.max_terms
+        self.max_terms.setValue(max(0, min(MAX_TERMS, terms)))
         self.key.clear()  # a stored key is never shown; typing a new one replaces it
         self.status.clear()
         self._on_engine()
@@ -254,6 +279,7 @@ class SettingsPage(QWidget):
             azure_api_version=self.azure.text().strip(),
             transcript=self.transcript.isChecked(),
             max_failed_share=self.max_failures.value() / 100,
+            max_terms=self.max_terms.value(),
         )
 
     @Slot()
