@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -58,13 +58,16 @@ class TermExtractor:
     def __init__(self, check: Callable[[], None] | None = None) -> None:
         self._check = check or (lambda: None)
         self._maximal: dict[str, Counter[Units]] = {lang: Counter() for lang in LANGUAGES}
-        # English display casing: lower-case word -> surfaces seen.
-        self._casing: dict[str, Counter[str]] = {}
+        # English display casing: how often each surface of a word was seen (counted flat,
+        # by C code, as the chunks come; grouped by lower-case word when first needed).
+        self._surfaces: Counter[str] = Counter()
         #: The same for words that start a sentence (capitalised whatever they are).
-        self._start_casing: dict[str, Counter[str]] = {}
-        #: Surface forms of each English word key (its singular): the headword ends in the
-        #: form the documents use most ("machine learning techniques" if mostly plural).
-        self._forms: dict[str, Counter[str]] = {}
+        self._start_surfaces: Counter[str] = Counter()
+        #: Surface forms of each English word key (its singular), as (key, lower-case
+        #: form): the headword ends in the form the documents use most ("machine learning
+        #: techniques" if mostly plural).
+        self._last_forms: Counter[tuple[str, str]] = Counter()
+        self._grouped: _Casings | None = None
         self._verbs = english.VerbEvidence()
         self._chars: Counter[str] = Counter()
         #: Per language: in how many documents each candidate (every sub-sequence of a
@@ -133,18 +136,29 @@ class TermExtractor:
             if lang == "en"
             else ((units, surface, False) for units, surface in module.candidate_sequences(chunk))
         )
-        for units, surface, starts_sentence in found:
-            counter[units] += 1
-            keys.add(units)
-            if lang == "en":
+        if lang == "en":
+            self._grouped = None
+            surfaces, starts, last_forms = (
+                self._surfaces,
+                self._start_surfaces,
+                self._last_forms,
+            )
+            for units, surface, starts_sentence in found:
+                counter[units] += 1
+                keys.add(units)
                 words = surface.split(" ")
-                # A sentence's first word is capitalised whatever it is: weak evidence,
-                # used only for words seen nowhere else.
-                for i, word in enumerate(words):
-                    casing = self._start_casing if i == 0 and starts_sentence else self._casing
-                    casing.setdefault(word.lower(), Counter())[word] += 1
-                last = words[-1].lower()
-                self._forms.setdefault(units[-1], Counter())[last] += 1
+                if starts_sentence:
+                    # A sentence's first word is capitalised whatever it is: weak evidence,
+                    # used only for words seen nowhere else.
+                    starts[words[0]] += 1
+                    surfaces.update(words[1:])
+                else:
+                    surfaces.update(words)
+                last_forms[(units[-1], words[-1].lower())] += 1
+        else:
+            for units, _surface, _starts in found:
+                counter[units] += 1
+                keys.add(units)
         self.chars += len(chunk)
         self._chars[lang] += len(chunk)
         if on_progress is not None:
@@ -175,15 +189,26 @@ class TermExtractor:
             return japanese.display(units)
         # The last word in the form the documents use most (plural or singular), each word
         # in the capitals the documents give that form.
-        forms = self._forms.get(units[-1])
+        casings = self._casings()
+        forms = casings.forms.get(units[-1])
         last = units[-1]
         if forms and not last.isupper():
             last = forms.most_common(1)[0][0]
-        return " ".join(self._cased(key) for key in (*units[:-1], last))
+        return " ".join(self._cased(casings, key) for key in (*units[:-1], last))
 
-    def _cased(self, key: str) -> str:
+    @staticmethod
+    def _cased(casings: _Casings, key: str) -> str:
         lower = key.lower()
-        return _casing_of(self._casing.get(lower) or self._start_casing.get(lower), key)
+        return _casing_of(casings.inside.get(lower) or casings.start.get(lower), key)
+
+    def _casings(self) -> _Casings:
+        if self._grouped is None:
+            self._grouped = _Casings(
+                _grouped(self._surfaces.items(), str.lower),
+                _grouped(self._start_surfaces.items(), str.lower),
+                _grouped_pairs(self._last_forms.items()),
+            )
+        return self._grouped
 
     def ranked(self, *, min_freq: int | None = None, top: int | None = None) -> list[RankedTerm]:
         """The candidates best first. ``min_freq`` (default: per language, English phrases
@@ -236,6 +261,40 @@ class TermExtractor:
         and counting every once-seen phrase there would only cost time."""
         once_ok = lang == "en" and self._chars[lang] <= ONCE_SEEN_MAX_CHARS
         return getattr(module, "MIN_FREQ", DEFAULT_MIN_FREQ) if once_ok else DEFAULT_MIN_FREQ
+
+
+@dataclass(frozen=True)
+class _Casings:
+    """The English surfaces seen, grouped: lower-case word -> its surfaces inside sentences
+    and at their starts; word key -> its lower-case forms as a headword's last word."""
+
+    inside: dict[str, Counter[str]]
+    start: dict[str, Counter[str]]
+    forms: dict[str, Counter[str]]
+
+
+def _grouped(
+    counts: Iterable[tuple[str, int]], key: Callable[[str], str]
+) -> dict[str, Counter[str]]:
+    """``counts`` grouped by ``key`` of each item, in the order the items were first seen
+    (so that ties are broken as they were when the groups were counted directly)."""
+    groups: dict[str, Counter[str]] = {}
+    for item, n in counts:
+        group = groups.get(key(item))
+        if group is None:
+            group = groups[key(item)] = Counter()
+        group[item] = n
+    return groups
+
+
+def _grouped_pairs(counts: Iterable[tuple[tuple[str, str], int]]) -> dict[str, Counter[str]]:
+    groups: dict[str, Counter[str]] = {}
+    for (word, form), n in counts:
+        group = groups.get(word)
+        if group is None:
+            group = groups[word] = Counter()
+        group[form] = n
+    return groups
 
 
 def _casing_of(seen: Counter[str] | None, key: str) -> str:
