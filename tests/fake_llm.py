@@ -39,6 +39,11 @@ class FakeLLMServer:
         self.faults: deque[str] = deque()
         self.requests: list[tuple[str, str, dict[str, Any], dict[str, str]]] = []
         self.disconnects = 0
+        #: Connections accepted and not yet closed.
+        self.open_connections = 0
+        #: Read every request and never answer it: wait until the client hangs up (counted in
+        #: ``disconnects``), as a server that accepts and then hangs.
+        self.silent = False
         self.models = ["fake-small", "fake-large"]
         #: Delay before answering a model list (a slow server for the connection test).
         self.list_latency_s = 0.0
@@ -85,6 +90,8 @@ class FakeLLMServer:
     # -- HTTP ------------------------------------------------------------------------------------
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with self._lock:
+            self.open_connections += 1
         try:
             while True:
                 request_line = await reader.readline()
@@ -107,6 +114,8 @@ class FakeLLMServer:
             return
         finally:
             writer.close()
+            with self._lock:
+                self.open_connections -= 1
 
     async def _send(
         self, writer: asyncio.StreamWriter, status: int, payload: Any, extra: str = ""
@@ -136,6 +145,12 @@ class FakeLLMServer:
         writer: asyncio.StreamWriter,
     ) -> bool:
         path = target.split("?", maxsplit=1)[0]
+        if self.silent:
+            while await reader.read(4096):  # b"": the client hung up
+                pass
+            with self._lock:
+                self.disconnects += 1
+            return False
         if method == "GET" and self.list_latency_s:
             await asyncio.sleep(self.list_latency_s)
         if method == "GET" and path == "/api/tags":

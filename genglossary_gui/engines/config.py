@@ -8,12 +8,15 @@ database, the logs or the exports.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from genglossary_gui.pipeline.data import GLOSSARY_MAX_TERMS
+from genglossary_gui.pipeline.data import GLOSSARY_MAX_TERMS, MAX_TERMS
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.vocabulary import EngineName
 
@@ -59,24 +62,40 @@ class EngineConfig:
         """``max_terms`` as the pipeline takes it: None for all."""
         return self.max_terms or None
 
-    def problems(self) -> list[str]:
-        out = []
-        terms = self.max_terms
-        if isinstance(terms, bool) or not isinstance(terms, int) or terms < 0:
-            out.append("The number of terms to define must be a whole number (0 for all).")
-        if not self.uses_llm:
-            return out
-        if not self.base_url.strip():
-            out.append("Enter the server address.")
-        if not self.model.strip():
-            out.append("Choose a model.")
-        if not 1 <= self.concurrency <= 64:
-            out.append("Requests in flight must be between 1 and 64.")
-        if self.timeout_s <= 0:
-            out.append("The timeout must be positive.")
-        if not 0 <= self.max_failed_share <= 1:
-            out.append("The share of failed requests allowed must be between 0 and 100 %.")
+    def field_problems(self) -> dict[str, str]:
+        """What is wrong with each field, by field name (``base_url``, ``model``, ...): one
+        plain message per wrong field, nothing for the right ones. The one set of rules the
+        Settings page (as the user types), ``genglossary project set`` and a run check."""
+        out: dict[str, str] = {}
+        if self.engine not in ENGINE_CHOICES:
+            out["engine"] = "Choose an engine."
+        if self.uses_llm:
+            out.update(self._server_problems())
+        terms = _number_problem("max_terms", self.max_terms)
+        if terms:
+            out["max_terms"] = terms
         return out
+
+    def _server_problems(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        address = url_problem(self.base_url)
+        if address:
+            out["base_url"] = address
+        if self.engine == EngineName.OPENAI:
+            version = azure_version_problem(self.azure_api_version)
+            if version:
+                out["azure_api_version"] = version
+        if not str(self.model).strip():
+            out["model"] = "Choose a model."
+        for name in ("concurrency", "timeout_s", "temperature", "max_failed_share"):
+            problem = _number_problem(name, getattr(self, name))
+            if problem:
+                out[name] = problem
+        return out
+
+    def problems(self) -> list[str]:
+        """Every field's problem, in the form's order (empty: the settings can be saved)."""
+        return list(self.field_problems().values())
 
     def settings(self, api_key: str = "") -> LLMSettings:
         # httpx only where a model is asked: the built-in engine and most commands never are.
@@ -105,6 +124,98 @@ class EngineConfig:
         return cls(
             engine=engine or EngineName.BUILTIN, **{k: v for k, v in data.items() if k in known}
         )
+
+
+#: Each number's allowed range (inclusive), whether it must be whole, and what is said
+#: when it is outside (or not a number at all). The Settings page lets a wrong number be
+#: typed, and says this beside it.
+NUMBER_RULES: dict[str, tuple[float, float, bool, str]] = {
+    "concurrency": (1, 64, True, "Requests in flight must be a whole number from 1 to 64."),
+    "timeout_s": (1, 3600, False, "The timeout must be between 1 and 3600 seconds."),
+    "temperature": (0, 2, False, "The temperature must be between 0 and 2."),
+    "max_failed_share": (
+        0,
+        1,
+        False,
+        "The share of failed requests allowed must be between 0 and 100 %.",
+    ),
+    "max_terms": (
+        0,
+        MAX_TERMS,
+        True,
+        "The number of terms to define must be a whole number from 1 to 5000, or all.",
+    ),
+}
+
+
+def _number_problem(name: str, value: object) -> str | None:
+    low, high, whole, message = NUMBER_RULES[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return message
+    if whole and not (isinstance(value, int) or float(value).is_integer()):
+        return message
+    if not low <= value <= high:  # NaN is never in range
+        return message
+    return None
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST = re.compile(r"[\w.-]+")
+_AZURE_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?")
+#: Every message url_problem() gives.
+URL_MESSAGES = (
+    "Enter the server address.",
+    "The server address cannot contain spaces.",
+    "Add http:// or https:// before the address.",
+    "The server address must start with http:// or https://.",
+    "Add the server's name or IP address after http://.",
+    "The server's name or IP address is not valid.",
+    "The port must be a number from 1 to 65535.",
+)
+
+
+def url_problem(text: str) -> str | None:
+    """What is wrong with a server address (None: an http or https URL with a host, and a
+    port in range if it has one). Pure and fast: checked on every keystroke."""
+    text = str(text).strip()
+    if not text:
+        return URL_MESSAGES[0]
+    if any(char.isspace() for char in text):
+        return URL_MESSAGES[1]
+    if not _SCHEME.match(text):
+        return URL_MESSAGES[2]
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # brackets around something that is not an IPv6 address
+        return URL_MESSAGES[5]
+    if parts.scheme.lower() not in ("http", "https"):
+        return URL_MESSAGES[3]
+    host = parts.hostname or ""
+    if not host:
+        return URL_MESSAGES[4]
+    if ":" in host:  # IPv6, in brackets
+        try:
+            ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            return URL_MESSAGES[5]
+    elif not _HOST.fullmatch(host) or host.startswith(".") or ".." in host:
+        return URL_MESSAGES[5]
+    try:
+        port = parts.port
+    except ValueError:
+        return URL_MESSAGES[6]
+    if port is not None and not 1 <= port <= 65535:
+        return URL_MESSAGES[6]
+    return None
+
+
+def azure_version_problem(text: str) -> str | None:
+    """Azure's API version (left empty for any other server) looks like 2024-06-01, or
+    2024-08-01-preview."""
+    text = str(text).strip()
+    if text and not _AZURE_VERSION.fullmatch(text):
+        return "The Azure API version looks like 2024-06-01 (leave it empty for other servers)."
+    return None
 
 
 def load_config(project_id: int) -> EngineConfig:

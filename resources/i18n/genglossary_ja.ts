@@ -1478,29 +1478,65 @@ The engines' short names, in the one line that says what new projects start with
             <translation>OpenAI 互換</translation>
         </message>
         <message>
-            <source>Enter the server address.</source>
+            <source>Choose an engine.</source>
             <extracomment>The engine layer's messages the page shows (EngineConfig.problems(), KeyringUnavailable), listed for lupdate; shown through QCoreApplication.translate("SettingsPage", message), so a message not listed here shows as it is.</extracomment>
+            <translation>エンジンを選んでください。</translation>
+        </message>
+        <message>
+            <source>Enter the server address.</source>
             <translation>サーバーのアドレスを入力してください。</translation>
+        </message>
+        <message>
+            <source>The server address cannot contain spaces.</source>
+            <translation>サーバーのアドレスに空白は使えません。</translation>
+        </message>
+        <message>
+            <source>Add http:// or https:// before the address.</source>
+            <translation>アドレスの前に http:// または https:// を付けてください。</translation>
+        </message>
+        <message>
+            <source>The server address must start with http:// or https://.</source>
+            <translation>サーバーのアドレスは http:// または https:// で始めてください。</translation>
+        </message>
+        <message>
+            <source>Add the server's name or IP address after http://.</source>
+            <translation>http:// の後にサーバー名または IP アドレスを入力してください。</translation>
+        </message>
+        <message>
+            <source>The server's name or IP address is not valid.</source>
+            <translation>サーバー名または IP アドレスが正しくありません。</translation>
+        </message>
+        <message>
+            <source>The port must be a number from 1 to 65535.</source>
+            <translation>ポートは 1 から 65535 までの数にしてください。</translation>
+        </message>
+        <message>
+            <source>The Azure API version looks like 2024-06-01 (leave it empty for other servers).</source>
+            <translation>Azure API のバージョンは 2024-06-01 のような形式です（他のサーバーでは空欄にしてください）。</translation>
         </message>
         <message>
             <source>Choose a model.</source>
             <translation>モデルを選んでください。</translation>
         </message>
         <message>
-            <source>Requests in flight must be between 1 and 64.</source>
-            <translation>同時リクエスト数は 1 から 64 の間にしてください。</translation>
+            <source>Requests in flight must be a whole number from 1 to 64.</source>
+            <translation>同時リクエスト数は 1 から 64 までの整数にしてください。</translation>
         </message>
         <message>
-            <source>The timeout must be positive.</source>
-            <translation>タイムアウトは正の値にしてください。</translation>
+            <source>The timeout must be between 1 and 3600 seconds.</source>
+            <translation>タイムアウトは 1 から 3600 秒の間にしてください。</translation>
         </message>
         <message>
-            <source>The number of terms to define must be a whole number (0 for all).</source>
-            <translation>定義する用語数は整数で指定してください（0 はすべて）。</translation>
+            <source>The temperature must be between 0 and 2.</source>
+            <translation>温度は 0 から 2 の間にしてください。</translation>
         </message>
         <message>
             <source>The share of failed requests allowed must be between 0 and 100 %.</source>
             <translation>許容する失敗リクエストの割合は 0 から 100 % の間にしてください。</translation>
+        </message>
+        <message>
+            <source>The number of terms to define must be a whole number from 1 to 5000, or all.</source>
+            <translation>定義する用語の数は 1 から 5000 までの整数、またはすべてにしてください。</translation>
         </message>
         <message>
             <source>No system keyring is available here, so the key cannot be saved. Set the GENGLOSSARY_API_KEY environment variable instead.</source>
@@ -1508,6 +1544,7 @@ The engines' short names, in the one line that says what new projects start with
         </message>
         <message>
             <source>only for Azure OpenAI, e.g. 2024-06-01</source>
+            <extracomment>The attention colour of a field's problem (as the dialogs' errors). The connection test or model list running (one at a time), and its button. How long the connection test and the model list wait for the server. What the last connection test found (None before the first).</extracomment>
             <translation>Azure OpenAI の場合のみ（例: 2024-06-01）</translation>
         </message>
         <message>
@@ -1553,6 +1590,7 @@ The engines' short names, in the one line that says what new projects start with
         </message>
         <message>
             <source>E&amp;ngine:</source>
+            <extracomment>Each field the rules check (by EngineConfig field name), and its problem label.</extracomment>
             <translation>エンジン(&amp;N):</translation>
         </message>
         <message>
@@ -1644,8 +1682,24 @@ The engines' short names, in the one line that says what new projects start with
             <translation>新規プロジェクトを上のエンジンと設定で始めます（API キーはシステムのキーリングに残ります）</translation>
         </message>
         <message>
+            <source>Cancel</source>
+            <translation>キャンセル</translation>
+        </message>
+        <message>
+            <source>Stop asking the server (Esc)</source>
+            <translation>サーバーへの問い合わせをやめます（Esc）</translation>
+        </message>
+        <message>
+            <source>No answer from {url} within {seconds} s.</source>
+            <translation>{url} から {seconds} 秒以内に応答がありませんでした。</translation>
+        </message>
+        <message>
             <source>Fetching the models…</source>
             <translation>モデルを取得しています…</translation>
+        </message>
+        <message>
+            <source>Fetching the models was cancelled.</source>
+            <translation>モデルの取得をキャンセルしました。</translation>
         </message>
         <message numerus="yes">
             <source>%Ln models on the server.</source>
@@ -1654,8 +1708,12 @@ The engines' short names, in the one line that says what new projects start with
             </translation>
         </message>
         <message>
-            <source>Connecting…</source>
-            <translation>接続しています…</translation>
+            <source>Connecting to {url}… (at most {seconds} s; Esc cancels)</source>
+            <translation>{url} に接続しています…（最長 {seconds} 秒、Esc でキャンセル）</translation>
+        </message>
+        <message>
+            <source>Connection test cancelled.</source>
+            <translation>接続テストをキャンセルしました。</translation>
         </message>
         <message>
             <source>Connected, but the model '{model}' is not on the server. Available: {models}.</source>
