@@ -24,7 +24,8 @@ from typing import Any
 #: - "keepalive": only keep-alive messages, every ``tick_s``, until the client hangs up (SSE
 #:   ": keepalive" comments; Ollama lines with empty content and done false); "empty-deltas":
 #:   OpenAI chunks with empty content; "trickle": one character of content every ``tick_s``,
-#:   never finishing.
+#:   never finishing; "silent": the request is read and never answered (not even headers),
+#:   until the client hangs up (counted in ``disconnects``) or ``endless_s`` passes.
 Reply = Callable[[dict[str, Any]], str]
 
 
@@ -197,6 +198,8 @@ class FakeLLMServer:
             return await self._huge(writer, ollama, self.huge_chars, one_line=fault == "huge-line")
         if fault == "braces":
             return await self._huge(writer, ollama, self.braces_chars, one_line=False)
+        if fault == "silent":
+            return await self._silent(reader)
         if fault in ("keepalive", "empty-deltas", "trickle"):
             return await self._endless(writer, reader, ollama, fault)
         if fault == "echo-key-stream-error":
@@ -296,6 +299,16 @@ class FakeLLMServer:
                 self.disconnects += 1
             return False
         return True
+
+    async def _silent(self, reader: asyncio.StreamReader) -> bool:
+        try:
+            gone = await asyncio.wait_for(reader.read(1), self.endless_s)
+        except (TimeoutError, ConnectionError):
+            return False
+        if not gone:
+            with self._lock:
+                self.disconnects += 1
+        return False
 
     async def _endless(
         self,

@@ -14,6 +14,7 @@ from genglossary_gui.vocabulary import Language
 
 if TYPE_CHECKING:
     from genglossary_gui.engines.config import EngineConfig
+    from genglossary_gui.pipeline.context import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 
@@ -132,25 +133,33 @@ def _fmt_duration(seconds: float | None) -> str:
 
 
 class _Progress:
-    """Progress on stderr: one rewritten line on a terminal, a line per step/10% otherwise."""
+    """Progress on stderr: one rewritten line on a terminal, a line per step/10% otherwise
+    (and when the estimate of the time left first appears)."""
 
     def __init__(self, stream: TextIO, quiet: bool) -> None:
         self._stream = stream
         self._quiet = quiet
         self._tty = stream.isatty()
-        self._last: tuple[str, int] = ("", -1)
+        self._last: tuple[str, int, bool] = ("", -1, False)
         self._line_open = False
 
     def progress(self, step: str, done: int, total: int) -> None:
+        from genglossary_gui.pipeline.context import Progress
+
+        self.report(Progress(step, done, total, at=time.time()))
+
+    def report(self, progress: Progress) -> None:
+        """A step's ``pipeline.context.Progress``."""
         if self._quiet:
             return
-        pct = int(done * 100 / total) if total else 0
+        text, tenth = progress_line(progress)
+        eta = progress.eta_at is not None
         if self._tty:
-            self._stream.write(f"\r{step:<8} {pct:3d}%  {done:,}/{total:,}\x1b[K")
+            self._stream.write(f"\r{text}\x1b[K")
             self._line_open = True
-        elif (step, pct // 10) != self._last:
-            self._last = (step, pct // 10)
-            self._stream.write(f"{step:<8} {pct:3d}%  {done:,}/{total:,}\n")
+        elif (progress.step, tenth, eta) != self._last:
+            self._last = (progress.step, tenth, eta)
+            self._stream.write(text + "\n")
         self._stream.flush()
 
     def log(self, level: str, message: str) -> None:
@@ -166,6 +175,30 @@ class _Progress:
         if self._line_open:
             self._stream.write("\n")
             self._line_open = False
+
+
+def progress_line(progress: Progress, now: float | None = None) -> tuple[str, int]:
+    """A step's progress as the command line prints it, and its tenth (-1 while the total
+    is not known): "generate  40%  120/300 terms · 4 open · about 1m05s left"."""
+    step = progress.step
+    if progress.total > 0:
+        pct = min(100, int(progress.done * 100 / progress.total))
+        unit = f" {progress.unit}" if progress.unit else ""
+        parts = [f"{step:<8} {pct:3d}%  {progress.done:,}/{progress.total:,}{unit}"]
+        tenth = pct // 10
+    else:
+        parts = [f"{step:<8} …"]
+        tenth = -1
+    if progress.active:
+        parts.append(f"{progress.active} open")
+    if progress.retrying:
+        parts.append(f"{progress.retrying} waiting to retry")
+    if progress.silent_s >= 1:
+        parts.append(f"nothing back for {progress.silent_s:.0f}s")
+    if progress.eta_at is not None:
+        left = max(0.0, progress.eta_at - (time.time() if now is None else now))
+        parts.append(f"about {_fmt_duration(left)} left")
+    return " · ".join(parts), tenth
 
 
 def _print_terms(rows: Iterable[tuple[str, float, int]], out: TextIO) -> None:

@@ -86,7 +86,7 @@ def _wait_for_run(project_id: int, scope: str, args: argparse.Namespace) -> int:
     ticker = QTimer()
     ticker.timeout.connect(lambda: None)
     ticker.start(50)
-    manager.run_progress.connect(lambda _r, step, done, total: progress.progress(step, done, total))
+    manager.run_activity.connect(lambda _r, step_progress: progress.report(step_progress))
     manager.run_log.connect(lambda _r, level, _step, msg: progress.log(level, msg))
     manager.run_finished.connect(lambda rid: app.exit(0) if rid == run_id else None)
     try:

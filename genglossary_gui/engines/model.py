@@ -21,7 +21,8 @@ import concurrent.futures
 import contextlib
 import heapq
 import itertools
-import queue
+import logging
+import os
 import re
 import sys
 import threading
@@ -43,14 +44,22 @@ from pydantic import BaseModel, Field
 from genglossary_gui.engines.builtin import BuiltinEngine, recurring
 from genglossary_gui.engines.builtin.mining import mine_terms, with_defined_terms
 from genglossary_gui.engines.config import EngineConfig
-from genglossary_gui.llm.clients import ChatClient, LLMError, ask_structured, make_client
+from genglossary_gui.llm.clients import (
+    RETRY_LISTENER,
+    ChatClient,
+    LLMError,
+    ask_structured,
+    make_client,
+)
 from genglossary_gui.llm.structured import StructuredOutputError
 from genglossary_gui.pipeline.context import (
     Cancelled,
     CancelToken,
     KeptAside,
+    Progress,
     RunContext,
     StepError,
+    Unit,
 )
 from genglossary_gui.pipeline.data import (
     Corpus,
@@ -213,6 +222,106 @@ class _QuickSwitches:
 _quick_switches = _QuickSwitches()
 
 
+#: Nothing back from the model server for this long while requests are open: the run's log
+#: says what the step waits on, then again every ``_WAIT_EVERY_S`` while nothing comes back.
+#: The environment variable sets the first (tests; a user who wants to hear sooner).
+_WAIT_FIRST_S = 10.0
+_WAIT_EVERY_S = 15.0
+WAIT_REPORT_ENV = "GENGLOSSARY_WAIT_REPORT_S"
+#: While requests are open, the step's progress (in flight, waiting to retry, how long
+#: nothing came back) is refreshed this often; whether to tell the log, four times as often.
+_WATCH_TICK_S = 1.0
+#: What a step's requests count, as its progress says.
+_UNITS: dict[str, Unit] = {
+    Step.EXTRACT: Unit.BATCHES,
+    Step.GENERATE: Unit.TERMS,
+    Step.REVIEW: Unit.BATCHES,
+    Step.REFINE: Unit.REQUESTS,
+}
+
+
+def _first_wait_report_s() -> float:
+    try:
+        value = float(os.environ.get(WAIT_REPORT_ENV, ""))
+    except ValueError:
+        return _WAIT_FIRST_S
+    return value if value > 0 else _WAIT_FIRST_S
+
+
+class _Waiting:
+    """What a session's requests wait on, for the run's log and the step's progress: how
+    many are open at the server, how many wait to retry, how long nothing has come back.
+    Used on the session's loop only (``watch`` is one of its tasks)."""
+
+    def __init__(self, session: _Session) -> None:
+        self._session = session
+        self.open = 0
+        #: When each retry now waiting starts again (time.monotonic()).
+        self._retries: list[float] = []
+        self._quiet_since = time.monotonic()
+        self._told: float | None = None
+        self._first_s = _first_wait_report_s()
+
+    def opened(self) -> None:
+        if self.open == 0:
+            self._quiet_since = time.monotonic()
+            self._told = None
+        self.open += 1
+
+    def closed(self) -> None:
+        """A request ended (answered or failed): something came back."""
+        self.open -= 1
+        self._came_back()
+
+    def retry_in(self, wait_s: float) -> None:
+        self._retries.append(time.monotonic() + wait_s)
+        self._came_back()
+
+    def _came_back(self) -> None:
+        self._quiet_since = time.monotonic()
+        self._told = None
+
+    def counts(self) -> tuple[int, int]:
+        """(requests asking the server now, requests waiting to retry)."""
+        now = time.monotonic()
+        self._retries = [t for t in self._retries if t > now]
+        retrying = min(len(self._retries), self.open)
+        return self.open - retrying, retrying
+
+    def silent_s(self) -> float:
+        return time.monotonic() - self._quiet_since if self.open else 0.0
+
+    async def watch(self) -> None:
+        """While requests are open: the step's progress every ``_WATCH_TICK_S``, and a log
+        line when nothing has come back for a while."""
+        for tick in itertools.count(1):
+            await asyncio.sleep(_WATCH_TICK_S / 4)
+            requests = self._session.reporting
+            if not self.open or requests is None:
+                continue
+            if tick % 4 == 0:
+                requests.progress()
+            silent = self.silent_s()
+            now = time.monotonic()
+            due = self._first_s if self._told is None else _WAIT_EVERY_S
+            if silent < self._first_s or (self._told is not None and now - self._told < due):
+                continue
+            self._told = now
+            requests.log(self.describe(silent))
+
+    def describe(self, silent: float) -> str:
+        active, retrying = self.counts()
+        timeout = self._session.config.timeout_s
+        parts = [f"{active} request{'s' if active != 1 else ''} open"] if active else []
+        if retrying:
+            parts.append(f"{retrying} waiting to retry")
+        return (
+            f"Waiting for the model server: {', '.join(parts)}; nothing has come back for "
+            f"{silent:.0f} s (a request gives up after {timeout:.0f} s without an answer, "
+            "then is retried)"
+        )
+
+
 class _Session:
     """The run's line to the model, shared by its steps: an event loop on a thread of its own,
     one client (connections kept from step to step) and at most ``concurrency`` requests in
@@ -221,8 +330,10 @@ class _Session:
     be asked ahead (``ahead``) and is then taken by that step, not asked again. The run's
     token cancels every request, which closes its connection.
 
-    Log lines and progress from the requests reach the run's reporter on the step's thread
-    (``drain``: at the step's check points and while it waits), as the engine protocol says."""
+    Log lines and progress from the requests go to the run's reporter at once, from the
+    session's thread (the reporters are thread-safe): not when the step's thread next looks,
+    which may be long while it reads the documents. While requests are out, the session says
+    what it waits on (:class:`_Waiting`)."""
 
     def __init__(self, config: EngineConfig, key: str, token: CancelToken) -> None:
         self.config, self.key, self.token = config, key, token
@@ -231,8 +342,10 @@ class _Session:
         self._client: ChatClient | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ahead: dict[tuple[str, str], asyncio.Task[Any]] = {}
-        self._outbox: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._wake = threading.Event()
+        #: The step's requests reporting now (the last whose step added to or waited on).
+        self.reporting: _Requests[Any] | None = None
+        self.waiting = _Waiting(self)
         self._closed = False
         _quick_switches.hold()
         self._thread = threading.Thread(
@@ -242,6 +355,7 @@ class _Session:
         # The client (an SSL context, the parsers) is made while the step's local work goes
         # on, not when the first question is ready.
         self.start(self._prepare())
+        self.start(self.waiting.watch())
         token.on_cancel(self._cancel_soon)
 
     async def _prepare(self) -> None:
@@ -265,28 +379,16 @@ class _Session:
         future.add_done_callback(self.wake)
         return future
 
-    def drain(self) -> None:
-        """Pass on what the requests logged and reported (on the step's thread)."""
-        while True:
-            try:
-                call = self._outbox.get_nowait()
-            except queue.Empty:
-                return
-            call()
-
     def wait(self, futures: Iterable[concurrent.futures.Future[Any]], ctx: RunContext) -> None:
-        """Until every one of ``futures`` is done, passing their log lines and progress on;
-        Cancelled as soon as the run is."""
+        """Until every one of ``futures`` is done; Cancelled as soon as the run is."""
         pending = list(futures)
         while True:
             self._wake.clear()
-            self.drain()
             pending = [f for f in pending if not f.done()]
             if not pending:
                 break
             ctx.check()
             self._wake.wait(0.5)
-        self.drain()
         ctx.check()
 
     def close(self) -> None:
@@ -312,7 +414,6 @@ class _Session:
         if not self._thread.is_alive():
             self._loop.close()
         _quick_switches.release()
-        self.drain()
 
     # -- on the session's loop ----------------------------------------------------------------
 
@@ -350,12 +451,23 @@ class _Session:
         self._wake.set()
 
     def post(self, call: Callable[[], None]) -> None:
-        """Have ``call`` (a log line, progress) run on the step's thread."""
-        self._outbox.put(call)
-        self._wake.set()
+        """Pass ``call`` (a log line, progress) on to the run's reporter now (from the
+        session's loop): a reporter that fails (its pipe gone) does not fail the request."""
+        try:
+            call()
+        except Exception:  # the run is ending (the parent is gone): it cancels itself
+            logging.getLogger(__name__).debug("a report was lost", exc_info=True)
 
-    def slot(self, priority: float) -> contextlib.AbstractAsyncContextManager[object]:
-        return self._slots.held(priority)
+    @contextlib.asynccontextmanager
+    async def slot(self, priority: float) -> AsyncIterator[None]:
+        """One of the run's slots, held while the server is asked (counted as open at the
+        server for what the session says it waits on)."""
+        async with self._slots.held(priority):
+            self.waiting.opened()
+            try:
+                yield
+            finally:
+                self.waiting.closed()
 
     def ahead(self, key: tuple[str, str], work: Coroutine[Any, Any, Any]) -> None:
         """Ask now what a later step will ask under ``key`` (its step and prompt)."""
@@ -382,11 +494,10 @@ class _Meanwhile(RunContext):
 
     def check(self) -> None:
         super().check()
-        self._session.drain()
         if self._stop():
             raise _Stop
 
-    def progress(self, step: str, done: int, total: int) -> None:
+    def report(self, progress: Progress) -> None:
         pass
 
 
@@ -430,10 +541,10 @@ class _Requests(Generic[T]):
         with self._lock:
             heapq.heappush(self._waiting, (priority, next(self._arrival), item, future))
         self._futures.append(future)
+        self.session.reporting = self
         if not self._kicked:  # one call on the loop for many items added meanwhile
             self._kicked = True
             self.session.soon(self._start_next)
-        self.session.drain()
         return future
 
     def meanwhile(self) -> _Meanwhile:
@@ -442,6 +553,8 @@ class _Requests(Generic[T]):
 
     def finish(self) -> Tally:
         """Wait for every request; the tally of their failures."""
+        if self._futures:
+            self.session.reporting = self
         self.session.wait(self._futures, self.ctx)
         for future in self._futures:
             if not future.cancelled():
@@ -490,14 +603,42 @@ class _Requests(Generic[T]):
     async def _one(self, item: T) -> None:
         if self.stopped:
             return
+        # This request's retries are told to the log (and counted in the step's progress).
+        RETRY_LISTENER.set(self._retrying)
         try:
             await self._work(self, await self.session.client(), item)
         except AllFailing:
             self._stop(asyncio.current_task())
             return
         self._done += 1
-        done, total = self._done, self.tally.total
-        self.session.post(lambda: self.ctx.progress(self.step, done, total))
+        self.progress()
+
+    def progress(self) -> None:
+        """Report the step's progress: items done of all, and what is in flight (on the
+        session's loop)."""
+        waiting = self.session.waiting
+        active, retrying = waiting.counts()
+        self.session.post(
+            lambda: self.ctx.progress(
+                self.step,
+                self._done,
+                self.tally.total,
+                _UNITS.get(self.step, Unit.REQUESTS),
+                active=active,
+                retrying=retrying,
+                silent_s=waiting.silent_s(),
+            )
+        )
+
+    def _retrying(self, attempt: int, attempts: int, wait_s: float, error: BaseException) -> None:
+        why = redact(_failure(error), [self.session.key]) if isinstance(error, Exception) else ""
+        self.session.waiting.retry_in(wait_s)
+        self.log(
+            f"A request to the model server failed ({why}); retry {attempt} of "
+            f"{attempts - 1} in {wait_s:.1f} s",
+            "warning",
+        )
+        self.progress()
 
     def log(self, message: str, level: str = "info") -> None:
         self.session.post(lambda: self.ctx.log(message, level=level, step=self.step))

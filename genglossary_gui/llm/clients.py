@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -528,6 +529,16 @@ FIRST_RETRY_DELAY_S = 0.5
 MAX_RETRY_DELAY_S = 8.0
 
 
+#: Told of each retry before it waits: (the attempt that failed, the attempts allowed, the
+#: wait in seconds, the error).
+RetryListener = Callable[[int, int, float, BaseException], None]
+#: The calling task's retry listener (a context variable: the model engine sets it for each
+#: request's task, and ``ask_structured`` need not pass it down).
+RETRY_LISTENER: contextvars.ContextVar[RetryListener | None] = contextvars.ContextVar(
+    "genglossary_retry_listener", default=None
+)
+
+
 async def with_retries(
     call: Callable[[], Awaitable[T]],
     *,
@@ -535,13 +546,25 @@ async def with_retries(
     first_delay_s: float | None = None,
     max_delay_s: float | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    on_retry: RetryListener | None = None,
 ) -> T:
     """Retry what may pass on a second try: 429 (honouring Retry-After), 5xx, timeouts,
     dropped connections. Anything else (server not running, bad key, missing model) fails at
-    once, so a misconfigured run fails within seconds."""
+    once, so a misconfigured run fails within seconds. ``on_retry`` (else the task's
+    ``RETRY_LISTENER``) hears of each retry before its wait."""
     longest = MAX_RETRY_DELAY_S if max_delay_s is None else max_delay_s
+    allowed = attempts or RETRY_ATTEMPTS
+    listener = on_retry or RETRY_LISTENER.get()
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        if listener is None or state.outcome is None or state.next_action is None:
+            return
+        error = state.outcome.exception()
+        if error is not None:
+            listener(state.attempt_number, allowed, state.next_action.sleep, error)
+
     retrying = tenacity.AsyncRetrying(
-        stop=tenacity.stop_after_attempt(attempts or RETRY_ATTEMPTS),
+        stop=tenacity.stop_after_attempt(allowed),
         wait=Backoff(
             FIRST_RETRY_DELAY_S if first_delay_s is None else first_delay_s,
             longest,
@@ -551,6 +574,7 @@ async def with_retries(
         ),
         retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, LLMError) and exc.retryable),
         sleep=sleep,
+        before_sleep=before_sleep,
         reraise=True,
     )
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from genglossary_gui.redaction import MIN_SECRET_CHARS, redact
 
@@ -74,10 +77,85 @@ class CancelToken:
         callback()
 
 
+class Unit(StrEnum):
+    """What a step's progress counts (the window and the command line name it)."""
+
+    NONE = ""
+    CHARACTERS = "characters"
+    FILES = "files"
+    TERMS = "terms"
+    ENTRIES = "entries"
+    BATCHES = "batches"
+    REQUESTS = "requests"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a step is: ``done`` of ``total`` ``unit`` (``total`` 0: not known yet), and for
+    a step that waits on a model server, its requests in flight, those waiting to retry and
+    how long nothing has come back. ``at`` is when the step said so (``time.time()``, the
+    step's own clock); ``eta_at`` is when the step should end, once that can be estimated
+    (filled in by whoever relays the progress to the window: ``runs/reporter.py``)."""
+
+    step: str
+    done: int
+    total: int
+    unit: str = ""
+    active: int = 0
+    retrying: int = 0
+    silent_s: float = 0.0
+    at: float = 0.0
+    eta_at: float | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        """Share done, or None when the total is not known."""
+        if self.total <= 0:
+            return None
+        return min(1.0, max(0.0, self.done / self.total))
+
+    def message(self) -> dict[str, object]:
+        """The child-to-parent JSON form (``runs/process.py``)."""
+        return {
+            "progress": [self.step, self.done, self.total],
+            "unit": self.unit,
+            "active": self.active,
+            "retrying": self.retrying,
+            "silent": round(self.silent_s, 2),
+            "t": self.at,
+        }
+
+    @classmethod
+    def from_message(cls, message: dict[str, object]) -> Progress:
+        step, done, total = message["progress"]  # type: ignore[misc]
+        at = message.get("t")
+        return cls(
+            str(step),
+            int(done),
+            int(total),
+            str(message.get("unit") or ""),
+            int(message.get("active") or 0),  # type: ignore[call-overload]
+            int(message.get("retrying") or 0),  # type: ignore[call-overload]
+            float(message.get("silent") or 0.0),  # type: ignore[arg-type]
+            float(at) if isinstance(at, int | float) else time.time(),
+        )
+
+
 class Reporter(Protocol):
     def progress(self, step: str, done: int, total: int) -> None: ...
 
     def log(self, message: str, *, level: str = "info", step: str = "") -> None: ...
+
+
+@runtime_checkable
+class DetailedReporter(Protocol):
+    """A reporter that takes the whole :class:`Progress` (unit, requests in flight, the
+    step's time stamp) and log lines with the time the step wrote them. A plain
+    :class:`Reporter` gets ``(step, done, total)`` and lines stamped when they reach it."""
+
+    def report(self, progress: Progress) -> None: ...
+
+    def log_at(self, message: str, *, level: str, step: str, at: float) -> None: ...
 
 
 class NullReporter:
@@ -86,6 +164,28 @@ class NullReporter:
 
     def log(self, message: str, *, level: str = "info", step: str = "") -> None:
         pass
+
+    def report(self, progress: Progress) -> None:
+        pass
+
+    def log_at(self, message: str, *, level: str, step: str, at: float) -> None:
+        pass
+
+
+def send_progress(reporter: Reporter, progress: Progress) -> None:
+    """``progress`` to ``reporter``, in as much detail as it takes."""
+    if isinstance(reporter, DetailedReporter):
+        reporter.report(progress)
+    else:
+        reporter.progress(progress.step, progress.done, progress.total)
+
+
+def send_log(reporter: Reporter, message: str, level: str, step: str, at: float | None) -> None:
+    """A log line to ``reporter``, with the time the step wrote it when it takes one."""
+    if at is not None and isinstance(reporter, DetailedReporter):
+        reporter.log_at(message, level=level, step=step, at=at)
+    else:
+        reporter.log(message, level=level, step=step)
 
 
 class RedactingReporter:
@@ -99,8 +199,14 @@ class RedactingReporter:
     def progress(self, step: str, done: int, total: int) -> None:
         self._reporter.progress(step, done, total)
 
+    def report(self, progress: Progress) -> None:
+        send_progress(self._reporter, progress)
+
     def log(self, message: str, *, level: str = "info", step: str = "") -> None:
         self._reporter.log(redact(message, self._secrets), level=level, step=step)
+
+    def log_at(self, message: str, *, level: str, step: str, at: float) -> None:
+        send_log(self._reporter, redact(message, self._secrets), level, step, at)
 
 
 class RunContext:
@@ -129,8 +235,29 @@ class RunContext:
     def check(self) -> None:
         self.token.check()
 
-    def progress(self, step: str, done: int, total: int) -> None:
-        self.reporter.progress(step, done, total)
+    def progress(
+        self,
+        step: str,
+        done: int,
+        total: int,
+        unit: str = "",
+        *,
+        active: int = 0,
+        retrying: int = 0,
+        silent_s: float = 0.0,
+    ) -> None:
+        """Where ``step`` is: ``done`` of ``total`` ``unit`` (a :class:`Unit`; ``total`` 0
+        when not known yet), and for a step waiting on a model server, its requests in
+        flight (``active``), those waiting to retry and how long nothing came back. Any
+        thread may report (the reporters are thread-safe): it goes out at once."""
+        self.report(Progress(step, done, total, unit, active, retrying, silent_s, time.time()))
 
-    def log(self, message: str, *, level: str = "info", step: str = "") -> None:
-        self.reporter.log(message, level=level, step=step)
+    def report(self, progress: Progress) -> None:
+        send_progress(self.reporter, progress)
+
+    def log(
+        self, message: str, *, level: str = "info", step: str = "", at: float | None = None
+    ) -> None:
+        """A line of the run's log (any thread; it goes out at once). ``at``: when the step
+        wrote it, if not now (a line relayed from the step process)."""
+        send_log(self.reporter, message, level, step, at)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from genglossary_gui.pipeline.context import RunContext, StepError
+from genglossary_gui.pipeline.context import RunContext, StepError, Unit
 from genglossary_gui.pipeline.data import (
     MAX_TERMS,
     Corpus,
@@ -156,7 +156,7 @@ def import_documents(
             level="warning",
             step=step,
         )
-    ctx.progress(step, 0, len(files))
+    ctx.progress(step, 0, len(files), Unit.FILES)
     existing = repo.existing_hashes(project_id)
     summary = ImportSummary()
     batch: list[repo.DocumentRecord] = []
@@ -207,7 +207,7 @@ def import_documents(
         if batch_bytes >= _IMPORT_BATCH_BYTES:
             repo.save_documents(project_id, batch)
             batch, batch_bytes = [], 0
-        ctx.progress(step, i + 1, len(files))
+        ctx.progress(step, i + 1, len(files), Unit.FILES)
     ctx.check()
     # Documents of a missing or partly unreadable source stay: the folder may be on an
     # unplugged drive, or its permissions may be fixed tomorrow.
@@ -485,12 +485,12 @@ def review_glossary(project_id: int, ctx: RunContext, engine: Engine) -> str:
     step = Step.REVIEW
     run_id = _run_id(ctx)
     entries = _entries_to_work_on(project_id, run_id, step, ctx)
-    ctx.progress(step, 0, len(entries))
+    ctx.progress(step, 0, len(entries), Unit.ENTRIES)
     outcome: Outcome[list[IssueData]] = engine.review(entries, _curation(project_id), ctx)
     issues = _without_kept_apart(project_id, outcome.value)
     ctx.check()
     repo.save_issues(project_id, run_id, issues)
-    ctx.progress(step, len(entries), len(entries))
+    ctx.progress(step, len(entries), len(entries), Unit.ENTRIES)
     counts = Counter(i.type for i in issues)
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
     ctx.log(f"{len(issues)} issues" + (f": {detail}" if detail else ""), step=step)
@@ -542,7 +542,7 @@ def refine_glossary(project_id: int, ctx: RunContext, engine: Engine) -> str:
         for r in issue_rows
     ]
     issues = _without_kept_apart(project_id, issues)
-    ctx.progress(step, 0, len(entries))
+    ctx.progress(step, 0, len(entries), Unit.ENTRIES)
     curation = _curation(project_id)
     issues = _between_groups(issues, curation.groups)
     # The user's groups are merged before refining (so its links and merges see them) and
@@ -552,7 +552,7 @@ def refine_glossary(project_id: int, ctx: RunContext, engine: Engine) -> str:
     refined = _apply_groups(outcome.value, curation.groups)
     ctx.check()
     repo.save_entries(project_id, run_id, Stage.REFINED, refined)
-    ctx.progress(step, len(entries), len(entries))
+    ctx.progress(step, len(entries), len(entries), Unit.ENTRIES)
     merged = len(entries) - len(refined)
     ctx.log(f"{len(refined)} entries after refining ({merged} merged or dropped)", step=step)
     return f"{len(refined)} refined entries" + outcome.failures
@@ -596,6 +596,8 @@ def run_scope(project_id: int, scope: str, ctx: RunContext, engine: Engine) -> s
     try:
         for step in steps:
             ctx.check()
+            # A new step's progress starts unknown: never the last step's 100 %.
+            ctx.progress(step, 0, 0)
             summaries.append(STEPS[step](project_id, ctx, engine))
     finally:
         # What an engine holds for the run's steps (the model engine's connection and the

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
-from genglossary_gui.pipeline.context import CancelToken
+from genglossary_gui.pipeline.context import CancelToken, Progress
 from genglossary_gui.pipeline.steps import SCOPES
 from genglossary_gui.runs.monitor import OwnerMonitor
 from genglossary_gui.runs.process import run_scope_isolated, terminate_children
@@ -54,6 +54,9 @@ class RunManager(QObject):
     run_changed = Signal(int)
     #: Live progress: run id, step, done, total (throttled by the worker).
     run_progress = Signal(int, str, int, int)
+    #: The same, in full: run id, ``pipeline.context.Progress`` (unit, requests in flight,
+    #: the estimated end).
+    run_activity = Signal(int, object)
     #: A log line: run id, level, step, message.
     run_log = Signal(int, str, str, str)
     #: Rows of another table changed in this process (table name).
@@ -243,9 +246,10 @@ class RunManager(QObject):
         else:
             self.table_changed.emit(table)
 
-    @Slot(int, str, int, int)
-    def _on_worker_progress(self, run_id: int, step: str, done: int, total: int) -> None:
-        self.run_progress.emit(run_id, step, done, total)
+    @Slot(int, object)
+    def _on_worker_progress(self, run_id: int, progress: Progress) -> None:
+        self.run_activity.emit(run_id, progress)
+        self.run_progress.emit(run_id, progress.step, progress.done, progress.total)
 
     @Slot(int, str, str, str)
     def _on_worker_log(self, run_id: int, level: str, step: str, message: str) -> None:

@@ -4,7 +4,10 @@ window for Python's GIL (and uses another core).
 The parent (a RunWorker thread) starts ``genglossary __step …`` (``entry.own_command``:
 the installed ``genglossary`` script, the bundle's executable when frozen),
 sends it nothing but "cancel" lines on stdin, and reads JSON lines from its stdout:
-``progress``, ``log``, then exactly one of ``done``, ``cancelled`` or ``error``. The child
+``progress``, ``log``, then exactly one of ``done``, ``cancelled`` or ``error``. Each line
+is written and flushed the moment the step reports (from whichever of the step's threads:
+the model engine's requests report from their own), stamped ``t`` with the time the step
+wrote it, so the run's log shows when things happened, not when they arrived. The child
 opens the same database and writes its step's results itself, in its own short
 transactions; the parent alone records the run's status. A child whose parent goes away
 (stdin closed) cancels itself.
@@ -28,6 +31,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -35,7 +39,13 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from genglossary_gui.engines import ProjectEngine
-from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext, StepError
+from genglossary_gui.pipeline.context import (
+    Cancelled,
+    CancelToken,
+    Progress,
+    RunContext,
+    StepError,
+)
 from genglossary_gui.pipeline.steps import run_scope
 from genglossary_gui.redaction import MIN_SECRET_CHARS, redact
 
@@ -57,8 +67,9 @@ def _secrets(env: Mapping[str, str]) -> list[str]:
 
 
 class _JsonReporter:
-    """The child's reporter: one JSON object per line on stdout, with every secret (the API
-    key) replaced by ``***`` in every string it sends: log lines, errors, tracebacks."""
+    """The child's reporter: one JSON object per line on stdout, flushed at once, stamped
+    with the time it was written (``t``), with every secret (the API key) replaced by
+    ``***`` in every string it sends: log lines, errors, tracebacks. Thread-safe."""
 
     def __init__(self, out: IO[str], secrets: Iterable[str] = ()) -> None:
         self._out = out
@@ -75,16 +86,25 @@ class _JsonReporter:
         return value
 
     def send(self, **message: Any) -> None:
-        line = json.dumps(self._redacted(message))  # ASCII: safe whatever the console encoding
-        with self._lock:
+        message = self._redacted(message)
+        with self._lock:  # log lines stamped in the order they go out (progress carries its own)
+            if "log" in message:
+                message.setdefault("t", time.time())
+            line = json.dumps(message)  # ASCII: safe whatever the console encoding
             self._out.write(line + "\n")
             self._out.flush()
 
     def progress(self, step: str, done: int, total: int) -> None:
-        self.send(progress=[step, done, total])
+        self.report(Progress(step, done, total, at=time.time()))
+
+    def report(self, progress: Progress) -> None:
+        self.send(**progress.message())
 
     def log(self, message: str, *, level: str = "info", step: str = "") -> None:
         self.send(log=[level, step, message])
+
+    def log_at(self, message: str, *, level: str, step: str, at: float) -> None:
+        self.send(log=[level, step, message], t=at)
 
 
 def _watch_stdin(token: CancelToken) -> None:
@@ -358,19 +378,26 @@ def _relay(stdout: IO[str], ctx: RunContext, secrets: list[str]) -> dict[str, An
     """Pass the child's progress and log on; return its final answer as soon as it comes
     (it is the child's last message), or None when the child's stdout ends without one.
 
-    The child redacts its own messages; a stray line (written to its stdout by a library,
-    not by us) is redacted here."""
-    for line in stdout:  # blocks without holding the GIL
+    Each message is handed on as it arrives, with the time the child stamped it: nothing is
+    held here (the reporter writes the database on its own thread). The child redacts its
+    own messages; a stray line (written to its stdout by a library, not by us) is redacted
+    here."""
+    # readline, not iteration: both return a line as soon as it is complete (the pipe is
+    # read in whatever pieces arrive), and readline says so explicitly.
+    while line := stdout.readline():  # blocks without holding the GIL
         try:
             message = json.loads(line)
         except json.JSONDecodeError:
             ctx.log(f"step process said: {redact(line.rstrip(), secrets)}", level="warning")
             continue
-        if "progress" in message:
-            ctx.progress(*message["progress"])
+        if not isinstance(message, dict):
+            ctx.log(f"step process said: {redact(line.rstrip(), secrets)}", level="warning")
+        elif "progress" in message:
+            ctx.report(Progress.from_message(message))
         elif "log" in message:
             level, step, text = message["log"]
-            ctx.log(text, level=level, step=step)
+            at = message.get("t")
+            ctx.log(text, level=level, step=step, at=at if isinstance(at, int | float) else None)
         else:
             return message
     return None

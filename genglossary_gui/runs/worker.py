@@ -32,7 +32,7 @@ Pipeline = Callable[[int, str, RunContext], str]
 class WorkerSignals(QObject):
     """Created on the GUI thread and kept by the RunManager until the worker has finished."""
 
-    progress = Signal(int, str, int, int)  # run id, step, done, total
+    progress = Signal(int, object)  # run id, pipeline.context.Progress
     log = Signal(int, str, str, str)  # run id, level, step, message
     finished = Signal(int)  # run id; always emitted, last
 
@@ -100,6 +100,7 @@ class RunWorker(QRunnable):
         except BaseException:  # never let an exception escape into Qt's thread
             log.exception("run %s: worker crashed", self.run_id)
         finally:
+            self._reporter.close()
             db.close()
             self.signals.finished.emit(self.run_id)
 

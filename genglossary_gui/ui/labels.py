@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from genglossary_gui.pipeline.context import Unit
 from genglossary_gui.vocabulary import DefinitionKind, ExportFormat, Language, RunStatus, Scope
 
 _CONTEXT = "labels"
@@ -31,6 +32,13 @@ _LABELS: dict[str, object] = {
     f"scope:{Scope.GENERATE}": QT_TRANSLATE_NOOP("labels", "generate"),
     f"scope:{Scope.REVIEW}": QT_TRANSLATE_NOOP("labels", "review"),
     f"scope:{Scope.REFINE}": QT_TRANSLATE_NOOP("labels", "refine"),
+    # what a step's progress counts (pipeline.context.Unit)
+    f"unit:{Unit.CHARACTERS}": QT_TRANSLATE_NOOP("labels", "characters"),
+    f"unit:{Unit.FILES}": QT_TRANSLATE_NOOP("labels", "files"),
+    f"unit:{Unit.TERMS}": QT_TRANSLATE_NOOP("labels", "terms"),
+    f"unit:{Unit.ENTRIES}": QT_TRANSLATE_NOOP("labels", "entries"),
+    f"unit:{Unit.BATCHES}": QT_TRANSLATE_NOOP("labels", "batches"),
+    f"unit:{Unit.REQUESTS}": QT_TRANSLATE_NOOP("labels", "requests"),
     # definition kinds (vocabulary.DefinitionKind.label)
     f"kind:{DefinitionKind.DEFINITION}": QT_TRANSLATE_NOOP("labels", "Definition"),
     f"kind:{DefinitionKind.ABBREVIATION}": QT_TRANSLATE_NOOP("labels", "Abbreviation"),
@@ -65,6 +73,10 @@ def status_label(status: str) -> str:
 
 def scope_label(scope: str) -> str:
     return label("scope", scope)
+
+
+def unit_label(unit: str) -> str:
+    return label("unit", unit) if unit else ""
 
 
 def kind_label(kind: DefinitionKind) -> str:

@@ -1418,7 +1418,7 @@ The details are in the log file {path}.</source>
         </message>
         <message>
             <source>Cancel run {run}</source>
-            <extracomment>(step, done, total) True while pending or running. True once a cancel was asked for (the Cancel button shows "Cancelling…"). Ids of loaded rows that are pending or running (repainted on the timer). The newest id read by a query over the whole range (new runs are read above it).</extracomment>
+            <extracomment>(step, done, total) True while pending or running. True once a cancel was asked for (the Cancel button shows "Cancelling…"). Ids of loaded rows that are pending or running (repainted on the timer). The newest id read by a query over the whole range (new runs are read above it). The latest full progress of active runs: this process's from their signals, the others' from their rows (with an estimate of the time left made here).</extracomment>
             <translation>実行 {run} をキャンセル</translation>
         </message>
         <message>
@@ -1428,6 +1428,42 @@ The details are in the log file {path}.</source>
         <message>
             <source>starting</source>
             <translation>開始中</translation>
+        </message>
+        <message>
+            <source>{step} {percent}%</source>
+            <translation>{step} {percent}%</translation>
+        </message>
+        <message>
+            <source>{done}/{total} {unit}</source>
+            <translation>{done}/{total} {unit}</translation>
+        </message>
+        <message>
+            <source>about {time} left</source>
+            <translation>残り約 {time}</translation>
+        </message>
+        <message>
+            <source>{count} open</source>
+            <translation>{count} 件送信中</translation>
+        </message>
+        <message>
+            <source>{count} retrying</source>
+            <translation>{count} 件再試行待ち</translation>
+        </message>
+        <message>
+            <source>waiting {time}</source>
+            <translation>{time} 応答待ち</translation>
+        </message>
+        <message>
+            <source>{step}: {done} of {total} {unit}</source>
+            <translation>{step}: {total} {unit}中 {done}</translation>
+        </message>
+        <message>
+            <source>{step}: just started</source>
+            <translation>{step}: 開始したところ</translation>
+        </message>
+        <message>
+            <source>Waiting for the model server: requests open: {open}, waiting to retry: {retrying}; nothing back for {time}</source>
+            <translation>モデルサーバーの応答待ち: 送信中のリクエスト {open} 件、再試行待ち {retrying} 件。{time} の間応答がありません</translation>
         </message>
     </context>
     <context>
@@ -2359,6 +2395,30 @@ Start a new, empty database? The damaged file is kept beside it, renamed, so not
         <message>
             <source>refine</source>
             <translation>改善</translation>
+        </message>
+        <message>
+            <source>characters</source>
+            <translation>文字</translation>
+        </message>
+        <message>
+            <source>files</source>
+            <translation>ファイル</translation>
+        </message>
+        <message>
+            <source>terms</source>
+            <translation>用語</translation>
+        </message>
+        <message>
+            <source>entries</source>
+            <translation>項目</translation>
+        </message>
+        <message>
+            <source>batches</source>
+            <translation>バッチ</translation>
+        </message>
+        <message>
+            <source>requests</source>
+            <translation>リクエスト</translation>
         </message>
         <message>
             <source>Definition</source>

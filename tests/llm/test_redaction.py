@@ -44,7 +44,8 @@ def test_the_step_process_reporter_redacts_every_message() -> None:
     text = out.getvalue()
     assert KEY not in text
     messages = [json.loads(line) for line in text.splitlines()]
-    assert messages[0] == {"log": ["warning", "generate", "reply: ***"]}
+    assert messages[0]["log"] == ["warning", "generate", "reply: ***"]
+    assert set(messages[0]) == {"log", "t"}  # and the time the step wrote it
     assert messages[1]["error"] == "ValueError: ***"
     assert messages[1]["traceback"] == "Traceback\n  ***\n"
     assert messages[2] == {"done": "3 terms failed: ***"}

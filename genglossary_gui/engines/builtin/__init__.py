@@ -13,7 +13,7 @@ from dataclasses import replace
 from genglossary_gui.engines.builtin import rules
 from genglossary_gui.engines.builtin.extract import TermExtractor, glossary_cutoff
 from genglossary_gui.engines.builtin.mining import DefinedTerm, mine_terms, with_defined_terms
-from genglossary_gui.pipeline.context import RunContext
+from genglossary_gui.pipeline.context import RunContext, Unit
 from genglossary_gui.pipeline.data import (
     GLOSSARY_MAX_TERMS,
     MAX_TERMS,
@@ -73,9 +73,9 @@ class BuiltinEngine:
         def advance(chars: int) -> None:
             nonlocal done
             done += chars
-            ctx.progress(step, done, corpus.chars)
+            ctx.progress(step, done, corpus.chars, Unit.CHARACTERS)
 
-        ctx.progress(step, 0, corpus.chars)
+        ctx.progress(step, 0, corpus.chars, Unit.CHARACTERS)
         for doc in corpus.read():
             extractor.add(doc.text, doc.language, advance, markdown=is_markdown(doc.path))
         ctx.log("Ranking candidates", step=step)
@@ -140,13 +140,13 @@ class BuiltinEngine:
                 ctx.log(f"{len(more) - len(terms)} more terms that the documents define", step=step)
             terms = more
         ctx.log(f"Finding definitions for {len(terms)} terms in the documents", step=step)
-        ctx.progress(step, 0, corpus.chars)
+        ctx.progress(step, 0, corpus.chars, Unit.CHARACTERS)
         return rules.generate_entries(
             terms,
             corpus.pairs(),
             total_chars=corpus.chars,
             check=ctx.check,
-            progress=lambda done, all_: ctx.progress(step, done, all_),
+            progress=lambda done, all_: ctx.progress(step, done, all_, Unit.CHARACTERS),
             fragments=False,
             required=curation.required,
         )
@@ -178,7 +178,7 @@ class BuiltinEngine:
             entries,
             rules.general_zipf,
             check=ctx.check,
-            progress=lambda done, total: ctx.progress(step, done, total),
+            progress=lambda done, total: ctx.progress(step, done, total, Unit.ENTRIES),
             edited=lambda e: curation.edited(e.term, e.aliases),
             defined=lambda e: any(term_key(n) in curation.defined for n in (e.term, *e.aliases)),
         )
@@ -197,6 +197,6 @@ class BuiltinEngine:
             issues,
             curation.required,
             check=ctx.check,
-            progress=lambda done, total: ctx.progress(step, done, total),
+            progress=lambda done, total: ctx.progress(step, done, total, Unit.ENTRIES),
         )
         return Outcome(refined)

@@ -86,10 +86,15 @@ def generate_entries(  # noqa: C901 -- the one streaming pass over the corpus (i
     keys = {t: normalize(t) for t, _ in terms}
     for path, text in documents:
         check()
+        within = 0  # characters of this document read so far (about: its sentences')
         for sentence in sentences(path, text):
             order += 1
+            within += len(sentence.text)
             if order % 500 == 0:
                 check()
+                if progress is not None:
+                    # Within a long document too: a 20 MB one is a minute of work.
+                    progress(done + min(within, len(text)), total_chars or done + len(text))
             normalized = normalize(sentence.text)
             found = matcher.find_normalized(normalized)
             if not found:

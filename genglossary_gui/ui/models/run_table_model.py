@@ -19,11 +19,13 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from genglossary_gui.pipeline.context import Progress, Unit
 from genglossary_gui.runs.manager import RunManager
+from genglossary_gui.runs.reporter import EtaEstimator
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.repositories import RunRow
-from genglossary_gui.ui.formatting import format_duration, format_time
-from genglossary_gui.ui.labels import scope_label, status_label
+from genglossary_gui.ui.formatting import format_duration, format_number, format_time
+from genglossary_gui.ui.labels import scope_label, status_label, unit_label
 from genglossary_gui.vocabulary import RunStatus
 
 #: Rows fetched per page: enough to fill a tall window several times.
@@ -92,7 +94,11 @@ class RunTableModel(QAbstractTableModel):
         self._db_top_id = 0
         self._exhausted = True
         manager.run_changed.connect(self.refresh_run)
-        manager.run_progress.connect(self._on_run_progress)
+        manager.run_activity.connect(self._on_run_activity)
+        #: The latest full progress of active runs: this process's from their signals, the
+        #: others' from their rows (with an estimate of the time left made here).
+        self._live: dict[int, Progress] = {}
+        self._estimators: dict[int, EtaEstimator] = {}
         manager.database_changed.connect(self._on_external_change)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -176,6 +182,8 @@ class RunTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == RunColumn.ERROR and row.error:
                 return row.error
+            if column == RunColumn.PROGRESS and row.active and row.step:
+                return self.progress_details(self.progress_of(row))
             if column == RunColumn.PROGRESS and row.summary:
                 return row.summary
             if column == RunColumn.CANCEL and row.active:
@@ -210,11 +218,9 @@ class RunTableModel(QAbstractTableModel):
             if row.active:
                 if row.status == RunStatus.PENDING:
                     return self.tr("waiting to start")
-                pct = int(row.done * 100 / row.total) if row.total else 0
                 if not row.step:
                     return self.tr("starting")
-                # A step is named as the scope that runs only it (import, extract, …).
-                return f"{scope_label(row.step)} {pct}%"
+                return self.progress_text(self.progress_of(row))
             return row.summary
         if column == RunColumn.STARTED:
             return format_time(row.started_at or row.created_at)
@@ -228,6 +234,85 @@ class RunTableModel(QAbstractTableModel):
         if column == RunColumn.ERROR:
             return row.error
         return None
+
+    # -- progress -----------------------------------------------------------------------------
+
+    def progress_of(self, row: RunRow) -> Progress:
+        """The run's progress: the live one while it is the row's step, else the row's."""
+        live = self._live.get(row.id)
+        if live is not None and live.step == row.step:
+            return live
+        return Progress(row.step, row.done, row.total)
+
+    def progress_text(self, progress: Progress, now: float | None = None) -> str:
+        """What the Progress column says: the step (named as the scope that runs only it),
+        how far it is in its own units, what it waits on, and the time left once known."""
+        step = scope_label(progress.step)
+        fraction = progress.fraction
+        if fraction is not None:
+            text = self.tr("{step} {percent}%").format(step=step, percent=int(fraction * 100))
+            if progress.unit and progress.unit != Unit.CHARACTERS:
+                text += " · " + self.tr("{done}/{total} {unit}").format(
+                    done=format_number(progress.done),
+                    total=format_number(progress.total),
+                    unit=unit_label(progress.unit),
+                )
+        else:
+            text = step
+        parts = [text, *self._waiting_parts(progress)]
+        left = self.time_left(progress, now)
+        if left is not None:
+            parts.append(self.tr("about {time} left").format(time=format_duration(left)))
+        return " · ".join(parts)
+
+    def _waiting_parts(self, progress: Progress) -> list[str]:
+        parts = []
+        if progress.active:
+            # requests at the model server
+            parts.append(self.tr("{count} open").format(count=format_number(progress.active)))
+        if progress.retrying:
+            parts.append(self.tr("{count} retrying").format(count=format_number(progress.retrying)))
+        if progress.silent_s >= 1:
+            parts.append(
+                self.tr("waiting {time}").format(time=format_duration(int(progress.silent_s)))
+            )
+        return parts
+
+    def progress_details(self, progress: Progress) -> str:
+        """The Progress column's tooltip: the same in words."""
+        lines = []
+        if progress.total > 0:
+            lines.append(
+                self.tr("{step}: {done} of {total} {unit}")
+                .format(
+                    step=scope_label(progress.step),
+                    done=format_number(progress.done),
+                    total=format_number(progress.total),
+                    unit=unit_label(progress.unit or Unit.NONE),
+                )
+                .strip()
+            )
+        else:
+            lines.append(self.tr("{step}: just started").format(step=scope_label(progress.step)))
+        if progress.active or progress.retrying:
+            lines.append(
+                self.tr(
+                    "Waiting for the model server: requests open: {open}, waiting to retry: "
+                    "{retrying}; nothing back for {time}"
+                ).format(
+                    open=format_number(progress.active),
+                    retrying=format_number(progress.retrying),
+                    time=format_duration(int(progress.silent_s)),
+                )
+            )
+        return "\n".join(lines)
+
+    @staticmethod
+    def time_left(progress: Progress, now: float | None = None) -> float | None:
+        """Seconds left of the step, once it can be estimated."""
+        if progress.eta_at is None:
+            return None
+        return max(0.0, progress.eta_at - (time.time() if now is None else now))
 
     # -- lookups for views --------------------------------------------------------------------
 
@@ -245,14 +330,22 @@ class RunTableModel(QAbstractTableModel):
     def _replace(self, fresh: RunRow) -> None:
         i = self._row_of[fresh.id]
         old = self._rows[i]
-        if old.active and fresh.active and old.step == fresh.step and old.done > fresh.done:
+        live = self._live.get(fresh.id)
+        if fresh.active and live is not None and fresh.id not in self._estimators:
+            # This process's run: the database lags its live signal by up to a flush
+            # interval; the row must not go back to an earlier step or count.
+            fresh.step, fresh.done, fresh.total = live.step, live.done, live.total
+        elif old.active and fresh.active and old.step == fresh.step and old.done > fresh.done:
             # The database lags the live signal by up to a flush interval: never go backwards.
             fresh.done, fresh.total = old.done, old.total
         self._rows[i] = fresh
         if fresh.active:
             self._active_ids.add(fresh.id)
+            self._from_row(fresh)
         else:
             self._active_ids.discard(fresh.id)
+            self._live.pop(fresh.id, None)
+            self._estimators.pop(fresh.id, None)
         self.dataChanged.emit(
             self.index(i, 0),
             self.index(i, len(RunColumn) - 1),
@@ -291,14 +384,32 @@ class RunTableModel(QAbstractTableModel):
         else:
             self._insert(fresh)
 
-    @Slot(int, str, int, int)
-    def _on_run_progress(self, run_id: int, step: str, done: int, total: int) -> None:
+    @Slot(int, object)
+    def _on_run_activity(self, run_id: int, progress: Progress) -> None:
         i = self._row_of.get(run_id)
         if i is None:
             return
         row = self._rows[i]
-        row.step, row.done, row.total = step, done, total
+        row.step, row.done, row.total = progress.step, progress.done, progress.total
+        self._live[run_id] = progress
+        self._estimators.pop(run_id, None)  # this process's runs come with their estimate
         # Repainted by the timer, not here: progress can arrive 20 times a second per run.
+
+    def _from_row(self, row: RunRow) -> None:
+        """Another process's run: its progress from its row, the time left estimated here."""
+        live = self._live.get(row.id)
+        if live is not None and row.id not in self._estimators:
+            return  # this process's run: the signal is newer than the row
+        estimator = self._estimators.setdefault(row.id, EtaEstimator())
+        if live is not None and (live.step, live.done, live.total) == (
+            row.step,
+            row.done,
+            row.total,
+        ):
+            return
+        self._live[row.id] = estimator.estimate(
+            Progress(row.step, row.done, row.total, at=time.time())
+        )
 
     @Slot()
     def _on_external_change(self) -> None:

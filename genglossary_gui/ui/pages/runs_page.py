@@ -67,7 +67,7 @@ class RunsPage(QWidget):
             RunColumn.PROJECT: 140,
             RunColumn.SCOPE: 64,
             RunColumn.STATUS: 130,
-            RunColumn.PROGRESS: 190,
+            RunColumn.PROGRESS: 320,  # step, count, requests open, time left
             RunColumn.STARTED: 120,  # a date and a time in the locale's short format
             RunColumn.DURATION: 74,
             RunColumn.TRIGGERED_BY: 96,
