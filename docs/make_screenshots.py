@@ -113,6 +113,11 @@ def main() -> None:
     )
     settle()
     window.grab().save(str(OUT / "settings.png"))
+    # The check as you type: an address without its scheme, a number out of range.
+    window.settings_page.base_url.setText("127.0.0.1:11434")
+    window.settings_page.status.clear()
+    settle()
+    window.settings_page.grab().save(str(OUT / "settings-check.png"))
 
     dialog = window.open_new_project_dialog([str(ja), str(en / "storage.md")])
     dialog.name.setText("製品マニュアル")
