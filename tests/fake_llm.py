@@ -26,6 +26,15 @@ from typing import Any
 #:   OpenAI chunks with empty content; "trickle": one character of content every ``tick_s``,
 #:   never finishing; "silent": the request is read and never answered (not even headers),
 #:   until the client hangs up (counted in ``disconnects``) or ``endless_s`` passes.
+#: - "json-schema-500": llama-cpp-python's answer to ``response_format`` json_schema, an
+#:   HTTP 500 naming the types it takes ("text" or "json_object"; ``json_object`` with a
+#:   ``schema`` it honours); "json-schema-500" in ``sticky``: for every request;
+#: - "interrupted": part of the reply, then the done marker with no finish reason (OpenAI:
+#:   "data: [DONE]"; Ollama: the stream just ends), as llama-cpp-python ends a reply it
+#:   interrupts for the next request; "empty-200": HTTP 200 with an empty body, as it answers
+#:   a prompt longer than its context; "length": part of the reply with ``finish_reason:
+#:   length`` (Ollama: ``done_reason: "length"``); "max-completion-tokens": a 400 for a body
+#:   with ``max_tokens``, as OpenAI's reasoning models answer.
 Reply = Callable[[dict[str, Any]], str]
 
 
@@ -57,6 +66,23 @@ class FakeLLMServer:
         self.braces_chars = 1_000_000
         self.tick_s = 0.05
         self.endless_s = 60.0
+        #: Faults for every request while set: "json-schema-500" (a server without json_schema).
+        self.sticky: set[str] = set()
+        #: "interrupting": as llama-cpp-python by default, a streamed reply still being sent
+        #: when another request arrives ends at once with the done marker (no finish reason).
+        self.interrupting = False
+        self._streaming = 0
+        self._arrived = 0
+        #: The most replies streamed at once, as requests arrived (reset it to measure).
+        self.most_streaming = 0
+        #: A chat whose messages are longer than this many characters gets ``overflow``
+        #: ("empty-200" or "length"), as a server whose context is too small for it.
+        self.context_chars: int | None = None
+        self.overflow = "empty-200"
+        #: The model list's ``owned_by`` ("me": as llama-cpp-python's), and more fields of
+        #: each model there (vLLM's ``max_model_len``).
+        self.owned_by = "fake"
+        self.model_fields: dict[str, Any] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.AbstractServer | None = None
@@ -68,9 +94,14 @@ class FakeLLMServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> FakeLLMServer:
+        # The client remembers per server what it learned (the structured-output mode, how
+        # many requests it serves at once): a new server at an old address starts anew.
+        from genglossary_gui.llm.clients import forget_learned
+
         self._thread.start()
         started = asyncio.run_coroutine_threadsafe(self._start(), self._loop)
         started.result(10)
+        forget_learned(self.url)
         return self
 
     async def _start(self) -> None:
@@ -108,6 +139,7 @@ class FakeLLMServer:
                 with self._lock:
                     self.requests.append((method, target, body, headers))
                     fault = self.faults.popleft() if self.faults else ""
+                    self._arrived += 1
                 keep_open = await self._route(method, target, body, headers, fault, reader, writer)
                 if not keep_open:
                     return
@@ -158,7 +190,11 @@ class FakeLLMServer:
             await self._send(writer, 200, {"models": [{"name": m} for m in self.models]})
             return True
         if method == "GET" and path.endswith("/models"):
-            await self._send(writer, 200, {"data": [{"id": m} for m in self.models]})
+            listing = [
+                {"id": m, "owned_by": self.owned_by, "permissions": [], **self.model_fields}
+                for m in self.models
+            ]
+            await self._send(writer, 200, {"data": listing})
             return True
         ollama = path == "/api/chat"
         if not (ollama or path.endswith("/chat/completions")):
@@ -171,6 +207,8 @@ class FakeLLMServer:
         if any(p in prompt for p in self.poisoned):
             fault = "500"
         fault = next((f for p, f in self.fault_for.items() if p in prompt), fault)
+        if self.context_chars is not None and len(prompt) > self.context_chars:
+            fault = self.overflow
         secret = _credential(headers)
         if fault in ("echo-key-500", "echo-key-400"):
             status = int(fault.rsplit("-", 1)[1])
@@ -186,6 +224,26 @@ class FakeLLMServer:
             return True
         if fault == "401":
             await self._send(writer, 401, {"error": "invalid api key"})
+            return True
+        if fault == "json-schema-500-sticky" or "json-schema-500" in self.sticky:
+            fault = "json-schema-500"
+        if fault == "json-schema-500" and body.get("response_format", {}).get("type") not in (
+            "text",
+            "json_object",
+            None,
+        ):
+            await self._send(writer, 500, _PYDANTIC_500)
+            return True
+        if fault == "max-completion-tokens" and "max_tokens" in body:
+            message = "Unsupported parameter: 'max_tokens'. Use 'max_completion_tokens' instead."
+            await self._send(writer, 400, {"error": {"message": message}})
+            return True
+        if fault == "empty-200":
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            )
+            await writer.drain()
             return True
         if fault == "no-json-schema" or (
             "no-json-schema-sticky" in self.faults and "response_format" in body
@@ -217,7 +275,7 @@ class FakeLLMServer:
             content = '{"term": "WAL", "definition": '
         elif fault == "fenced":
             content = f"Here you go:\n```json\n{content}\n```\nAnything else?"
-        return await self._stream(writer, reader, content, ollama, drop=fault == "drop")
+        return await self._stream(writer, reader, content, ollama, fault)
 
     async def _stream(
         self,
@@ -225,9 +283,30 @@ class FakeLLMServer:
         reader: asyncio.StreamReader,
         content: str,
         ollama: bool,
-        drop: bool,
+        fault: str,
     ) -> bool:
         self._start_stream(writer, ollama)
+        drop = fault == "drop"
+        with self._lock:
+            arrived = self._arrived
+            self._streaming += 1
+            self.most_streaming = max(self.most_streaming, self._streaming)
+        try:
+            return await self._pieces(writer, reader, content, ollama, fault, drop, arrived)
+        finally:
+            with self._lock:
+                self._streaming -= 1
+
+    async def _pieces(
+        self,
+        writer: asyncio.StreamWriter,
+        reader: asyncio.StreamReader,
+        content: str,
+        ollama: bool,
+        fault: str,
+        drop: bool,
+        arrived: int,
+    ) -> bool:
         pieces = [
             content[i : i + max(1, len(content) // 3)]
             for i in range(0, len(content), max(1, len(content) // 3))
@@ -244,6 +323,20 @@ class FakeLLMServer:
             if drop and i == 1:
                 writer.transport.abort()  # the connection dies mid-answer
                 return False
+            cut = fault in ("interrupted", "length") or (
+                self.interrupting and self._arrived > arrived
+            )
+            if cut and i == 1:  # a part of the reply, then the end
+                if fault == "length":
+                    self._chunk(writer, _final_line(ollama, "length"))
+                elif not ollama:
+                    self._chunk(writer, "data: [DONE]\n\n")
+                writer.write(b"0\r\n\r\n")
+                await writer.drain()
+                if gone is not None:
+                    gone.cancel()
+                    await asyncio.wait({gone})
+                return True
             self._chunk(writer, _content_line(piece, ollama))
             await writer.drain()
         self._chunk(writer, _final_line(ollama))
@@ -368,10 +461,26 @@ def _content_line(piece: str, ollama: bool) -> str:
     return "data: " + json.dumps({"choices": [{"delta": {"content": piece}}]}) + "\n\n"
 
 
-def _final_line(ollama: bool) -> str:
+def _final_line(ollama: bool, reason: str = "stop") -> str:
+    """The end of a finished reply: Ollama's done line; OpenAI's last chunk, which gives the
+    finish reason, and the done marker."""
     if ollama:
-        return json.dumps({"message": {"content": ""}, "done": True}) + "\n"
-    return "data: [DONE]\n\n"
+        return json.dumps({"message": {"content": ""}, "done": True, "done_reason": reason}) + "\n"
+    last = {"choices": [{"delta": {}, "finish_reason": reason}]}
+    return f"data: {json.dumps(last)}\n\ndata: [DONE]\n\n"
+
+
+#: llama-cpp-python 0.3.36's answer to ``response_format: {"type": "json_schema", ...}``.
+_PYDANTIC_500 = {
+    "error": {
+        "message": "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', "
+        "'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", "
+        "'input': 'json_schema', 'ctx': {'expected': \"'text' or 'json_object'\"}}",
+        "type": "internal_server_error",
+        "param": None,
+        "code": None,
+    }
+}
 
 
 def _first_task(body: dict[str, Any]) -> str:

@@ -52,6 +52,9 @@ class EngineConfig:
     #: all of those scoring at least their mean. Applied when terms are extracted: the
     #: cut-off the Terms page shows.
     max_terms: int = GLOSSARY_MAX_TERMS
+    #: The tokens a question and its reply may take on the server (its context, or less):
+    #: prompts are checked against it, and the reply's length limit fits in what is left.
+    context_tokens: int = 4096
 
     @property
     def uses_llm(self) -> bool:
@@ -110,6 +113,7 @@ class EngineConfig:
             read_timeout_s=self.timeout_s,
             temperature=self.temperature,
             concurrency=self.concurrency,
+            context_tokens=self.context_tokens,
         )
 
     def to_json(self) -> str:

@@ -47,6 +47,7 @@ from genglossary_gui.engines.config import EngineConfig
 from genglossary_gui.llm.clients import (
     RETRY_LISTENER,
     ChatClient,
+    ContextExceeded,
     LLMError,
     ask_structured,
     make_client,
@@ -153,6 +154,7 @@ class _Slots:
     first), then in the order they came. Used on the session's loop only."""
 
     def __init__(self, limit: int) -> None:
+        self.limit = limit
         self._free = limit
         self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
         self._arrival = itertools.count()
@@ -178,7 +180,17 @@ class _Slots:
                 self._release()  # let in just as it was cancelled: the next one goes
             raise
 
+    def lower(self, limit: int) -> None:
+        """At most ``limit`` in flight from now on: the requests in flight above it finish,
+        and nobody waiting is let in until they have."""
+        if limit < self.limit:
+            self._free -= self.limit - limit
+            self.limit = limit
+
     def _release(self) -> None:
+        if self._free < 0:  # above a lowered limit: this slot is gone
+            self._free += 1
+            return
         while self._waiting:
             _, _, waiter = heapq.heappop(self._waiting)
             if not waiter.done():
@@ -365,8 +377,20 @@ class _Session:
 
     async def client(self) -> ChatClient:
         if self._client is None:
-            self._client = make_client(self.config.settings(self.key))
+            client = make_client(self.config.settings(self.key))
+            # A server found to interrupt parallel requests (in this run or an earlier one
+            # of this process) gets one at a time.
+            client.on_parallel = self._slots.lower
+            if client.learned.parallel is not None:
+                self._slots.lower(client.learned.parallel)
+            self._client = client
         return self._client
+
+    @property
+    def limit(self) -> int:
+        """How many requests may be in flight now (lowered for a server that interrupts
+        parallel requests)."""
+        return self._slots.limit
 
     # -- from the step's thread ---------------------------------------------------------------
 
@@ -568,7 +592,7 @@ class _Requests(Generic[T]):
 
     def _start_next(self) -> None:
         self._kicked = False
-        while len(self._tasks) - self._parked < self.session.config.concurrency:
+        while len(self._tasks) - self._parked < self.session.limit:
             with self._lock:
                 if not self._waiting:
                     return
@@ -662,6 +686,7 @@ class _Requests(Generic[T]):
             self.transcript,
             self._raw_logger(),
             lambda: self.session.slot(priority),
+            on_notice=lambda text: self.log(text, "warning"),
         )
 
     def _raw_logger(self) -> Callable[[str], None]:
@@ -711,10 +736,13 @@ async def _ask(
     transcript: Transcript,
     on_raw: Callable[[str], None],
     hold: Callable[[], contextlib.AbstractAsyncContextManager[object]],
+    on_notice: Callable[[str], None] | None = None,
 ) -> R:
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
     transcript("prompt", user)
-    reply = await ask_structured(client, messages, model, on_raw=on_raw, hold=hold)
+    reply = await ask_structured(
+        client, messages, model, on_raw=on_raw, hold=hold, on_notice=on_notice
+    )
     transcript("reply", reply.model_dump_json())
     return reply
 
@@ -841,13 +869,18 @@ class _Judge:
         item: tuple[int, list[tuple[str, list[str]]]],
     ) -> None:
         index, batch = item
+
+        async def judged(part: list[tuple[str, list[str]]]) -> Judgement:
+            return await requests.ask(client, judge_prompt(part), Judgement, _JUDGE_FIRST + index)
+
         try:
-            reply = await requests.ask(client, judge_prompt(batch), Judgement, _JUDGE_FIRST + index)
+            replies = await _halving(batch, judged, requests.log)
         except (LLMError, StructuredOutputError) as exc:
             requests.failed("Judging from", batch[0][0], exc)
             return
-        for verdict in reply.terms:
-            self.verdicts[verdict.term] = (verdict.keep, verdict.category)
+        for reply in replies:
+            for verdict in reply.terms:
+                self.verdicts[verdict.term] = (verdict.keep, verdict.category)
         requests.tally.succeeded += 1
 
 
@@ -1037,6 +1070,27 @@ def review_prompt(batch: Sequence[Entry]) -> str:
     )
 
 
+async def _halving(
+    batch: list[T],
+    ask: Callable[[list[T]], Awaitable[R]],
+    log: Callable[[str, str], None],
+) -> list[R]:
+    """The replies about ``batch``: one, or, when the question and its reply do not fit in
+    the server's context (a reply cut at its length limit, an empty reply, a prompt over the
+    budget), those about its two halves, halved again as needed down to single items."""
+    try:
+        return [await ask(batch)]
+    except ContextExceeded as exc:
+        if len(batch) < 2:
+            raise
+        half = (len(batch) + 1) // 2
+        log(f"{str(exc).rstrip('.')}; asking about {len(batch)} items in two halves", "info")
+        first, second = await asyncio.gather(
+            _halving(batch[:half], ask, log), _halving(batch[half:], ask, log)
+        )
+        return first + second
+
+
 def _batches(entries: Sequence[Entry]) -> list[list[Entry]]:
     return [list(entries[i : i + REVIEW_BATCH]) for i in range(0, len(entries), REVIEW_BATCH)]
 
@@ -1078,18 +1132,19 @@ def review_with_model(
     async def review(
         requests: _Requests[list[Entry]], client: ChatClient, batch: list[Entry]
     ) -> None:
-        user = review_prompt(batch)
+        async def reviewed(part: list[Entry]) -> Review:
+            user = review_prompt(part)
+            ahead = session.take((step, user)) if part is batch else None
+            if ahead is not None:
+                return await requests.taken(ahead)
+            return await requests.ask(client, user, Review, 0)
+
         try:
-            ahead = session.take((step, user))
-            reply = await (
-                requests.taken(ahead)
-                if ahead is not None
-                else requests.ask(client, user, Review, 0)
-            )
+            replies = await _halving(batch, reviewed, requests.log)
         except (LLMError, StructuredOutputError) as exc:
             requests.failed("Reviewing from", batch[0].term, exc)
             return
-        for finding in reply.issues:
+        for finding in (f for reply in replies for f in reply.issues):
             if finding.term in known:
                 issues.append(
                     IssueData(

@@ -164,3 +164,79 @@ def parse(text: str, model: type[M]) -> M:
         return model.model_validate(value)
     except ValidationError as exc:
         raise StructuredOutputError("; ".join(problems_of(exc)[:5]), text) from exc
+
+
+# -- sizes in tokens: what a reply may need, what a prompt takes -----------------------------
+
+#: An array the schema does not bound is expected to hold at most this many items (a judge's
+#: batch of candidates; a review's findings about its batch).
+ARRAY_ITEMS = 20
+#: A string the schema does not bound: a definition of one or two sentences, in tokens.
+STRING_TOKENS = 80
+#: A reply may take this many times its expected size before it is cut at ``max_tokens``
+#: (models pad with spaces and newlines, tokenizers split unusual words finely).
+REPLY_MARGIN = 2
+#: The least a reply is allowed, whatever the schema: a short object and room to close it.
+MIN_REPLY_TOKENS = 64
+#: The most a reply is allowed: a glossary reply is never longer, and a server spends no more
+#: time on a model that repeats itself.
+MAX_REPLY_TOKENS = 4096
+
+
+def _shape_tokens(node: Any, depth: int = 0) -> int:
+    """The tokens a value shaped by ``node`` (an inlined schema) is expected to take."""
+    if depth > 20 or not isinstance(node, dict):
+        return 4
+    options = node.get("anyOf") or node.get("oneOf")
+    if isinstance(options, list) and options:
+        return max(_shape_tokens(o, depth + 1) for o in options)
+    kind = node.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if "enum" in node:
+        return 2 + max((len(str(v)) // 3 + 1 for v in node["enum"]), default=1)
+    if kind == "object":
+        properties = node.get("properties") or {}
+        return 2 + sum(
+            3 + len(name) // 3 + _shape_tokens(value, depth + 1)
+            for name, value in properties.items()
+        )
+    if kind == "array":
+        items = node.get("maxItems", ARRAY_ITEMS)
+        return 2 + items * (1 + _shape_tokens(node.get("items", {}), depth + 1))
+    if kind == "string":
+        limit = node.get("maxLength")
+        return 2 + (limit // 3 + 1 if isinstance(limit, int) else STRING_TOKENS)
+    return 4  # a number, a boolean, null
+
+
+def reply_tokens(schema: dict[str, Any] | None) -> int:
+    """``max_tokens`` for a reply shaped by ``schema``: its expected size with a margin,
+    within [MIN_REPLY_TOKENS, MAX_REPLY_TOKENS]. No schema: the most allowed."""
+    if schema is None:
+        return MAX_REPLY_TOKENS
+    expected = REPLY_MARGIN * _shape_tokens(schema)
+    return max(MIN_REPLY_TOKENS, min(MAX_REPLY_TOKENS, expected))
+
+
+#: Characters per token, counted conservatively (more tokens than tokenizers make): English
+#: and other Latin-script text takes about 4 characters a token, so 3 here; Japanese,
+#: Chinese and Korean about one character a token or less with today's tokenizers, so 1 here
+#: (a byte-level tokenizer without them in its vocabulary takes up to 3 — that server's
+#: context must then be set larger).
+ASCII_CHARS_PER_TOKEN = 3.0
+OTHER_CHARS_PER_TOKEN = 1.0
+#: What each chat message costs besides its text (the chat template's markers).
+MESSAGE_TOKENS = 8
+
+
+def text_tokens(text: str) -> int:
+    """About how many tokens ``text`` takes, counted high rather than low."""
+    ascii_chars = len(text.encode("ascii", "ignore"))
+    other = len(text) - ascii_chars
+    return int(ascii_chars / ASCII_CHARS_PER_TOKEN + other / OTHER_CHARS_PER_TOKEN) + 1
+
+
+def prompt_tokens(messages: list[dict[str, str]]) -> int:
+    """About how many tokens ``messages`` take on the server, counted high."""
+    return sum(MESSAGE_TOKENS + text_tokens(m.get("content", "")) for m in messages)
