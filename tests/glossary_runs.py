@@ -31,3 +31,28 @@ def run_to_completion(project_id: int, scope: str) -> int:
     summary = run_scope_here(project_id, scope, ctx)
     assert transitions.mark_completed(run_id, summary)
     return run_id
+
+
+def run_failing_at(project_id: int, scope: str, broken: str) -> int:
+    """A run of ``scope``, in-process as its worker would run it, whose ``broken`` step fails
+    after the steps before it saved their output; recorded failed. Returns its id."""
+    from genglossary_gui.pipeline import steps
+
+    def fails(project_id: int, ctx: RunContext, engine: object) -> str:
+        raise steps.StepError(f"{broken} broke")
+
+    real = steps.STEPS[broken]
+    run_id = transitions.create_run(project_id, scope, current_owner())
+    transitions.mark_running(run_id)
+    ctx = RunContext(reporter=StoreReporter(run_id), run_id=run_id)
+    steps.STEPS[broken] = fails
+    try:
+        run_scope_here(project_id, scope, ctx)
+    except steps.StepError:
+        pass
+    else:
+        raise AssertionError(f"the {scope} run did not reach its {broken} step")
+    finally:
+        steps.STEPS[broken] = real
+    assert transitions.mark_failed(run_id, f"{broken} broke")
+    return run_id

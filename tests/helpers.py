@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,7 +28,10 @@ class GatedPipeline:
         self._decisions: dict[int, str] = {}
         self._events: dict[int, threading.Event] = {}
         self.started: list[int] = []  # project ids, in start order
+        self.past_gate: list[int] = []  # project ids whose pipeline was let go, in order
         self.calls = 0
+        #: Further ways to end, by name: called with the pipeline's arguments once let go.
+        self.endings: dict[str, Callable[[int, str, RunContext], str]] = {}
 
     def _event(self, project_id: int) -> threading.Event:
         with self._lock:
@@ -34,7 +39,8 @@ class GatedPipeline:
 
     def release(self, project_id: int, how: str = "finish") -> None:
         """``finish`` returns normally; ``raise`` raises; ``ignore-cancel`` finishes even if
-        cancelled (a cancel that came too late)."""
+        cancelled (a cancel that came too late); ``late-cancel`` waits, past its last check
+        point, for a cancel (failing if none comes) and then finishes; or one of ``endings``."""
         with self._lock:
             self._decisions[project_id] = how
         self._event(project_id).set()
@@ -51,9 +57,14 @@ class GatedPipeline:
         with self._lock:
             how = self._decisions.pop(project_id)
             self._events.pop(project_id, None)
+            self.past_gate.append(project_id)
+        if how in self.endings:
+            return self.endings[how](project_id, scope, ctx)
         if how == "raise":
             raise RuntimeError("the pipeline broke")
-        if how != "ignore-cancel":
+        if how == "late-cancel" and not ctx.token.wait(10):
+            raise RuntimeError("the late cancel never came")
+        if how not in ("ignore-cancel", "late-cancel"):
             ctx.check()
         ctx.log(f"{scope} done")
         return f"{scope} done"
@@ -87,3 +98,41 @@ def write_lock(data_dir: Path) -> Iterator[sqlite3.Connection]:
     finally:
         conn.execute("ROLLBACK")
         conn.close()
+
+
+_HOLD_LOCK_UNTIL_TOLD = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()  # held until the test closes our stdin (or exits)
+conn.execute("ROLLBACK")
+conn.close()
+"""
+
+
+class ProcessLock:
+    """Another process holding the database's write lock until the block ends (no timer:
+    the lock goes when the test says so)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._path = data_dir / DB_FILENAME
+        self.process: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> subprocess.Popen[str]:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_LOCK_UNTIL_TOLD, str(self._path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline().strip() == "locked"
+        return self.process
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.process is not None and self.process.stdin is not None
+        self.process.stdin.close()
+        assert self.process.wait(30) == 0
+        assert self.process.stdout is not None
+        self.process.stdout.close()

@@ -131,7 +131,8 @@ def test_cancel_mid_document_stops_within_a_chunk() -> None:
     at_cancel: list[int] = []
 
     def cancel_soon() -> None:
-        progressed.wait(30)
+        # A wait that timed out instead would cancel at some other point: that must fail.
+        assert progressed.wait(30), "extraction never got 200,000 characters in"
         at_cancel.append(sum(processed))
         token.cancel()
 
@@ -140,6 +141,7 @@ def test_cancel_mid_document_stops_within_a_chunk() -> None:
     with pytest.raises(Cancelled):
         extractor.add(text, "en", on_progress)
     canceller.join()
+    assert at_cancel, "the cancel was never sent"
     # Stopped at the next check point: at most the chunk under way and one more were
     # processed after the cancel (the benchmark measures the time this takes).
     assert sum(processed) - at_cancel[0] <= 2 * 32_000

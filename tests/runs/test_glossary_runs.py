@@ -94,7 +94,10 @@ def test_late_cancel_keeps_the_new_glossary(
 
     def refine_past_last_check(project_id: int, ctx: RunContext, engine: Engine) -> str:
         refining.set()
-        ctx.token.wait(30)  # Cancel arrives, but this step finishes its work anyway
+        # Cancel arrives, but this step finishes its work anyway (a wait that merely timed
+        # out would complete the run without any cancel: that must fail the test).
+        if not ctx.token.wait(30):
+            raise AssertionError("the cancel never reached the refine step")
         ctx.token = type(ctx.token)()  # past its last check point
         return real_refine(project_id, ctx, engine)
 

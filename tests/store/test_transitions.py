@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import threading
@@ -151,44 +152,48 @@ def test_second_process_cannot_start_a_second_active_run(data_dir: Path) -> None
     assert Run.select().count() == 1
 
 
-def test_final_write_blocked_by_lock_is_retried_on_fresh_connection(tmp_path: Path) -> None:
+def test_final_write_blocked_by_lock_is_retried_on_fresh_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "data"
     init_db(data, busy_timeout_ms=50)
     run_id = _run(new_project(), running=True)
-    connections: list[object] = []
-    released = threading.Event()
+    # The connection each attempt wrote on (kept alive here, so no two can share an id).
+    attempts: list[object] = []
+    real_write = transitions._write_outcome
+    refused = threading.Event()
 
-    def note_connection(change: notify.Change) -> None:
-        connections.append(db.connection())
+    def spy(run: int, outcome: Outcome) -> TransitionResult:
+        attempts.append(db.connection())
+        return real_write(run, outcome)
 
-    unsubscribe = notify.subscribe(note_connection)
-    try:
-        first = db.connection()
-        with write_lock(data):
-            # Release the lock from another thread after a few failed attempts.
-            timer = threading.Timer(0.4, released.set)
-            timer.start()
-            outcome = Outcome(RunStatus.COMPLETED, summary="done")
+    def told(attempt: int, reason: str) -> None:
+        refused.set()  # the first attempt was refused by the lock: let it go now
 
-            def finalize() -> transitions.FinalizeResult:
-                return transitions.finalize_run(
-                    run_id, outcome, attempts=50, first_delay_s=0.02, max_delay_s=0.05
-                )
+    monkeypatch.setattr(transitions, "_write_outcome", spy)
+    results: list[transitions.FinalizeResult] = []
+    outcome = Outcome(RunStatus.COMPLETED, summary="done")
 
-            results: list[transitions.FinalizeResult] = []
-            worker = threading.Thread(target=lambda: results.append(finalize()))
-            worker.start()
-            released.wait(5)
-        worker.join(10)
-        timer.cancel()
-    finally:
-        unsubscribe()
+    def finalize() -> None:
+        results.append(
+            transitions.finalize_run(
+                run_id, outcome, attempts=50, first_delay_s=0.02, max_delay_s=0.05, on_wait=told
+            )
+        )
+
+    with write_lock(data):
+        worker = threading.Thread(target=finalize)
+        worker.start()
+        assert refused.wait(10), "the final write was never refused by the lock"
+    worker.join(10)
+    assert not worker.is_alive()
     (result,) = results
     assert result.result is TransitionResult.UPDATED
-    assert result.attempts > 1
+    assert result.attempts == len(attempts) > 1
     assert "locked" in result.last_error
     assert raw_status(data, run_id) == "completed"
-    assert connections and connections[0] is not first
+    # Every retry ran on a connection of its own, not the one the lock refused.
+    assert all(a is not b for a, b in itertools.pairwise(attempts)), attempts
 
 
 def test_noop_final_write_is_not_retried(data_dir: Path) -> None:

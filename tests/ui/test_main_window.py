@@ -70,10 +70,18 @@ def test_app_starts_and_quits_cleanly(tmp_path: Path) -> None:
         qapp = QApplication(sys.argv)
         shown = []
         def close_when_shown():
+            # Polled, not a fixed delay: closes as soon as a window is on screen (a window
+            # that never shows leaves the app running and the test fails on its timeout).
             windows = [w for w in qapp.topLevelWidgets() if w.isVisible()]
+            if not windows:
+                return
+            poll.stop()
             shown.extend(w.windowTitle() for w in windows)
             qapp.closeAllWindows()
-        QTimer.singleShot(300, close_when_shown)
+        poll = QTimer()
+        poll.setInterval(20)
+        poll.timeout.connect(close_when_shown)
+        poll.start()
         code = app.main(["genglossary-gui", "--data-dir", sys.argv[1]])
         print("shown:", shown)
         sys.exit(code)

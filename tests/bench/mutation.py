@@ -1,0 +1,282 @@
+"""Mutation testing of the lifecycle, store and curation code, on demand (not collected).
+
+Run: ``uv run python tests/bench/mutation.py [--target NAME ...] [--list]``
+
+For each target (a production module and the tests that guard it, ``TARGETS``) cosmic-ray
+makes one small change at a time (a comparison flipped, a constant changed, a ``break``
+turned into ``continue``, an ``and`` into ``or`` ...) and runs the target's tests; a change
+the tests do not notice *survives*. Cosmic-ray edits the source files themselves, so the
+step processes that a run starts execute the mutant too. It works on a copy of this checkout
+in a temporary folder (``--keep DIR`` keeps it, with each target's session database), never
+on the checkout itself: the copy gets its own environment (``uv sync --group dev --group
+mutation`` there, from uv's cache: cosmic-ray is pinned in pyproject.toml's ``mutation``
+group), whose editable install is the copy, so every process of a test imports the mutant.
+
+Prints per target: mutants, killed, survived, skipped (operators left out, below), the
+score ``killed / (killed + survived - equivalent)``, and every survivor as
+``module:line operator`` with its diff. ``EQUIVALENT`` lists survivors that are no behaviour
+change at all, each with its reason; the target is every other mutant killed.
+
+Operators left out (``EXCLUDED_OPERATORS``): number replacement in log text and timings is
+mostly equivalent (a back-off of 0.05 s against 1.05 s) and makes most of the mutants; the
+rest of cosmic-ray's operators run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: name -> (module under test, the tests that guard it). Each mutant runs its target's tests
+#: with ``-x``: the first failure kills it.
+TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "owner": (
+        "genglossary_gui/store/owner.py",
+        ("tests/store/test_transitions.py", "tests/runs/test_lifecycle_rules.py"),
+    ),
+    "monitor": (
+        "genglossary_gui/runs/monitor.py",
+        ("tests/runs/test_monitor.py", "tests/runs/test_lifecycle_rules.py"),
+    ),
+    "reporter": (
+        "genglossary_gui/runs/reporter.py",
+        ("tests/runs/test_lifecycle_rules.py", "tests/runs/test_manager.py"),
+    ),
+    "transitions": (
+        "genglossary_gui/store/transitions.py",
+        (
+            "tests/store/test_transitions.py",
+            "tests/runs/test_lifecycle_rules.py",
+            "tests/runs/test_manager.py",
+            "tests/runs/test_run_state_machine.py",
+        ),
+    ),
+    "worker": (
+        "genglossary_gui/runs/worker.py",
+        ("tests/runs/test_manager.py", "tests/runs/test_lifecycle_rules.py"),
+    ),
+    "manager": (
+        "genglossary_gui/runs/manager.py",
+        ("tests/runs/test_manager.py", "tests/runs/test_lifecycle_rules.py"),
+    ),
+    # The issue's "pipeline/isolated.py": the step process lives in runs/process.py.
+    "process": (
+        "genglossary_gui/runs/process.py",
+        (
+            "tests/runs/test_run_end.py",
+            "tests/pipeline/test_isolated.py",
+            "tests/runs/test_lifecycle_rules.py",
+        ),
+    ),
+    "glossary-store": (
+        "genglossary_gui/store/repositories/glossary.py",
+        ("tests/runs/test_lifecycle_rules.py", "tests/runs/test_glossary_runs.py"),
+    ),
+    "curation-store": (
+        "genglossary_gui/store/repositories/terms.py",
+        (
+            "tests/pipeline/test_curation_casing.py",
+            "tests/store/test_curation_store.py",
+            "tests/pipeline/test_curation_runs.py",
+        ),
+    ),
+    "curation-ui": (
+        "genglossary_gui/ui/curation.py",
+        ("tests/ui/test_curation.py", "tests/pipeline/test_curation_runs.py"),
+    ),
+}
+
+EXCLUDED_OPERATORS = ["core/NumberReplacer"]
+
+#: "module:line operator" (fnmatch patterns) -> why that survivor changes no behaviour.
+EQUIVALENT: dict[str, str] = {
+    # Annotations are never evaluated (``from __future__ import annotations`` everywhere).
+    "genglossary_gui/store/owner.py:36 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/store/owner.py:52 core/ReplaceComparisonOperator_LtE_Lt": (
+        "the start-time tolerance's boundary: psutil's rounded float start times are never "
+        "exactly 1.0 s apart"
+    ),
+    "genglossary_gui/store/owner.py:45 core/ReplaceComparisonOperator_Eq_GtE": (
+        'no psutil status sorts after "zombie"'
+    ),
+    "genglossary_gui/store/owner.py:45 core/ReplaceComparisonOperator_Eq_Is": (
+        "psutil returns its own STATUS_* constants: `is` and `==` agree"
+    ),
+    "genglossary_gui/store/owner.py:23 core/RemoveDecorator": (
+        "@cache on _this_host(): the host name is the same, only asked again"
+    ),
+    "genglossary_gui/store/owner.py:16 core/ReplaceTrueWithFalse": (
+        "Owner's frozen/slots flags: no code mutates, hashes or counts the memory of an Owner"
+    ),
+}
+
+_CONFIG = """\
+[cosmic-ray]
+module-path = "{module}"
+timeout = {timeout}
+excluded-modules = []
+test-command = "{command}"
+
+[cosmic-ray.distributor]
+name = "local"
+
+[cosmic-ray.filters.operators-filter]
+exclude-operators = {excluded}
+"""
+
+
+@dataclass
+class Score:
+    target: str
+    mutants: int = 0
+    killed: int = 0
+    survived: int = 0
+    skipped: int = 0
+    incompetent: int = 0
+    equivalent: int = 0
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        judged = self.killed + self.survived - self.equivalent
+        return self.killed / judged if judged else 1.0
+
+
+def _copy_checkout(into: Path) -> None:
+    for name in ("genglossary_gui", "tests", "resources"):
+        shutil.copytree(
+            ROOT / name, into / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, into / name)
+
+
+def _prepare(copy: Path) -> None:
+    """The copy's own environment: its editable install is the copy itself."""
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    subprocess.run(
+        ["uv", "sync", "--group", "dev", "--group", "mutation", "--quiet"],
+        cwd=copy,
+        env=env,
+        check=True,
+    )
+
+
+def _tool(copy: Path, name: str) -> str:
+    return str(copy / ".venv" / ("Scripts" if os.name == "nt" else "bin") / name)
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> None:
+    subprocess.run(args, cwd=cwd, env=env, check=True)
+
+
+def _output(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    return subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def run_target(name: str, copy: Path, timeout: float, env: dict[str, str]) -> Score:
+    module, tests = TARGETS[name]
+    python = _tool(copy, "python")
+    command = " ".join([python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests])
+    config = copy / f"mutation-{name}.toml"
+    config.write_text(
+        _CONFIG.format(
+            module=module,
+            timeout=timeout,
+            command=command,
+            excluded=json.dumps(EXCLUDED_OPERATORS),
+        ),
+        "utf-8",
+    )
+    session = copy / f"mutation-{name}.sqlite"
+    session.unlink(missing_ok=True)
+    started = time.monotonic()
+    cosmic_ray = _tool(copy, "cosmic-ray")
+    _run([cosmic_ray, "init", str(config), str(session)], copy, env)
+    _run([_tool(copy, "cr-filter-operators"), str(session), str(config)], copy, env)
+    # The unmutated code must pass its tests, or every mutant would look killed.
+    _run([cosmic_ray, "baseline", str(config)], copy, env)
+    _run([cosmic_ray, "exec", str(config), str(session)], copy, env)
+    score = Score(name, seconds=time.monotonic() - started)
+    dump = _output([cosmic_ray, "dump", str(session)], copy, env)
+    survivors: list[tuple[str, str]] = []
+    for line in dump.splitlines():
+        item, result = json.loads(line)
+        score.mutants += 1
+        if result is None:
+            continue  # not run (interrupted)
+        if result["worker_outcome"] == "skipped":
+            score.skipped += 1
+        elif result["test_outcome"] == "killed":
+            score.killed += 1
+        elif result["test_outcome"] == "incompetent":
+            score.incompetent += 1
+        elif result["test_outcome"] == "survived":
+            score.survived += 1
+            mutation = item["mutations"][0]
+            key = (
+                f"{mutation['module_path']}:{mutation['start_pos'][0]} {mutation['operator_name']}"
+            )
+            if any(fnmatch.fnmatchcase(key, pattern) for pattern in EQUIVALENT):
+                score.equivalent += 1
+            else:
+                survivors.append((key, result.get("diff") or ""))
+    for key, diff in survivors:
+        print(f"\nSURVIVED {key}\n{diff}")
+    return score
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Mutation testing of the lifecycle code.")
+    parser.add_argument("--target", action="append", choices=sorted(TARGETS))
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds per mutant")
+    parser.add_argument("--keep", type=Path, help="work in DIR and keep it")
+    parser.add_argument("--list", action="store_true", help="list the targets and stop")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, (module, tests) in TARGETS.items():
+            print(f"{name:15} {module}  <- {' '.join(tests)}")
+        return 0
+    names = args.target or list(TARGETS)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="genglossary-mutation-"))
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / "checkout"
+    if copy.exists():
+        shutil.rmtree(copy)
+    _copy_checkout(copy)
+    _prepare(copy)
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")},
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONDONTWRITEBYTECODE": "1",  # no stale .pyc of one mutant for the next
+    }
+    scores = []
+    try:
+        for name in names:
+            scores.append(run_target(name, copy, args.timeout, env))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\n| target | mutants | killed | survived | equivalent | skipped | score | time |")
+    print("|---|---|---|---|---|---|---|---|")
+    for s in scores:
+        print(
+            f"| {s.target} | {s.mutants} | {s.killed} | {s.survived} | {s.equivalent} | "
+            f"{s.skipped} | {s.score:.0%} | {s.seconds / 60:.0f} min |"
+        )
+    return 0 if all(s.survived == s.equivalent for s in scores) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
