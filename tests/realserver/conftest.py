@@ -22,9 +22,15 @@ from tests.runs.conftest import make_manager
 __all__ = ["make_manager"]
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The model writer, beside the checkout (a copy of shared/ is there in CI too).
+#: The model writer: GENGLOSSARY_TINY_GGUF, else shared/ beside the checkout, else the
+#: team's shared folder (a clone made elsewhere, e.g. in /tmp, has no shared/ beside it).
+_WRITERS = [
+    ROOT.parent / "shared" / "llm" / "make_tiny_gguf.py",
+    Path("/work/shared/llm/make_tiny_gguf.py"),
+]
 TINY_GGUF = Path(
-    os.environ.get("GENGLOSSARY_TINY_GGUF", ROOT.parent / "shared" / "llm" / "make_tiny_gguf.py")
+    os.environ.get("GENGLOSSARY_TINY_GGUF")
+    or next((p for p in _WRITERS if p.exists()), _WRITERS[0])
 )
 #: The group's packages, for the reason a test skips.
 MISSING = [name for name in ("llama_cpp", "gguf") if find_spec(name) is None]
