@@ -178,12 +178,8 @@ class FakeLLMServer:
         writer: asyncio.StreamWriter,
     ) -> bool:
         path = target.split("?", maxsplit=1)[0]
-        if self.silent:
-            while await reader.read(4096):  # b"": the client hung up
-                pass
-            with self._lock:
-                self.disconnects += 1
-            return False
+        if self.silent:  # every request, the model list's too
+            return await self._silent(reader)
         if method == "GET" and self.list_latency_s:
             await asyncio.sleep(self.list_latency_s)
         if method == "GET" and path == "/api/tags":
@@ -394,13 +390,18 @@ class FakeLLMServer:
         return True
 
     async def _silent(self, reader: asyncio.StreamReader) -> bool:
+        """Answer nothing until the client hangs up (counted) or ``endless_s`` passes."""
+
+        async def hung_up() -> None:
+            while await reader.read(4096):  # b"": the client hung up
+                pass
+
         try:
-            gone = await asyncio.wait_for(reader.read(1), self.endless_s)
+            await asyncio.wait_for(hung_up(), self.endless_s)
         except (TimeoutError, ConnectionError):
             return False
-        if not gone:
-            with self._lock:
-                self.disconnects += 1
+        with self._lock:
+            self.disconnects += 1
         return False
 
     async def _endless(

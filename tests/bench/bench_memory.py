@@ -101,11 +101,11 @@ def step_driver(folder: Path, data: Path) -> dict[str, object]:
 
 
 def _run_generate(folder: Path, output: Path) -> dict[str, object]:
-    script = Path(sys.executable).with_name("genglossary")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "genglossary_gui.cli"]
+    from genglossary_gui.entry import own_command
+
     started = time.perf_counter()
     child = subprocess.Popen(
-        [*cmd, "generate", "--input", str(folder), "--output", str(output)],
+        own_command("generate", "--input", str(folder), "--output", str(output)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ if skip_reason():
     pytest.skip(skip_reason(), allow_module_level=True)
 
 from genglossary_gui.engines.config import EngineConfig, save_config
+from genglossary_gui.entry import own_command
 from genglossary_gui.llm.clients import LOWERED_NOTICE, forget_learned, probe_server
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Run
@@ -58,7 +58,7 @@ def test_generate_writes_the_models_entries(
     server = llama_server
     before = server.text()
     out = tmp_path / "glossary.json"
-    command = [sys.executable, "-m", "genglossary_gui.cli", "generate"]
+    command = own_command("generate")
     command += ["--input", str(DATA / "glossary_en"), "--output", str(out), "--format", "json"]
     command += ["--engine", "openai", "--base-url", server.url, "--model", server.model_id]
     command += ["--concurrency", str(in_flight)]
