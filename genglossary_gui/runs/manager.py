@@ -6,7 +6,6 @@ and is never held while emitting a signal, touching the database or the pool.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -135,14 +134,16 @@ class RunManager(QObject):
             self._queue(worker)
         except Exception as exc:
             self._forget(run_id)
-            # Retried like any final status write, but briefly (this is the GUI thread): if
-            # it still fails, recovery marks the run interrupted once this process is gone.
-            with contextlib.suppress(transitions.FinalizeError):
-                transitions.finalize_run(
-                    run_id,
-                    transitions.Outcome(RunStatus.FAILED, error=f"Could not start the run: {exc}"),
-                    attempts=3,
-                )
+            failed = transitions.Outcome(RunStatus.FAILED, error=f"Could not start the run: {exc}")
+            # Retried like any final status write, but briefly (this is the GUI thread); if the
+            # database still refuses, the monitor thread writes it once it can.
+            try:
+                transitions.finalize_run(run_id, failed, attempts=3)
+            except transitions.FinalizeError as write_error:
+                if self._monitor is None:
+                    log.warning("run %s: failed start not recorded: %s", run_id, write_error)
+                else:
+                    self._monitor.record_later(run_id, failed)
             raise RunStartError(run_id, str(exc)) from exc
         return run_id
 
@@ -216,6 +217,9 @@ class RunManager(QObject):
                 self._quietly(transitions.mark_failed, run_id, SHUTDOWN_INTERRUPTED)
         if self._monitor is not None:
             self._monitor.stop()
+            # Outcomes the database refused when they were decided: one last try each.
+            for run_id, outcome in self._monitor.unrecorded().items():
+                self._quietly(transitions.finalize_run, run_id, outcome, attempts=1)
             self._monitor = None
         self._unsubscribe()
         return finished

@@ -1,7 +1,8 @@
 """A small background thread per process that keeps shared runs honest.
 
-Every tick it acts on cancels recorded on our runs' rows by other processes, and notices
-commits made elsewhere (``PRAGMA data_version``). Every few seconds it refreshes our runs'
+Every tick it acts on cancels recorded on our runs' rows by other processes, notices
+commits made elsewhere (``PRAGMA data_version``) and writes the outcomes handed to it that
+the database refused at the time (``record_later``). Every few seconds it refreshes our runs'
 heartbeats and marks runs of dead owners as interrupted. No Qt: it talks through callbacks
 and the store's notification hook.
 """
@@ -42,6 +43,10 @@ class OwnerMonitor:
         self._tick_s = tick_s
         self._stop = threading.Event()
         self._ready = threading.Event()
+        self._later_lock = threading.Lock()
+        #: run id -> an outcome the database refused when it was decided (e.g. a start that
+        #: failed while another process held the write lock). Written on a later tick.
+        self._later: dict[int, transitions.Outcome] = {}
         self._thread = threading.Thread(target=self._loop, name="run-monitor", daemon=True)
 
     def start(self) -> None:
@@ -54,6 +59,31 @@ class OwnerMonitor:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout_s)
+
+    def record_later(self, run_id: int, outcome: transitions.Outcome) -> None:
+        """Write ``outcome`` for ``run_id`` on the next ticks until the database takes it.
+
+        For an outcome decided where waiting is not allowed (the GUI thread): the row must
+        not stay pending or running under this live process, which recovery never touches.
+        """
+        with self._later_lock:
+            self._later[run_id] = outcome
+
+    def unrecorded(self) -> dict[int, transitions.Outcome]:
+        """Outcomes handed to ``record_later`` and not yet written. Thread-safe."""
+        with self._later_lock:
+            return dict(self._later)
+
+    def _write_later(self) -> None:
+        for run_id, outcome in self.unrecorded().items():
+            try:
+                transitions.finalize_run(run_id, outcome, attempts=1)
+            except transitions.FinalizeError as exc:
+                log.debug("run monitor: %s", exc)
+                db.close()
+                return  # the database still refuses; the next tick tries again
+            with self._later_lock:
+                self._later.pop(run_id, None)
 
     def _data_version(self) -> int | None:
         try:
@@ -72,6 +102,7 @@ class OwnerMonitor:
             while not self._stop.wait(self._tick_s):
                 try:
                     db.connect(reuse_if_open=True)
+                    self._write_later()
                     owned = self._owned_runs()
                     for run_id in transitions.cancel_requested_among(owned):
                         self._on_cancel_requested(run_id)
