@@ -36,6 +36,7 @@ def _cli(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[in
         (["--temperature", "5"], "The temperature must be between 0 and 2."),
         (["--max-failures", "120"], "between 0 and 100 %"),
         (["--terms", "6000"], "a whole number from 1 to 5000, or all."),
+        (["--context-tokens", "256"], "The context budget must be a whole number of tokens"),
     ],
 )
 def test_project_set_refuses_a_wrong_value_in_plain_words(
@@ -56,3 +57,17 @@ def test_project_set_refuses_a_wrong_value_in_plain_words(
     )  # fmt: skip
     assert code == 0, err
     assert load_config(project).base_url == "http://127.0.0.1:11434"
+
+
+def test_project_set_stores_the_context_budget_the_runs_use(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli(capsys, data, "project", "create", "S")[0] == 0
+    project = repo.project_by_name("S").id
+    code, err = _cli(
+        capsys, data, "project", "set", "S", "--engine", "openai", "--model", "m",
+        "--base-url", "http://127.0.0.1:8080/v1", "--context-tokens", "2048",
+    )  # fmt: skip
+    assert code == 0, err
+    config = load_config(project)
+    assert config.context_tokens == 2048 and config.settings().context_tokens == 2048

@@ -69,6 +69,7 @@ def _apply_engine_options(config: EngineConfig, args: argparse.Namespace) -> Eng
         ("azure_api_version", "azure_api_version"),
         ("transcript", "transcript"),
         ("max_failures", "max_failed_share"),
+        ("context_tokens", "context_tokens"),
     ):
         value = getattr(args, option, None)
         if value is not None:

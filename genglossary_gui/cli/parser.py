@@ -34,6 +34,13 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
         "the current glossary (default 20)",
     )
     p.add_argument(
+        "--context-tokens",
+        type=int,
+        metavar="N",
+        help="tokens a question and its reply may take on the server: its context, or less "
+        "(default 4096)",
+    )
+    p.add_argument(
         "--transcript",
         action=argparse.BooleanOptionalAction,
         default=None,

@@ -90,7 +90,13 @@ class EngineConfig:
                 out["azure_api_version"] = version
         if not str(self.model).strip():
             out["model"] = "Choose a model."
-        for name in ("concurrency", "timeout_s", "temperature", "max_failed_share"):
+        for name in (
+            "concurrency",
+            "timeout_s",
+            "temperature",
+            "max_failed_share",
+            "context_tokens",
+        ):
             problem = _number_problem(name, getattr(self, name))
             if problem:
                 out[name] = problem
@@ -130,6 +136,11 @@ class EngineConfig:
         )
 
 
+#: The context budget's range: below 512 tokens no prompt of a step fits; 2 Mi tokens is
+#: beyond any model served today.
+MIN_CONTEXT_TOKENS = 512
+MAX_CONTEXT_TOKENS = 2_097_152
+
 #: Each number's allowed range (inclusive), whether it must be whole, and what is said
 #: when it is outside (or not a number at all). The Settings page lets a wrong number be
 #: typed, and says this beside it.
@@ -142,6 +153,12 @@ NUMBER_RULES: dict[str, tuple[float, float, bool, str]] = {
         1,
         False,
         "The share of failed requests allowed must be between 0 and 100 %.",
+    ),
+    "context_tokens": (
+        MIN_CONTEXT_TOKENS,
+        MAX_CONTEXT_TOKENS,
+        True,
+        "The context budget must be a whole number of tokens from 512 to 2097152.",
     ),
     "max_terms": (
         0,

@@ -773,21 +773,66 @@ def make_client(settings: LLMSettings) -> OllamaClient | OpenAIClient:
 
 
 @dataclass(frozen=True)
+class Pitfall:
+    """A known way the server will go wrong with these settings. ``kind`` names it (one of
+    ``PITFALLS``), the numbers say what to change; ``text`` words it in English (the window
+    words it in its own language)."""
+
+    kind: str
+    budget: int = 0
+    context: int = 0
+
+    @property
+    def text(self) -> str:
+        return PITFALLS[self.kind].format(budget=self.budget, context=self.context)
+
+
+#: Each pitfall's English wording.
+PITFALLS = {
+    "interrupts": (
+        "llama-cpp-python: start it with --interrupt_requests False or use 1 request in "
+        "flight (it stops a reply when the next request comes)."
+    ),
+    "default_context": (
+        "llama-cpp-python: start it with --n_ctx {budget} (its context is 2,048 tokens unless "
+        "told, less than the budget of {budget:,} set here)."
+    ),
+    "small_context": (
+        "The server's context is {context:,} tokens, less than the budget of {budget:,} set "
+        "here: lower the budget to {context:,} or give the server a larger context."
+    ),
+    "unchecked": (
+        "The server does not check replies against the schema: expect more replies to be "
+        "asked again, and some terms to keep their built-in definition."
+    ),
+}
+
+
+@dataclass(frozen=True)
 class ServerReport:
     """What "Test connection" found: the models, the structured-output dialect the server
-    takes (a key of ``DIALECTS``; "" when no model was named to try it with), the context
-    length where the server tells it, what kind of server it looks like, and known pitfalls,
-    one line each."""
+    takes (a key of ``DIALECTS``; "" when it was not found), the context length where the
+    server tells it, what kind of server it looks like, and known pitfalls."""
 
     models: list[str]
     dialect: str = ""
     context_tokens: int | None = None
     server: str = ""
-    warnings: list[str] = field(default_factory=list)
+    pitfalls: list[Pitfall] = field(default_factory=list)
+    #: Why the model could not be asked the dialect question ("" when it was, or was not
+    #: asked: no model named, or not on the server's list).
+    question_problem: str = ""
+    #: The time ran out before the dialect question (or the server's facts) came back.
+    late: bool = False
 
     @property
     def dialect_text(self) -> str:
         return DIALECTS.get(self.dialect, "")
+
+    @property
+    def warnings(self) -> list[str]:
+        """The pitfalls, one English line each."""
+        return [pitfall.text for pitfall in self.pitfalls]
 
 
 #: A short question every model can answer within PROBE_TOKENS: only the server's answer
@@ -803,26 +848,42 @@ PROBE_TOKENS = 8
 PROBE_EXTRA_S = 3.0
 
 
-async def probe_server(settings: LLMSettings) -> ServerReport:
+async def probe_server(settings: LLMSettings, timeout_s: float | None = None) -> ServerReport:
     """What the server at ``settings`` supports: its models (LLMError as the model list
-    would raise it), and, for the model named, the structured-output dialect it takes (tried
-    with a reply of at most PROBE_TOKENS tokens, and then kept for this process like any
-    request's), the context length where the server tells it, and warnings about known
-    pitfalls (e.g. llama-cpp-python interrupting parallel requests)."""
+    would raise it; TimeoutError when they do not come within ``timeout_s``), and, for the
+    model named when the server lists it, the structured-output dialect it takes (tried with
+    a reply of at most PROBE_TOKENS tokens, and then kept for this process like any
+    request's), the context length where the server tells it, and known pitfalls (e.g.
+    llama-cpp-python interrupting parallel requests). What does not come back within
+    ``timeout_s`` in all is left out (``late``); a failed dialect question is said in
+    ``question_problem``. Cancelling the task closes the connection."""
+    loop = asyncio.get_running_loop()
+    deadline = None if timeout_s is None else loop.time() + timeout_s
     client = make_client(settings)
+    kind, context, dialect, problem, late = "", None, "", "", False
     try:
-        models = await client.list_models()
-        extra = await _server_facts(client)
-        dialect = await _dialect(client) if settings.model else ""
+        async with asyncio.timeout_at(deadline):
+            models = await client.list_models()
+        try:
+            async with asyncio.timeout_at(deadline):
+                kind, context = await _server_facts(client)
+                if settings.model and settings.model in models:
+                    try:
+                        dialect = await _dialect(client)
+                    except LLMError as exc:
+                        problem = str(exc)
+        except TimeoutError:
+            late = True
     finally:
         await client.aclose()
-    kind, context = extra
     return ServerReport(
         models=models,
         dialect=dialect,
         context_tokens=context,
         server=kind,
-        warnings=_pitfalls(settings, kind, context, dialect),
+        pitfalls=_pitfalls(settings, kind, context, dialect),
+        question_problem=problem,
+        late=late,
     )
 
 
@@ -892,30 +953,18 @@ async def _ollama_show(client: OllamaClient, base: str) -> int | None:
     return None
 
 
-def _pitfalls(settings: LLMSettings, kind: str, context: int | None, dialect: str) -> list[str]:
+def _pitfalls(settings: LLMSettings, kind: str, context: int | None, dialect: str) -> list[Pitfall]:
     budget = _budget(settings)
     out = []
     if kind == "llama-cpp-python":
         if settings.concurrency > 1:
-            out.append(
-                "llama-cpp-python: start it with --interrupt_requests False or use 1 request "
-                "in flight (it stops a reply when the next request comes)."
-            )
+            out.append(Pitfall("interrupts"))
         if budget > 2048:
-            out.append(
-                f"llama-cpp-python: start it with --n_ctx {budget} (its context is 2,048 "
-                f"tokens unless told, less than the budget of {budget:,} set here)."
-            )
+            out.append(Pitfall("default_context", budget))
     if context is not None and context < budget:
-        out.append(
-            f"The server's context is {context:,} tokens, less than the budget of {budget:,} "
-            f"set here: lower the budget to {context:,} or give the server a larger context."
-        )
+        out.append(Pitfall("small_context", budget, context))
     if dialect in ("json_object", "text"):
-        out.append(
-            "The server does not check replies against the schema: expect more replies to "
-            "be asked again, and some terms to keep their built-in definition."
-        )
+        out.append(Pitfall("unchecked"))
     return out
 
 

@@ -3,8 +3,9 @@ each within a short deadline, cancellable (cancelling the task that awaits one c
 connection).
 
 The connection test's result is a :class:`ConnectionReport`: facts, not sentences, so the
-window words them in its own language. Further findings about the server (what it supports)
-go in ``ConnectionReport.notes``, one plain line each.
+window words them in its own language. What the server supports (its kind, structured-output
+dialect, context length, known pitfalls) is ``ConnectionReport.server``, from
+``clients.probe_server``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 
-from genglossary_gui.llm.clients import LLMError, LLMSettings, TimedOut, make_client
+from genglossary_gui.llm.clients import (
+    LLMError,
+    LLMSettings,
+    ServerReport,
+    TimedOut,
+    make_client,
+    probe_server,
+)
 
 #: How long the connection test and the model list wait for the server, in all.
 PROBE_TIMEOUT_S = 10.0
@@ -43,8 +51,8 @@ class ConnectionReport:
     #: Not reachable because nothing came back within ``timeout_s``.
     timed_out: bool = False
     timeout_s: float = PROBE_TIMEOUT_S
-    #: Further findings, one plain line each (what the server supports, pitfalls).
-    notes: tuple[str, ...] = ()
+    #: What the server supports (None when it was not reachable).
+    server: ServerReport | None = None
 
     @property
     def model_found(self) -> bool:
@@ -52,15 +60,19 @@ class ConnectionReport:
         return not self.model or self.model in self.models
 
 
+def _bounded(settings: LLMSettings, timeout_s: float) -> LLMSettings:
+    """``settings`` whose own timeouts (for answers: a minute and more) end after the probe's
+    deadline, so nothing but the deadline says how long the probe waited."""
+    longer = timeout_s + 1
+    return replace(
+        settings, connect_timeout_s=longer, read_timeout_s=longer, request_deadline_s=longer
+    )
+
+
 async def list_models(settings: LLMSettings, timeout_s: float = PROBE_TIMEOUT_S) -> list[str]:
     """The server's models, within ``timeout_s``: NoAnswer after it, LLMError when the
     server cannot be asked. The client is closed however it ends (cancelled too)."""
-    # The client's own timeouts (the settings' are for answers, a minute and more) end
-    # after this deadline, so nothing but it says how long the probe waited.
-    longer = timeout_s + 1
-    settings = replace(
-        settings, connect_timeout_s=longer, read_timeout_s=longer, request_deadline_s=longer
-    )
+    settings = _bounded(settings, timeout_s)
     client = make_client(settings)
     try:
         async with asyncio.timeout(timeout_s):
@@ -74,10 +86,11 @@ async def list_models(settings: LLMSettings, timeout_s: float = PROBE_TIMEOUT_S)
 async def check_connection(
     settings: LLMSettings, timeout_s: float = PROBE_TIMEOUT_S
 ) -> ConnectionReport:
-    """Ask the server for its models within ``timeout_s`` and report what came back."""
+    """Ask the server what it supports within ``timeout_s`` in all (the model list first:
+    without it, the server counts as not answering) and report what came back."""
     try:
-        models = await list_models(settings, timeout_s)
-    except NoAnswer:
+        server = await probe_server(_bounded(settings, timeout_s), timeout_s)
+    except TimeoutError:
         return ConnectionReport(
             settings.base_url, settings.model, False, timed_out=True, timeout_s=timeout_s
         )
@@ -86,5 +99,10 @@ async def check_connection(
             settings.base_url, settings.model, False, problem=str(exc), timeout_s=timeout_s
         )
     return ConnectionReport(
-        settings.base_url, settings.model, True, tuple(models), timeout_s=timeout_s
+        settings.base_url,
+        settings.model,
+        True,
+        tuple(sorted(server.models)),
+        timeout_s=timeout_s,
+        server=server,
     )

@@ -1575,6 +1575,30 @@ The engines' short names, in the one line that says what new projects start with
             <translation>定義する用語の数は 1 から 5000 までの整数、またはすべてにしてください。</translation>
         </message>
         <message>
+            <source>The context budget must be a whole number of tokens from 512 to 2097152.</source>
+            <translation>コンテキスト予算は 512 から 2097152 までの整数（トークン数）にしてください。</translation>
+        </message>
+        <message>
+            <source>response_format json_schema</source>
+            <translation>response_format の json_schema 形式</translation>
+        </message>
+        <message>
+            <source>response_format json_object with the schema</source>
+            <translation>スキーマ付きの response_format json_object</translation>
+        </message>
+        <message>
+            <source>response_format json_object, the schema in the prompt</source>
+            <translation>response_format json_object（スキーマはプロンプト内）</translation>
+        </message>
+        <message>
+            <source>no structured output, the schema in the prompt</source>
+            <translation>構造化出力なし（スキーマはプロンプト内）</translation>
+        </message>
+        <message>
+            <source>Ollama's format with the schema</source>
+            <translation>スキーマを指定した Ollama の format</translation>
+        </message>
+        <message>
             <source>No system keyring is available here, so the key cannot be saved. Set the GENGLOSSARY_API_KEY environment variable instead.</source>
             <translation>この環境にはシステムのキーリングがないため、キーを保存できません。代わりに環境変数 GENGLOSSARY_API_KEY を設定してください。</translation>
         </message>
@@ -1603,6 +1627,14 @@ The engines' short names, in the one line that says what new projects start with
         <message>
             <source>A run whose model failed on more than this share of its terms is kept aside: it does not replace the current glossary (you can still use it from the Glossary page)</source>
             <translation>モデルが用語のこの割合を超えて失敗した実行は保留され、現在の用語集を置き換えません（用語集ページから使うことはできます）</translation>
+        </message>
+        <message>
+            <source> tokens</source>
+            <translation> トークン</translation>
+        </message>
+        <message>
+            <source>How many tokens a question and its reply may take on the server: its context length, or less. Questions are sized to fit and the reply's length limit is what is left. Test Connection shows the server's context where it tells it.</source>
+            <translation>質問と応答がサーバー上で使えるトークン数です（サーバーのコンテキスト長、またはそれ以下）。質問はこの範囲に収まるように作られ、応答の長さの上限は残りの分になります。サーバーが知らせる場合、接続テストでサーバーのコンテキスト長を表示します。</translation>
         </message>
         <message>
             <source>All</source>
@@ -1656,6 +1688,10 @@ The engines' short names, in the one line that says what new projects start with
         <message>
             <source>Tem&amp;perature:</source>
             <translation>温度(&amp;P):</translation>
+        </message>
+        <message>
+            <source>Conte&amp;xt budget:</source>
+            <translation>コンテキスト予算(&amp;X):</translation>
         </message>
         <message>
             <source>Keep aside a&amp;bove:</source>
@@ -1764,6 +1800,42 @@ The engines' short names, in the one line that says what new projects start with
             <translation>
                 <numerusform>{url} に接続しました: モデルは %Ln 個です。</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>Server: {kind}.</source>
+            <translation>サーバー: {kind}。</translation>
+        </message>
+        <message>
+            <source>Structured output: {dialect}.</source>
+            <translation>構造化出力: {dialect}。</translation>
+        </message>
+        <message>
+            <source>The model could not answer a test question: {problem}</source>
+            <translation>モデルがテストの質問に答えられませんでした: {problem}</translation>
+        </message>
+        <message>
+            <source>The model did not answer a test question within {seconds} s; the reply format is found on the first run.</source>
+            <translation>モデルが {seconds} 秒以内にテストの質問に答えませんでした。応答の形式は最初の実行で確かめます。</translation>
+        </message>
+        <message>
+            <source>The server's context: {tokens} tokens.</source>
+            <translation>サーバーのコンテキスト長: {tokens} トークン。</translation>
+        </message>
+        <message>
+            <source>llama-cpp-python: start it with --interrupt_requests False or set Requests in flight to 1 (it stops a reply when the next request comes).</source>
+            <translation>llama-cpp-python: --interrupt_requests False を付けて起動するか、同時リクエスト数を 1 にしてください（次のリクエストが来ると応答を途中で止めます）。</translation>
+        </message>
+        <message>
+            <source>llama-cpp-python: start it with --n_ctx {tokens} (its context is 2,048 tokens unless told, less than the context budget of {budget} set here).</source>
+            <translation>llama-cpp-python: --n_ctx {tokens} を付けて起動してください（指定しないとコンテキストは 2,048 トークンで、ここで設定したコンテキスト予算 {budget} より小さくなります）。</translation>
+        </message>
+        <message>
+            <source>The server's context is {context} tokens, less than the context budget of {budget} set here: lower the budget to {context} or give the server a larger context.</source>
+            <translation>サーバーのコンテキストは {context} トークンで、ここで設定したコンテキスト予算 {budget} より小さいです。予算を {context} に下げるか、サーバーのコンテキストを大きくしてください。</translation>
+        </message>
+        <message>
+            <source>The server does not check replies against the schema: expect more replies to be asked again, and some terms to keep their built-in definition.</source>
+            <translation>サーバーは応答をスキーマで検証しません。問い直しが増え、一部の用語は組み込みエンジンの定義のままになることがあります。</translation>
         </message>
     </context>
     <context>

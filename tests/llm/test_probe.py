@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from genglossary_gui.llm.clients import LLMSettings, ServerUnreachable
-from genglossary_gui.llm.probe import NoAnswer, check_connection, list_models
+from genglossary_gui.llm.probe import ConnectionReport, NoAnswer, check_connection, list_models
 from tests.fake_llm import FakeLLMServer
 
 
@@ -35,9 +35,39 @@ def _closed_port() -> int:
 def test_the_report_says_what_the_server_has(server: FakeLLMServer, engine: str) -> None:
     report = asyncio.run(check_connection(_settings(server.url, engine=engine)))
     assert report.reachable and report.model_found and not report.timed_out
-    assert report.models == ("fake-large", "fake-small") and report.notes == ()
+    assert report.models == ("fake-large", "fake-small")
+    assert report.server is not None and report.server.pitfalls == []
+    assert report.server.dialect == ("format" if engine == "ollama" else "json_schema")
     missing = asyncio.run(check_connection(_settings(server.url, "nope", engine)))
     assert missing.reachable and not missing.model_found
+    # A model the server does not list is not asked a question (it would only fail).
+    assert missing.server is not None and missing.server.dialect == ""
+
+
+def test_a_model_that_does_not_answer_in_time_leaves_what_the_server_said(
+    server: FakeLLMServer,
+) -> None:
+    """The model list came back, the test question did not: reachable, with the models,
+    and said to be late, within the deadline."""
+    server.fault_for["Reply with the JSON"] = "silent"  # the test question only
+
+    async def scenario() -> tuple[float, ConnectionReport]:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        report = await check_connection(_settings(server.url, engine="openai"), timeout_s=0.5)
+        return loop.time() - started, report
+
+    elapsed, report = asyncio.run(scenario())
+    assert 0.5 <= elapsed < 3
+    assert report.reachable and report.model_found and not report.timed_out
+    assert report.server is not None and report.server.late and report.server.dialect == ""
+
+
+def test_a_model_that_fails_its_test_question_is_said_so(server: FakeLLMServer) -> None:
+    server.fault_for["Reply with the JSON"] = "401"
+    report = asyncio.run(check_connection(_settings(server.url, engine="openai")))
+    assert report.reachable and report.server is not None
+    assert report.server.question_problem and report.server.dialect == ""
 
 
 def test_an_unreachable_server_is_reported_in_plain_words() -> None:

@@ -135,12 +135,52 @@ def test_connection_test_and_model_list_in_plain_words(
         return [*answers, *models]
 
     ok, missing, down, *models = loop.run_until_complete(scenario())
-    assert ok == f"Connected to {server.url}: 2 models."
+    assert ok.splitlines() == [
+        f"Connected to {server.url}: 2 models.",
+        "Server: Ollama.",
+        "Structured output: Ollama's format with the schema.",
+    ]
     assert "'missing-model' is not on the server" in missing and "fake-small" in missing
     assert "is the server running" in down
     assert models == ["fake-large", "fake-small"]
     assert [page.model.itemText(i) for i in range(page.model.count())] == models
     assert page.test_button.isEnabled()
+
+
+def test_the_connection_test_says_what_the_server_supports_and_its_pitfalls(
+    qtbot: QtBot,
+    data_dir: Path,
+    memory_keyring: MemoryKeyring,
+    server: FakeLLMServer,
+    loop: qasync.QEventLoop,
+) -> None:
+    """A server that answers as llama-cpp-python does (no json_schema, parallel replies
+    interrupted, a 2,048-token context unless told): its kind, the dialect it takes and one
+    line per pitfall, each naming what to change; with those changed, no pitfall."""
+    server.owned_by, server.sticky = "me", {"json-schema-500"}
+    page = SettingsPage()
+    qtbot.addWidget(page)
+    page.set_project(new_project())
+    page.engine.setCurrentIndex(page.engine.findData("openai"))
+    page.base_url.setText(server.url)
+    page.model.setEditText("fake-small")
+    page.concurrency.setValue(4)
+    lines = loop.run_until_complete(page.test_connection()).splitlines()
+    assert lines == [
+        f"Connected to {server.url}: 2 models.",
+        "Server: llama-cpp-python.",
+        "Structured output: response_format json_object with the schema.",
+        "llama-cpp-python: start it with --interrupt_requests False or set Requests in flight "
+        "to 1 (it stops a reply when the next request comes).",
+        "llama-cpp-python: start it with --n_ctx 4096 (its context is 2,048 tokens unless told, "
+        "less than the context budget of 4,096 set here).",
+    ]
+    assert page.last_report is not None and page.last_report.server is not None
+    page.concurrency.setValue(1)
+    page.context_tokens.setValue(2048)
+    assert loop.run_until_complete(page.test_connection()).splitlines()[2:] == [
+        "Structured output: response_format json_object with the schema."
+    ]
 
 
 def test_window_stays_responsive_during_a_slow_test(
@@ -342,6 +382,8 @@ FIELD_CASES = [
     ("temperature", "3", "between 0 and 2", "0.5", 0.5),
     ("max_failed_share", "150", "between 0 and 100 %", "50", 0.5),
     ("max_terms", "6000", "from 1 to 5000, or all", "750", 750),
+    ("context_tokens", "100", "from 512 to 2097152", "8192", 8192),
+    ("context_tokens", "", "from 512 to 2097152", "2048", 2048),
     ("max_terms", "", "from 1 to 5000, or all", "40", 40),
 ]
 
@@ -428,8 +470,10 @@ def test_a_stored_value_out_of_range_is_shown_with_what_is_wrong(
 
 def test_every_message_of_the_rules_is_listed_for_translation() -> None:
     from genglossary_gui.engines import config as rules
+    from genglossary_gui.llm.clients import DIALECTS
 
     messages = {
+        *DIALECTS.values(),
         *rules.URL_MESSAGES,
         *(rule[3] for rule in rules.NUMBER_RULES.values()),
         "Choose an engine.",

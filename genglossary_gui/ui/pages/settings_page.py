@@ -45,7 +45,7 @@ from genglossary_gui.engines.config import (
     save_default_config,
     store_api_key,
 )
-from genglossary_gui.llm.clients import LLMError, LLMSettings
+from genglossary_gui.llm.clients import LLMError, LLMSettings, Pitfall
 from genglossary_gui.llm.probe import (
     PROBE_TIMEOUT_S,
     ConnectionReport,
@@ -54,6 +54,7 @@ from genglossary_gui.llm.probe import (
     list_models,
 )
 from genglossary_gui.store.database import StoreError, explain
+from genglossary_gui.ui.formatting import format_number
 from genglossary_gui.vocabulary import EngineName
 
 _KEYRING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")
@@ -102,6 +103,15 @@ ENGINE_MESSAGES = (
         "SettingsPage",
         "The number of terms to define must be a whole number from 1 to 5000, or all.",
     ),
+    QT_TRANSLATE_NOOP(
+        "SettingsPage", "The context budget must be a whole number of tokens from 512 to 2097152."
+    ),
+    # The structured-output dialects a server takes (llm.clients.DIALECTS).
+    QT_TRANSLATE_NOOP("SettingsPage", "response_format json_schema"),
+    QT_TRANSLATE_NOOP("SettingsPage", "response_format json_object with the schema"),
+    QT_TRANSLATE_NOOP("SettingsPage", "response_format json_object, the schema in the prompt"),
+    QT_TRANSLATE_NOOP("SettingsPage", "no structured output, the schema in the prompt"),
+    QT_TRANSLATE_NOOP("SettingsPage", "Ollama's format with the schema"),
     QT_TRANSLATE_NOOP(
         "SettingsPage",
         "No system keyring is available here, so the key cannot be saved. Set the "
@@ -229,6 +239,18 @@ class SettingsPage(QWidget):
         )
         self.temperature = DecimalBox(_allowed("temperature"), 99)
         self.temperature.setSingleStep(0.1)
+        self.context_tokens = NumberBox(_allowed("context_tokens"), 99_999_999)
+        self.context_tokens.setSingleStep(1024)
+        self.context_tokens.setValue(EngineConfig.context_tokens)
+        self.context_tokens.setSuffix(self.tr(" tokens"))
+        self.context_tokens.setObjectName("contextTokens")
+        self.context_tokens.setToolTip(
+            self.tr(
+                "How many tokens a question and its reply may take on the server: its context "
+                "length, or less. Questions are sized to fit and the reply's length limit is "
+                "what is left. Test Connection shows the server's context where it tells it."
+            )
+        )
         # Either engine: the glossary's cut-off takes at most this many recurring candidates.
         self.max_terms = NumberBox(_allowed("max_terms"), 99999)
         self.max_terms.setSingleStep(50)
@@ -273,6 +295,9 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Re&quests in flight:"), self._checked("concurrency", self.concurrency))
         form.addRow(self.tr("Time&out:"), self._checked("timeout_s", self.timeout))
         form.addRow(self.tr("Tem&perature:"), self._checked("temperature", self.temperature))
+        form.addRow(
+            self.tr("Conte&xt budget:"), self._checked("context_tokens", self.context_tokens)
+        )
         form.addRow(
             self.tr("Keep aside a&bove:"), self._checked("max_failed_share", self.max_failures)
         )
@@ -323,6 +348,7 @@ class SettingsPage(QWidget):
             self.concurrency,
             self.timeout,
             self.temperature,
+            self.context_tokens,
             self.max_failures,
             self.transcript,
         ]
@@ -365,6 +391,7 @@ class SettingsPage(QWidget):
             "timeout_s": self.timeout,
             "temperature": self.temperature,
             "max_failed_share": self.max_failures,
+            "context_tokens": self.context_tokens,
             "max_terms": self.max_terms,
         }
 
@@ -417,6 +444,7 @@ class SettingsPage(QWidget):
         self.timeout.setValue(config.timeout_s)
         self.temperature.setValue(config.temperature)
         self.max_failures.setValue(round(config.max_failed_share * 100))
+        self.context_tokens.setValue(config.context_tokens)
         self.transcript.setChecked(config.transcript)
         terms = config.max_terms if isinstance(config.max_terms, int) else EngineConfig.max_terms
         self.max_terms.setValue(terms)  # one out of range is shown with what is wrong with it
@@ -438,6 +466,7 @@ class SettingsPage(QWidget):
             transcript=self.transcript.isChecked(),
             max_failed_share=self.max_failures.value() / 100,
             max_terms=self.max_terms.value(),
+            context_tokens=self.context_tokens.value(),
         )
 
     @Slot()
@@ -739,4 +768,66 @@ class SettingsPage(QWidget):
                     url=report.base_url
                 )
             ]
-        return [*lines, *report.notes]
+        return [*lines, *self._server_lines(report)]
+
+    def _server_lines(self, report: ConnectionReport) -> list[str]:
+        """What the server supports, one line each: its kind, the structured-output dialect,
+        its context length, and known pitfalls."""
+        server = report.server
+        if server is None:
+            return []
+        lines = []
+        if server.server:
+            lines.append(self.tr("Server: {kind}.").format(kind=server.server))
+        if server.dialect:
+            lines.append(
+                self.tr("Structured output: {dialect}.").format(
+                    dialect=engine_message(server.dialect_text)
+                )
+            )
+        elif server.question_problem:
+            lines.append(
+                self.tr("The model could not answer a test question: {problem}").format(
+                    problem=server.question_problem
+                )
+            )
+        elif server.late:
+            lines.append(
+                self.tr(
+                    "The model did not answer a test question within {seconds} s; the reply "
+                    "format is found on the first run."
+                ).format(seconds=f"{report.timeout_s:g}")
+            )
+        if server.context_tokens is not None:
+            lines.append(
+                self.tr("The server's context: {tokens} tokens.").format(
+                    tokens=format_number(server.context_tokens)
+                )
+            )
+        lines.extend(self._pitfall_text(p) for p in server.pitfalls)
+        return lines
+
+    def _pitfall_text(self, pitfall: Pitfall) -> str:
+        budget, context = format_number(pitfall.budget), format_number(pitfall.context)
+        if pitfall.kind == "interrupts":
+            return self.tr(
+                "llama-cpp-python: start it with --interrupt_requests False or set Requests in "
+                "flight to 1 (it stops a reply when the next request comes)."
+            )
+        if pitfall.kind == "default_context":
+            return self.tr(
+                "llama-cpp-python: start it with --n_ctx {tokens} (its context is 2,048 tokens "
+                "unless told, less than the context budget of {budget} set here)."
+            ).format(tokens=pitfall.budget, budget=budget)
+        if pitfall.kind == "small_context":
+            return self.tr(
+                "The server's context is {context} tokens, less than the context budget of "
+                "{budget} set here: lower the budget to {context} or give the server a larger "
+                "context."
+            ).format(context=context, budget=budget)
+        if pitfall.kind == "unchecked":
+            return self.tr(
+                "The server does not check replies against the schema: expect more replies to "
+                "be asked again, and some terms to keep their built-in definition."
+            )
+        return pitfall.text
