@@ -1002,18 +1002,32 @@ class _Writer:
         item: tuple[str, Snippets, float],
     ) -> None:
         term, snippets, priority = item
+        total = len(snippets)
         try:
-            user = define_prompt(term, snippets, self.notes.get(term, ""))
-            try:
-                ahead = requests.session.take((requests.step, user))
-                reply = await (
-                    requests.taken(ahead)
-                    if ahead is not None
-                    else requests.ask(client, user, Definition, priority)
-                )
-            except (LLMError, StructuredOutputError) as exc:
-                requests.failed("Defining", term, exc)
-                return
+            while True:
+                user = define_prompt(term, snippets, self.notes.get(term, ""))
+                try:
+                    ahead = requests.session.take((requests.step, user))
+                    reply = await (
+                        requests.taken(ahead)
+                        if ahead is not None
+                        else requests.ask(client, user, Definition, priority)
+                    )
+                    break
+                except ContextExceeded as exc:
+                    if len(snippets) < 2:
+                        requests.failed("Defining", term, exc)
+                        return
+                    fewer = snippets[: len(snippets) // 2]
+                    requests.log(
+                        f"{str(exc).rstrip('.')}; defining {term!r} from {len(fewer)} of "
+                        f"its {total} passages",
+                        "info",
+                    )
+                    snippets = fewer
+                except (LLMError, StructuredOutputError) as exc:
+                    requests.failed("Defining", term, exc)
+                    return
             self.replies[term] = (reply, snippets)
             requests.tally.succeeded += 1
         finally:

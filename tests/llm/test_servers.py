@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -274,7 +275,47 @@ def test_a_batch_too_long_for_the_context_is_asked_in_smaller_batches(
     assert "system" not in [t.text for t in repo.ranked_terms(project)]
 
 
-def test_a_definition_cut_at_the_length_limit_fails_its_term_in_plain_words(
+@pytest.mark.parametrize("overflow", ["empty-200", "length"])
+def test_a_definition_too_long_for_the_context_is_asked_from_fewer_passages(
+    data_dir: Path, glossary_server: FakeLLMServer, overflow: str
+) -> None:
+    server = glossary_server
+    project = repo.create_project("p", [str(DATA / "glossary_en")])
+    run_to_completion(project, "import")
+    save_config(project, EngineConfig(engine="openai", base_url=server.url, model="fake-small"))
+    run_to_completion(project, "extract")
+    run_to_completion(project, "generate")
+    asked = {
+        json.dumps(c["messages"], ensure_ascii=False): c
+        for c in _chats(server)
+        if "Task: define" in json.dumps(c["messages"])
+    }
+    prompts = sorted(asked, key=len)
+    longest = prompts[-1]
+    term = longest.split("Term: ", 1)[1].split("\\n", 1)[0]
+    passages = longest.count("\\n[")
+    assert passages >= 2, "the corpus must give some term several passages"
+    assert len(prompts[-2]) < len(longest), "the longest define question must be alone"
+    # A server whose context takes every question but the longest definition's.
+    server.context_chars, server.overflow = (len(prompts[-2]) + len(longest)) // 2, overflow
+    del server.requests[:]
+    run_id = run_to_completion(project, "generate")
+    log = "\n".join(e.message for e in repo.read_log(run_id))
+    assert f"defining '{term}' from {passages // 2} of its {passages} passages" in log
+    assert "failed" not in log
+    entries = {e["term"]: e for e in repo.load_entries(run_id, "provisional")}
+    assert entries[term]["definition"] == f"{term}: explained by the model."
+    # The question that was answered held only the first half of the passages.
+    [answered] = [
+        c
+        for c in _chats(server)
+        if f"Term: {term}\\n" in json.dumps(c["messages"], ensure_ascii=False)
+        and len(json.dumps(c["messages"], ensure_ascii=False)) <= server.context_chars
+    ]
+    assert json.dumps(answered["messages"], ensure_ascii=False).count("\\n[") == passages // 2
+
+
+def test_a_definition_cut_even_from_one_passage_fails_its_term_in_plain_words(
     data_dir: Path, glossary_server: FakeLLMServer
 ) -> None:
     server = glossary_server
@@ -286,6 +327,10 @@ def test_a_definition_cut_at_the_length_limit_fails_its_term_in_plain_words(
     run_id = run_to_completion(project, "generate")
     log = "\n".join(e.message for e in repo.read_log(run_id))
     assert f"“replica” failed: {LENGTH_LIMIT[0].upper()}{LENGTH_LIMIT[1:]}." in log
+    # Asked again from fewer passages, down to one, before the term failed.
+    assert re.search(r"defining 'replica' from 1 of its \d+ passages", log)
+    asked = [c for c in _chats(server) if "Term: replica\\n" in json.dumps(c["messages"])]
+    assert len(asked) >= 2
 
 
 # -- the reply's length bound and the context budget ----------------------------------------

@@ -21,7 +21,8 @@ if skip_reason():
 
 from genglossary_gui.engines.config import EngineConfig, save_config
 from genglossary_gui.entry import own_command
-from genglossary_gui.llm.clients import LOWERED_NOTICE, forget_learned, probe_server
+from genglossary_gui.llm.clients import LOWERED_NOTICE, forget_learned
+from genglossary_gui.llm.probe import check_connection
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.models import Run
 from tests.glossary_runs import run_to_completion
@@ -125,7 +126,11 @@ def test_test_connection_reports_what_llama_cpp_python_supports(
 
     forget_learned(llama_server.url)
     config = EngineConfig(engine="openai", base_url=llama_server.url, model=llama_server.model_id)
-    report = asyncio.run(probe_server(config.settings()))
+    # What Settings' "Test connection" runs, with its deadline.
+    connection = asyncio.run(check_connection(config.settings()))
+    assert connection.reachable and connection.models == (llama_server.model_id,)
+    report = connection.server
+    assert report is not None and report.question_problem == "" and not report.late
     assert report.models == [llama_server.model_id]
     assert report.server == "llama-cpp-python"
     assert report.dialect == "json_object_schema"
