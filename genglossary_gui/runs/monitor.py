@@ -47,6 +47,8 @@ class OwnerMonitor:
         #: run id -> an outcome the database refused when it was decided (e.g. a start that
         #: failed while another process held the write lock). Written on a later tick.
         self._later: dict[int, transitions.Outcome] = {}
+        self._last_version: int | None = None
+        self._next_heartbeat = self._next_recovery = self._next_version_check = 0.0
         self._thread = threading.Thread(target=self._loop, name="run-monitor", daemon=True)
 
     def start(self) -> None:
@@ -59,6 +61,9 @@ class OwnerMonitor:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout_s)
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
 
     def record_later(self, run_id: int, outcome: transitions.Outcome) -> None:
         """Write ``outcome`` for ``run_id`` on the next ticks until the database takes it.
@@ -92,38 +97,47 @@ class OwnerMonitor:
         except StoreError:
             return None
 
+    def begin(self, now: float) -> None:
+        """Take the first reading and plan the first duties from ``now`` (a monotonic time).
+        The thread calls it once; a test may call it instead of starting the thread."""
+        self._last_version = self._data_version()
+        self._next_heartbeat = now + HEARTBEAT_EVERY_S
+        self._next_recovery = now + RECOVERY_EVERY_S
+        self._next_version_check = now
+
+    def tick(self, now: float) -> None:
+        """One round of the monitor's duties at the monotonic time ``now``: what is due by
+        then, and only that. Never raises a StoreError: the next tick tries again."""
+        try:
+            db.connect(reuse_if_open=True)
+            self._write_later()
+            owned = self._owned_runs()
+            for run_id in transitions.cancel_requested_among(owned):
+                self._on_cancel_requested(run_id)
+            if now >= self._next_version_check:
+                # Throttled: while this process's own workers write, the counter moves on
+                # every flush, and each announcement makes views re-read.
+                self._next_version_check = now + EXTERNAL_EVERY_S
+                version = int(db.execute_sql("PRAGMA data_version").fetchone()[0])
+                if self._last_version is not None and version != self._last_version:
+                    notify.publish(Topic.EXTERNAL)
+                self._last_version = version
+            if now >= self._next_heartbeat:
+                self._next_heartbeat = now + HEARTBEAT_EVERY_S
+                transitions.refresh_heartbeats(owned)
+            if now >= self._next_recovery:
+                self._next_recovery = now + RECOVERY_EVERY_S
+                transitions.mark_interrupted_runs(self._owner)
+        except StoreError as exc:
+            # Busy or briefly unavailable: try again next tick on a fresh connection.
+            log.debug("run monitor: %s", exc)
+            db.close()
+
     def _loop(self) -> None:
-        last_version = self._data_version()
+        self.begin(time.monotonic())
         self._ready.set()
-        next_heartbeat = time.monotonic() + HEARTBEAT_EVERY_S
-        next_recovery = time.monotonic() + RECOVERY_EVERY_S
-        next_version_check = 0.0
         try:
             while not self._stop.wait(self._tick_s):
-                try:
-                    db.connect(reuse_if_open=True)
-                    self._write_later()
-                    owned = self._owned_runs()
-                    for run_id in transitions.cancel_requested_among(owned):
-                        self._on_cancel_requested(run_id)
-                    now = time.monotonic()
-                    if now >= next_version_check:
-                        # Throttled: while this process's own workers write, the counter
-                        # moves on every flush, and each announcement makes views re-read.
-                        next_version_check = now + EXTERNAL_EVERY_S
-                        version = int(db.execute_sql("PRAGMA data_version").fetchone()[0])
-                        if last_version is not None and version != last_version:
-                            notify.publish(Topic.EXTERNAL)
-                        last_version = version
-                    if now >= next_heartbeat:
-                        next_heartbeat = now + HEARTBEAT_EVERY_S
-                        transitions.refresh_heartbeats(owned)
-                    if now >= next_recovery:
-                        next_recovery = now + RECOVERY_EVERY_S
-                        transitions.mark_interrupted_runs(self._owner)
-                except StoreError as exc:
-                    # Busy or briefly unavailable: try again next tick on a fresh connection.
-                    log.debug("run monitor: %s", exc)
-                    db.close()
+                self.tick(time.monotonic())
         finally:
             db.close()

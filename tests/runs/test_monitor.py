@@ -61,3 +61,92 @@ def test_commit_by_another_connection_is_announced(
         conn.execute("UPDATE project SET language = 'en'")
         conn.commit()
         conn.close()
+
+
+# The monitor's schedule, on a clock the test drives: ``begin`` at START, then one ``tick``
+# per step (binary fractions, so that every time is exact and "due at 2.0" means 2.0).
+START = 1000.0
+
+
+def _owned_running_run() -> tuple[Owner, int]:
+    me = current_owner()
+    run_id = transitions.create_run(new_project(), "extract", me)
+    transitions.mark_running(run_id)
+    return me, run_id
+
+
+def test_heartbeats_are_written_every_two_seconds_not_on_every_tick(data_dir: Path) -> None:
+    me, run_id = _owned_running_run()
+    watcher = monitor.OwnerMonitor(me, lambda: [run_id], lambda _run_id: None)
+    watcher.begin(START)
+    written: list[float] = []
+    for step in range(1, 41):  # 10 s in quarter seconds
+        Run.update(heartbeat_at=None).where(Run.id == run_id).execute()
+        watcher.tick(START + step * 0.25)
+        if Run.get_by_id(run_id).heartbeat_at is not None:
+            written.append(step * 0.25)
+    assert written == [2.0, 4.0, 6.0, 8.0, 10.0]
+
+
+def test_runs_of_dead_processes_are_swept_every_five_seconds(data_dir: Path) -> None:
+    me = current_owner()
+    dead = Owner(me.host, 2**22 + 11, 1.0)
+    watcher = monitor.OwnerMonitor(me, list, lambda _run_id: None)
+    watcher.begin(START)
+    swept: list[float] = []
+    orphan = transitions.create_run(new_project("first"), "extract", dead)
+    for step in range(1, 45):  # 11 s in quarter seconds
+        watcher.tick(START + step * 0.25)
+        if status_of(orphan) == "failed":
+            assert Run.get_by_id(orphan).error.startswith("Interrupted")
+            swept.append(step * 0.25)
+            orphan = transitions.create_run(new_project(f"after {step}"), "extract", dead)
+    assert swept == [5.0, 10.0]
+    assert status_of(orphan) == "pending"  # the next sweep is not due before 15 s
+
+
+def test_commits_elsewhere_are_announced_once_per_check_and_only_those(
+    data_dir: Path,
+) -> None:
+    from genglossary_gui.store import notify
+    from genglossary_gui.vocabulary import Topic
+
+    me, run_id = _owned_running_run()
+    watcher = monitor.OwnerMonitor(me, lambda: [run_id], lambda _run_id: None)
+    watcher.begin(START)
+    clock = [START]
+    announced: list[float] = []
+    unsubscribe = notify.subscribe(
+        lambda change: (
+            announced.append(clock[0] - START) if change.table is Topic.EXTERNAL else None
+        )
+    )
+    try:
+        for step in range(1, 17):  # 2 s in eighths: the version is read every 0.25 s
+            if step in (4, 5, 10):  # outside commits just before these ticks
+                outside = sqlite3.connect(data_dir / DB_FILENAME)
+                outside.execute("UPDATE project SET language = ?", ("en" if step % 2 else "ja",))
+                outside.commit()
+                outside.close()
+            # This process's own commits (on the monitor's connection) are no news.
+            new_project(f"own {step}")
+            clock[0] = START + step * 0.125
+            watcher.tick(clock[0])
+    finally:
+        unsubscribe()
+    # Reads at 0.125, 0.375, 0.625 …: the commits before 0.5 and 0.625 are one announcement
+    # at 0.625, the one before 1.25 is announced at 1.375.
+    assert announced == [0.625, 1.375]
+
+
+def test_a_stopped_monitor_is_not_running_and_stop_before_start_is_harmless(
+    data_dir: Path,
+) -> None:
+    watcher = monitor.OwnerMonitor(current_owner(), list, lambda _run_id: None, tick_s=0.01)
+    watcher.stop()  # never started: nothing to wait for
+    assert not watcher.is_running()
+    watcher = monitor.OwnerMonitor(current_owner(), list, lambda _run_id: None, tick_s=0.01)
+    watcher.start()
+    assert watcher.is_running()
+    watcher.stop()
+    assert not watcher.is_running()
