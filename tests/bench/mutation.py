@@ -119,6 +119,14 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/owner.py:16 core/ReplaceTrueWithFalse": (
         "Owner's frozen/slots flags: no code mutates, hashes or counts the memory of an Owner"
     ),
+    "genglossary_gui/runs/monitor.py:93 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/monitor.py:37 core/ReplaceBinaryOperator_Mul_Div": (
+        "`*` -> `/` in OwnerMonitor's signature: every caller passes the first three "
+        "arguments by position and tick_s by name, which both signatures accept"
+    ),
+    "genglossary_gui/runs/monitor.py:122 core/ReplaceComparisonOperator_NotEq_Gt": (
+        "a connection's PRAGMA data_version only grows: a changed value is a larger one"
+    ),
 }
 
 _CONFIG = """\

@@ -105,6 +105,22 @@ def test_runs_of_dead_processes_are_swept_every_five_seconds(data_dir: Path) -> 
     assert status_of(orphan) == "pending"  # the next sweep is not due before 15 s
 
 
+def _commit_elsewhere(data_dir: Path, times: int = 1) -> None:
+    """``times`` commits by another connection (as another process makes them), each seen
+    by this thread's connection (the monitor's in these tests): its data_version counts the
+    changes it has seen, not the commits."""
+    from genglossary_gui.store.database import db
+
+    outside = sqlite3.connect(data_dir / DB_FILENAME)
+    outside.execute("PRAGMA synchronous = OFF")
+    for n in range(times):
+        outside.execute("UPDATE project SET language = ?", ("en" if n % 2 else "ja",))
+        outside.commit()
+        if times > 1:
+            db.execute_sql("SELECT count(*) FROM project").fetchone()
+    outside.close()
+
+
 def test_commits_elsewhere_are_announced_once_per_check_and_only_those(
     data_dir: Path,
 ) -> None:
@@ -112,6 +128,12 @@ def test_commits_elsewhere_are_announced_once_per_check_and_only_those(
     from genglossary_gui.vocabulary import Topic
 
     me, run_id = _owned_running_run()
+    # Past 256 (CPython's cached small integers): an unchanged counter read twice is two
+    # equal int objects, not one.
+    _commit_elsewhere(data_dir, 300)
+    from genglossary_gui.store.database import db
+
+    assert db.execute_sql("PRAGMA data_version").fetchone()[0] > 256
     watcher = monitor.OwnerMonitor(me, lambda: [run_id], lambda _run_id: None)
     watcher.begin(START)
     clock = [START]
@@ -123,20 +145,58 @@ def test_commits_elsewhere_are_announced_once_per_check_and_only_those(
     )
     try:
         for step in range(1, 17):  # 2 s in eighths: the version is read every 0.25 s
-            if step in (4, 5, 10):  # outside commits just before these ticks
-                outside = sqlite3.connect(data_dir / DB_FILENAME)
-                outside.execute("UPDATE project SET language = ?", ("en" if step % 2 else "ja",))
-                outside.commit()
-                outside.close()
+            if step in (1, 4, 5, 10):  # outside commits just before these ticks
+                _commit_elsewhere(data_dir)
             # This process's own commits (on the monitor's connection) are no news.
             new_project(f"own {step}")
             clock[0] = START + step * 0.125
             watcher.tick(clock[0])
     finally:
         unsubscribe()
-    # Reads at 0.125, 0.375, 0.625 …: the commits before 0.5 and 0.625 are one announcement
-    # at 0.625, the one before 1.25 is announced at 1.375.
-    assert announced == [0.625, 1.375]
+    # Reads at 0.125, 0.375, 0.625 …: a commit made after begin() is announced at the first
+    # read; the commits before 0.5 and 0.625 are one announcement at 0.625, the one before
+    # 1.25 is announced at 1.375.
+    assert announced == [0.125, 0.625, 1.375]
+
+
+def test_a_monitor_begun_while_the_database_cannot_be_opened_goes_on_once_it_can(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from genglossary_gui.store.database import db, init_db
+
+    me, run_id = _owned_running_run()
+    asked: list[int] = []
+    watcher = monitor.OwnerMonitor(me, lambda: [run_id], asked.append)
+    db.close()
+    db.init(str(tmp_path / "not there" / DB_FILENAME))  # its folder is missing
+    watcher.begin(START)  # no first reading, and no error
+    watcher.tick(START + 0.25)  # nor here: the next tick tries again
+    init_db(data_dir)
+    transitions.request_cancel(run_id)
+    watcher.tick(START + 0.5)
+    assert asked == [run_id]
+
+
+def test_a_process_that_never_stops_its_monitor_still_exits(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    # E.g. a command that ends on an error before its shutdown: the thread must not keep
+    # the interpreter alive.
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from genglossary_gui.store.database import init_db\n"
+        "from genglossary_gui.runs.monitor import OwnerMonitor\n"
+        "from genglossary_gui.store.owner import current_owner\n"
+        "init_db(Path(sys.argv[1]))\n"
+        "OwnerMonitor(current_owner(), list, print, tick_s=0.01).start()\n"
+        "print('started')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(data_dir)], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "started"
 
 
 def test_a_stopped_monitor_is_not_running_and_stop_before_start_is_harmless(
