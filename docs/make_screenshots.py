@@ -1,6 +1,10 @@
 """Take the user guide's screenshots: ``xvfb-run -s "-screen 0 1400x900x24" uv run python
 docs/make_screenshots.py`` (needs fonts-noto-cjk for the Japanese text). ``--first-run`` takes
 only the first start's: the empty window, and the sample project in the Japanese window.
+``--server URL`` shows Settings after a real Test Connection against that OpenAI-compatible
+server (the guide's shot: llama-cpp-python's, with its default flags, and the tiny model of
+``../shared/llm/make_tiny_gguf.py``); without it, against Ollama's address, where nothing
+listens.
 
 Builds a demo data folder from the hand-made corpora in tests/data (plus a large synthetic
 one for a long run), runs the real pipeline, and saves each page of the real window to
@@ -9,18 +13,20 @@ one for a long run), runs the real pipeline, and saves each page of the real win
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from genglossary_gui.engines.config import EngineConfig, save_config  # noqa: E402
+from genglossary_gui.llm.probe import check_connection, list_models  # noqa: E402
 from genglossary_gui.runs.manager import RunManager  # noqa: E402
 from genglossary_gui.store import repositories as repo  # noqa: E402
 from genglossary_gui.store.folder import open_data_folder  # noqa: E402
@@ -46,9 +52,20 @@ def settle(ms: int = 400) -> None:
     loop.exec()
 
 
-def main() -> None:
+def server_model(url: str) -> str:
+    """The first model the server lists."""
+    settings = EngineConfig("openai", url, "").settings()
+    return asyncio.run(list_models(settings))[0]
+
+
+def main(server_url: str = "") -> None:
+    from genglossary_gui.ui import i18n
+
     app = QApplication(sys.argv)  # kept alive for the whole session
     assert app is not None
+    # As the app starts for an English user: its catalog (plural forms) and numbers.
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    english = i18n.install("en")
     tmp = Path(tempfile.mkdtemp(prefix="gg-shots-"))
     ja = tmp / "全文検索"
     shutil.copytree(ROOT / "tests" / "data" / "glossary_ja", ja)
@@ -105,12 +122,19 @@ def main() -> None:
     settle(700)
     window.grab().save(str(OUT / "runs.png"))
 
-    save_config(storage, EngineConfig("ollama", "http://127.0.0.1:11434", "qwen3:8b"))
+    # Settings after a real Test Connection: against the model server named by --server (the
+    # shot in the guide: llama-cpp-python's), else Ollama's address, where nothing listens.
+    config = (
+        EngineConfig("openai", server_url, server_model(server_url))
+        if server_url
+        else EngineConfig("ollama", "http://127.0.0.1:11434", "qwen3:8b")
+    )
+    save_config(storage, config)
     window.select_project(storage)
     window.tabs.setCurrentWidget(window.settings_page)
-    window.settings_page.status.setText(
-        "Cannot connect to http://127.0.0.1:11434: is the server running, and is the address right?"
-    )
+    page = window.settings_page
+    report = asyncio.run(check_connection(config.settings(), page.probe_timeout_s))
+    page.status.setText("\n".join(page.report_lines(report)))
     settle()
     window.grab().save(str(OUT / "settings.png"))
     # The check as you type: an address without its scheme, a number out of range.
@@ -126,6 +150,7 @@ def main() -> None:
     dialog.reject()
     window.confirm_quit_with_active_runs = lambda n: True  # type: ignore[method-assign]
     window.close()
+    english.remove()
     print("saved to", OUT)
 
 
@@ -165,5 +190,7 @@ def first_run() -> None:
 if __name__ == "__main__":
     if "--first-run" in sys.argv:
         first_run()
+    elif "--server" in sys.argv:
+        main(sys.argv[sys.argv.index("--server") + 1])
     else:
         main()

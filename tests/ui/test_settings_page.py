@@ -550,7 +550,8 @@ def test_no_answer_within_the_deadline_is_said_so(
 
     answer, elapsed, models = loop.run_until_complete(scenario())
     assert answer == f"No answer from {server.url} within 0.5 s."
-    assert 0.5 <= elapsed < 3
+    # qasync's timers are Qt's coarse timers, which may fire up to 5 % early.
+    assert 0.5 * 0.95 <= elapsed < 3
     assert models == [] and page.status.text() == answer
     assert page.last_report is not None and page.last_report.timed_out
     assert server.disconnects == 2  # both requests given up, their connections closed

@@ -241,6 +241,7 @@ class SettingsPage(QWidget):
         self.temperature.setSingleStep(0.1)
         self.context_tokens = NumberBox(_allowed("context_tokens"), 99_999_999)
         self.context_tokens.setSingleStep(1024)
+        self.context_tokens.setGroupSeparatorShown(True)  # 4,096 tokens, as the report says
         self.context_tokens.setValue(EngineConfig.context_tokens)
         self.context_tokens.setSuffix(self.tr(" tokens"))
         self.context_tokens.setObjectName("contextTokens")
