@@ -11,6 +11,9 @@ in a temporary folder (``--keep DIR`` keeps it, with each target's session datab
 on the checkout itself: the copy gets its own environment (``uv sync --group dev --group
 mutation`` there, from uv's cache: cosmic-ray is pinned in pyproject.toml's ``mutation``
 group), whose editable install is the copy, so every process of a test imports the mutant.
+``--survivors-of DIR`` runs only the survivors of a session kept in DIR again, against this
+checkout's tests (after writing the tests that should kill them; the module must be
+unchanged).
 
 Prints per target: mutants, killed, survived, skipped (operators left out, below), the
 score ``killed / (killed + survived - equivalent)``, and every survivor as
@@ -29,6 +32,7 @@ import fnmatch
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -81,7 +85,11 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "glossary-store": (
         "genglossary_gui/store/repositories/glossary.py",
-        ("tests/runs/test_lifecycle_rules.py", "tests/runs/test_glossary_runs.py"),
+        (
+            "tests/store/test_glossary_store.py",
+            "tests/runs/test_lifecycle_rules.py",
+            "tests/runs/test_glossary_runs.py",
+        ),
     ),
     "curation-store": (
         "genglossary_gui/store/repositories/terms.py",
@@ -126,6 +134,48 @@ EQUIVALENT: dict[str, str] = {
     ),
     "genglossary_gui/runs/monitor.py:122 core/ReplaceComparisonOperator_NotEq_Gt": (
         "a connection's PRAGMA data_version only grows: a changed value is a larger one"
+    ),
+    "genglossary_gui/store/transitions.py:65 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/store/transitions.py:314 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/store/transitions.py:39[45678] core/ReplaceBinaryOperator_BitOr_*": (
+        "an annotation"
+    ),
+    "genglossary_gui/store/transitions.py:476 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/store/transitions.py:61 core/ReplaceComparisonOperator_Is_Eq": (
+        "Enum members: `==` is identity"
+    ),
+    "genglossary_gui/store/transitions.py:27[25] core/ReplaceComparisonOperator_Is_Eq": (
+        "Enum members: `==` is identity"
+    ),
+    "genglossary_gui/store/transitions.py:192 core/ReplaceBinaryOperator_BitAnd_Mul": (
+        "SQL truth values are 0 or 1 here (neither side is NULL): their product is their AND"
+    ),
+    "genglossary_gui/store/transitions.py:327 core/ReplaceComparisonOperator_Eq_Is": (
+        "this process's own run, compared by identity instead, is then found alive by "
+        "owner_alive (same pid and start time) and skipped all the same"
+    ),
+    "genglossary_gui/store/transitions.py:437 core/ReplaceComparisonOperator_Eq_LtE": (
+        "attempt numbers start at 1 and n % 10 is never negative: `n <= 1` is `n == 1` and "
+        "`n % 10 <= 0` is `n % 10 == 0`"
+    ),
+    "genglossary_gui/store/transitions.py:447 core/ReplaceComparisonOperator_GtE_Eq": (
+        "attempt numbers count up by one from 1 and every budget is at least 1: n meets the "
+        "budget before it could pass it"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:84 core/ReplaceBinaryOperator_BitOr_*": (
+        "an annotation"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:134 core/ReplaceBinaryOperator_BitOr_*": (
+        "an annotation"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:3[6-9] core/ReplaceFalseWithTrue": (
+        "ensure_ascii of the stored JSON: escaped or not, it is read back the same"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:4[0-4] core/ReplaceFalseWithTrue": (
+        "ensure_ascii of the stored JSON: escaped or not, it is read back the same"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:206 core/ReplaceTrueWithFalse": (
+        "GlossaryRow's frozen/slots flags: no code mutates, hashes or measures a row"
     ),
 }
 
@@ -193,7 +243,21 @@ def _output(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     return subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 
-def run_target(name: str, copy: Path, timeout: float, env: dict[str, str]) -> Score:
+def _reopen_survivors(earlier: Path, name: str, session: Path) -> None:
+    """Start ``session`` from the session of ``name`` kept in ``earlier`` (by ``--keep``),
+    its survivors made pending again: only they run, against this checkout's tests. The
+    module must be the one that session mutated (the mutants are positions in it)."""
+    module = TARGETS[name][0]
+    if (earlier / "checkout" / module).read_bytes() != (ROOT / module).read_bytes():
+        raise SystemExit(f"{module} changed since the session in {earlier}: run it anew")
+    shutil.copy2(earlier / "checkout" / f"mutation-{name}.sqlite", session)
+    with sqlite3.connect(session) as conn:
+        conn.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+
+
+def run_target(
+    name: str, copy: Path, timeout: float, env: dict[str, str], earlier: Path | None = None
+) -> Score:
     module, tests = TARGETS[name]
     python = _tool(copy, "python")
     command = " ".join([python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests])
@@ -211,8 +275,11 @@ def run_target(name: str, copy: Path, timeout: float, env: dict[str, str]) -> Sc
     session.unlink(missing_ok=True)
     started = time.monotonic()
     cosmic_ray = _tool(copy, "cosmic-ray")
-    _run([cosmic_ray, "init", str(config), str(session)], copy, env)
-    _run([_tool(copy, "cr-filter-operators"), str(session), str(config)], copy, env)
+    if earlier is None:
+        _run([cosmic_ray, "init", str(config), str(session)], copy, env)
+        _run([_tool(copy, "cr-filter-operators"), str(session), str(config)], copy, env)
+    else:
+        _reopen_survivors(earlier, name, session)
     # The unmutated code must pass its tests, or every mutant would look killed.
     _run([cosmic_ray, "baseline", str(config)], copy, env)
     _run([cosmic_ray, "exec", str(config), str(session)], copy, env)
@@ -251,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per mutant")
     parser.add_argument("--keep", type=Path, help="work in DIR and keep it")
     parser.add_argument("--list", action="store_true", help="list the targets and stop")
+    parser.add_argument(
+        "--survivors-of",
+        type=Path,
+        metavar="DIR",
+        help="run again only the survivors of the sessions kept in DIR, with today's tests",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, (module, tests) in TARGETS.items():
@@ -272,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     scores = []
     try:
         for name in names:
-            scores.append(run_target(name, copy, args.timeout, env))
+            scores.append(run_target(name, copy, args.timeout, env, args.survivors_of))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

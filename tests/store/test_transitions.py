@@ -329,3 +329,178 @@ def test_curation_survives_reextraction_whatever_the_casing(data_dir: Path) -> N
     assert set(rows) == {"Kubernetes", "pod"}
     assert rows["Kubernetes"].status == "excluded" and rows["Kubernetes"].frequency == 9
     assert rows["pod"].user_notes == "our smallest unit"  # no longer found, but curated: kept
+
+
+def _finished_with_a_glossary(project_id: int) -> int:
+    from genglossary_gui.pipeline.data import Entry
+    from genglossary_gui.store import repositories as repo
+
+    run_id = _run(project_id, running=True)
+    entry = Entry("replica", "en", "A replica is a copy.", "definition", "a.md", 1, 0.9)
+    repo.save_entries(project_id, run_id, "refined", [entry])
+    # Failed after writing: finished, with a glossary, and not made current by finishing.
+    assert transitions.mark_failed(run_id, "the review broke")
+    return run_id
+
+
+def test_promoting_makes_a_finished_runs_glossary_current_whatever_was_current(
+    data_dir: Path,
+) -> None:
+    from genglossary_gui.store import repositories as repo
+    from genglossary_gui.store.transitions import PromoteResult
+
+    project = new_project()
+    first = _finished_with_a_glossary(project)
+    assert repo.current_run(project) is None
+    assert transitions.promote_run(first) is PromoteResult.PROMOTED  # none was current
+    assert repo.current_run(project) == first
+    assert transitions.promote_run(first) is PromoteResult.ALREADY
+    second = _finished_with_a_glossary(project)
+    assert repo.current_run(project) == first
+    assert transitions.promote_run(second) is PromoteResult.PROMOTED  # another was current
+    assert repo.current_run(project) == second
+    assert transitions.promote_run(first) is PromoteResult.PROMOTED  # and back
+    assert repo.current_run(project) == first
+    assert transitions.promote_run(9999) is PromoteResult.NOT_FOUND
+
+
+def test_a_stored_error_is_cut_only_when_longer_than_its_limit(data_dir: Path) -> None:
+    limit = transitions._MAX_ERROR_CHARS
+    assert transitions.clean_error("e" * limit) == "e" * limit
+    cut = transitions.clean_error("e" * (limit + 1))
+    assert len(cut) == limit and cut.endswith("…")
+
+
+def test_cancel_requests_are_read_only_for_the_runs_asked_about(data_dir: Path) -> None:
+    asked_for = _run(new_project("a"), running=True)
+    not_asked = _run(new_project("b"), running=True)
+    other_requested = _run(new_project("c"), running=True)
+    untouched_other = _run(new_project("d"), running=True)
+    assert transitions.request_cancel(asked_for) and transitions.request_cancel(other_requested)
+    assert transitions.cancel_requested_among([asked_for, not_asked]) == [asked_for]
+    assert transitions.cancel_requested_among([not_asked]) == []
+    assert transitions.cancel_requested_among([]) == []
+    assert untouched_other not in transitions.cancel_requested_among([asked_for, not_asked])
+
+
+def test_a_run_for_a_missing_project_or_a_busy_one_is_refused_with_the_right_reason(
+    data_dir: Path,
+) -> None:
+    first, busy = new_project("first"), new_project("busy")
+    earlier_active = _run(first)  # an active run of another project, before busy's
+    active = _run(busy, running=True)
+    with pytest.raises(RunAlreadyActive) as caught:
+        transitions.create_run(busy, "extract", ME)
+    assert (caught.value.project_id, caught.value.run_id) == (busy, active)
+    assert earlier_active != active
+    with pytest.raises(transitions.ProjectNotFound):
+        transitions.create_run(0, "extract", ME)  # projects 1 and 2 exist, not 0
+
+
+def test_promoting_a_run_that_is_gone_finds_no_run(data_dir: Path) -> None:
+    from genglossary_gui.store.transitions import PromoteResult
+
+    project = new_project()
+    gone = _finished_with_a_glossary(project)
+    later = _finished_with_a_glossary(project)
+    Run.delete().where(Run.id == gone).execute()
+    assert transitions.promote_run(gone) is PromoteResult.NOT_FOUND
+    from genglossary_gui.store import repositories as repo
+
+    assert repo.current_run(project) is None and later
+
+
+def test_progress_and_heartbeats_touch_only_the_runs_named_and_still_active(
+    data_dir: Path,
+) -> None:
+    mine = _run(new_project("a"), running=True)
+    other = _run(new_project("b"), running=True)
+    done = _run(new_project("c"), running=True)
+    transitions.mark_completed(done)
+    transitions.update_progress(mine, "extract", 3, 10)
+    transitions.update_progress(done, "extract", 5, 10)  # too late: it finished
+    rows = {r.id: r for r in Run.select()}
+    assert (rows[mine].step, rows[mine].progress_done, rows[mine].progress_total) == (
+        "extract",
+        3,
+        10,
+    )
+    assert rows[other].progress_done == 0 and rows[done].progress_done == 0
+    Run.update(heartbeat_at=0.0).execute()
+    assert transitions.refresh_heartbeats([mine, done]) == 1
+    beats = {r.id: r.heartbeat_at for r in Run.select()}
+    assert beats[mine] > 0.0 and beats[other] == 0.0 and beats[done] == 0.0
+
+
+def test_a_final_write_refused_for_a_reason_time_does_not_cure_gives_up(
+    tmp_path: Path,
+) -> None:
+    """An unopenable database, or one without our tables: after FINAL_WRITE_OTHER_ATTEMPTS,
+    whatever budget the caller gives, never forever."""
+    init_db(tmp_path / "data")
+    run_id = _run(new_project(), running=True)
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for path in (tmp_path / "no such folder" / "x.db", empty):
+        db.close()
+        db.init(str(path))
+        with pytest.raises(transitions.FinalizeError) as caught:
+            transitions.finalize_run(
+                run_id,
+                Outcome(RunStatus.COMPLETED),
+                attempts=50,
+                first_delay_s=0.001,
+                max_delay_s=0.001,
+            )
+        assert f"after {transitions.FINAL_WRITE_OTHER_ATTEMPTS} attempts" in str(caught.value)
+    init_db(tmp_path / "data")
+    assert status_of(run_id) == "running"  # left to be retried or recovered, never "failed"
+
+
+def test_a_waiting_final_write_is_told_at_its_first_refusal_then_every_tenth(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    init_db(data, busy_timeout_ms=1)
+    run_id = _run(new_project(), running=True)
+    told: list[int] = []
+    release = threading.Event()
+
+    def on_wait(attempt: int, reason: str) -> None:
+        told.append(attempt)
+        if attempt >= 20:
+            release.set()
+
+    results: list[transitions.FinalizeResult] = []
+
+    def finalize() -> None:
+        results.append(
+            transitions.finalize_run(
+                run_id,
+                Outcome(RunStatus.COMPLETED),
+                first_delay_s=0.001,
+                max_delay_s=0.001,
+                on_wait=on_wait,
+            )
+        )
+
+    with write_lock(data):
+        worker = threading.Thread(target=finalize)
+        worker.start()
+        assert release.wait(10), told
+    worker.join(30)
+    assert told[:3] == [1, 10, 20]
+    assert results and results[0].result is TransitionResult.UPDATED
+
+
+def test_the_final_write_backs_off_between_attempts(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    init_db(data, busy_timeout_ms=1)
+    run_id = _run(new_project(), running=True)
+    started = time.monotonic()
+    with write_lock(data), pytest.raises(transitions.FinalizeError):
+        transitions.finalize_run(
+            run_id, Outcome(RunStatus.COMPLETED), attempts=4, first_delay_s=0.1, max_delay_s=0.1
+        )
+    # Three waits of 0.1 s between four attempts (a sleep is never shorter than asked).
+    assert time.monotonic() - started >= 0.3
