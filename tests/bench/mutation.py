@@ -174,8 +174,31 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/repositories/glossary.py:4[0-4] core/ReplaceFalseWithTrue": (
         "ensure_ascii of the stored JSON: escaped or not, it is read back the same"
     ),
+    "genglossary_gui/store/repositories/glossary.py:153 core/ReplaceTrueWithFalse": (
+        "GlossaryRow's frozen/slots flags: rows are kept in lists and keyed by id, never "
+        "mutated, hashed or measured"
+    ),
     "genglossary_gui/store/repositories/glossary.py:206 core/ReplaceTrueWithFalse": (
-        "GlossaryRow's frozen/slots flags: no code mutates, hashes or measures a row"
+        "IssueRow's frozen/slots flags: rows are kept in lists and keyed by id, never "
+        "mutated, hashed or measured"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:* core/ReplaceBinaryOperator_BitAnd_Mul": (
+        "`(a = x) * (b = y)` in SQL: both are 0 or 1 (never NULL), their product is their AND"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:* core/ReplaceBinaryOperator_BitAnd_Div": (
+        "`(a = x) / (b = y)` in SQL: 1/1 is 1, 0/1 is 0, and division by 0 is NULL (false): "
+        "true exactly when both are"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:179 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= the final stage: 'provisional' < 'refined', and a run whose final stage is "
+        "provisional has no refined entries (the run's `==` mutated so is killed)"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:232 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= 'refined': no stage sorts after it (the run's `==` mutated so is killed)"
+    ),
+    "genglossary_gui/store/repositories/glossary.py:253 core/ReplaceComparisonOperator_Eq_*E": (
+        "other types in the duplicate branch: their related is empty or a sentence, never a "
+        "merged alias or a kept-apart term, so the branch changes nothing for them"
     ),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,12 @@ def _run(project_id: int) -> int:
     run_id = transitions.create_run(project_id, "full", current_owner())
     transitions.mark_running(run_id)
     return run_id
+
+
+def _project_of(run_id: int) -> int:
+    project = repo.run_project(run_id)
+    assert project is not None
+    return project
 
 
 def _terms(entries: list[dict[str, object]]) -> list[object]:
@@ -103,6 +110,7 @@ def test_the_glossary_page_shows_the_runs_final_stage_only(
     p, _q, a, b, _c = three_runs
     assert [r.term for r in repo.glossary_rows(p, b)] == ["b-final"]
     assert [r.term for r in repo.glossary_rows(p, a)] == ["a-one", "a-two"]
+    assert [r.term for r in repo.glossary_rows(_q, _c)] == ["c-final"]  # B before it refined
     assert repo.glossary_rows(p, _run(p)) == []
 
 
@@ -130,6 +138,10 @@ def test_each_run_replaces_only_its_own_issues(
 
 def test_issue_rows_say_what_refining_did_with_each_term(data_dir: Path) -> None:
     p = repo.create_project("P")
+    # Runs before and after this one, whose glossaries (which keep "x") change nothing of it.
+    earlier = _run(repo.create_project("E"))
+    for stage in ("provisional", "refined"):
+        repo.save_entries(_project_of(earlier), earlier, stage, [_entry("x")])
     run_id = _run(p)
     merged = Entry("replica", "en", "A replica is a copy.", "definition", "a.md", 1, 0.9, ["copy"])
     repo.save_entries(p, run_id, "provisional", [_entry("replica"), _entry("copy"), _entry("x")])
@@ -144,9 +156,9 @@ def test_issue_rows_say_what_refining_did_with_each_term(data_dir: Path) -> None
             IssueData("node", IssueType.UNCLEAR, "no sentence defines it"),
         ],
     )
-    # Another run's refined glossary (which kept "x") changes nothing of this one.
-    other = _run(repo.create_project("Q"))
-    repo.save_entries(repo.create_project("R"), other, "refined", [_entry("x")])
+    later = _run(repo.create_project("L"))
+    for stage in ("provisional", "refined"):
+        repo.save_entries(_project_of(later), later, stage, [_entry("x")])
     rows = {(r.type, r.term): r for r in repo.issue_rows(run_id)}
     assert rows["duplicate", "copy"].outcome == "merged into replica"
     assert rows["duplicate", "replica"].outcome == "copy merged into it"
@@ -162,6 +174,27 @@ def test_issue_rows_say_what_refining_did_with_each_term(data_dir: Path) -> None
     assert not rows["duplicate", "copy"].merged
 
 
+def test_before_refining_no_issue_row_says_what_refining_did(data_dir: Path) -> None:
+    p = repo.create_project("P")
+    generated = _run(p)  # stopped after generating: no refined glossary
+    repo.save_entries(p, generated, "provisional", [_entry("a")])
+    transitions.mark_failed(generated, "stopped")
+    nothing = _run(p)  # stopped before writing entries, after its review wrote issues
+    for run_id in (generated, nothing):
+        repo.save_issues(p, run_id, [IssueData("a", IssueType.UNCLEAR, "no sentence")])
+        assert [(r.term, r.outcome) for r in repo.issue_rows(run_id)] == [("a", "")]
+
+
+def test_the_current_glossary_is_asked_of_the_project_named(data_dir: Path) -> None:
+    p = repo.create_project("P")
+    run_id = _run(p)
+    repo.save_entries(p, run_id, "refined", [_entry("a")])
+    transitions.mark_completed(run_id)
+    assert repo.current_run(p) == run_id
+    assert repo.current_run(0) is None  # no project 0; P comes after it
+    assert repo.current_run(p + 1) is None
+
+
 def test_only_a_duplicate_row_can_be_a_merge_to_undo() -> None:
     outcome = "merged into replica"
     for kind in IssueType:
@@ -171,10 +204,7 @@ def test_only_a_duplicate_row_can_be_a_merge_to_undo() -> None:
     assert not repo.IssueRow(1, "duplicate", "copy", "d", "dropped", "replica").merged
 
 
-def test_saving_a_glossary_waits_out_another_process_writing(data_dir: Path) -> None:
-    init_db(data_dir, busy_timeout_ms=20)  # SQLite's own wait ends at once
-    p = repo.create_project("P")
-    run_id = _run(p)
+def _waits_out_another_writer(data_dir: Path, save: Callable[[], None]) -> None:
     locked, release, done = threading.Event(), threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -194,9 +224,23 @@ def test_saving_a_glossary_waits_out_another_process_writing(data_dir: Path) -> 
 
     try:
         with thread_write_patience(WritePatience(seconds=30, on_wait=waiting)):
-            repo.save_entries(p, run_id, "refined", [_entry("replica")])
+            save()
     finally:
         release.set()
         holder.join(10)
     assert told and "busy" in told[0]
+
+
+def test_saving_a_glossary_and_its_issues_waits_out_another_process_writing(
+    data_dir: Path,
+) -> None:
+    init_db(data_dir, busy_timeout_ms=20)  # SQLite's own wait ends at once
+    p = repo.create_project("P")
+    run_id = _run(p)
+    _waits_out_another_writer(
+        data_dir, lambda: repo.save_entries(p, run_id, "refined", [_entry("replica")])
+    )
     assert _terms(repo.load_entries(run_id, "refined")) == ["replica"]
+    issue = IssueData("replica", IssueType.UNCLEAR, "no sentence defines it")
+    _waits_out_another_writer(data_dir, lambda: repo.save_issues(p, run_id, [issue]))
+    assert [i["term"] for i in repo.load_issues(run_id)] == ["replica"]
