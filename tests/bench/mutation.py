@@ -147,8 +147,37 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/transitions.py:27[25] core/ReplaceComparisonOperator_Is_Eq": (
         "Enum members: `==` is identity"
     ),
-    "genglossary_gui/store/transitions.py:192 core/ReplaceBinaryOperator_BitAnd_Mul": (
-        "SQL truth values are 0 or 1 here (neither side is NULL): their product is their AND"
+    "genglossary_gui/store/transitions.py:* core/ReplaceBinaryOperator_BitAnd_Mul": (
+        "`(a = x) * (b = y)` in SQL: both are 0 or 1 (never NULL), their product is their AND"
+    ),
+    "genglossary_gui/store/repositories/*.py:* core/ReplaceBinaryOperator_BitAnd_Mul": (
+        "`(a = x) * (b = y)` in SQL: both are 0 or 1 (never NULL), their product is their AND"
+    ),
+    "genglossary_gui/store/transitions.py:* core/ReplaceBinaryOperator_BitAnd_Div": (
+        "`(a = x) / (b = y)` in SQL: 1/1 is 1, 0/1 is 0, and division by 0 is NULL (false): "
+        "true exactly when both are"
+    ),
+    "genglossary_gui/store/repositories/*.py:* core/ReplaceBinaryOperator_BitAnd_Div": (
+        "`(a = x) / (b = y)` in SQL: 1/1 is 1, 0/1 is 0, and division by 0 is NULL (false): "
+        "true exactly when both are"
+    ),
+    "genglossary_gui/store/transitions.py:192 core/ReplaceBinaryOperator_BitAnd_Mod": (
+        "`(id = p) LIKE (...)` also matches other projects only where both sides are 0, i.e. "
+        "where this run is their current one, which no other project's is"
+    ),
+    "genglossary_gui/store/transitions.py:285 core/ReplaceComparisonOperator_Eq_GtE": (
+        "status >= 'running': no status sorts after 'running'"
+    ),
+    "genglossary_gui/store/transitions.py:331 core/ReplaceBinaryOperator_Sub_Mod": (
+        "now % heartbeat equals now - heartbeat for every heartbeat later than half of now's "
+        "epoch seconds (any heartbeat written after 1998)"
+    ),
+    "genglossary_gui/store/transitions.py:341 core/ReplaceComparisonOperator_Eq_LtE": (
+        "the owner was read from this row a moment before, and nothing changes a row's owner"
+    ),
+    "genglossary_gui/store/transitions.py:372 core/ReplaceComparisonOperator_Is_LtE": (
+        "reached only by failed, pending or running, and of these only 'failed' sorts at or "
+        "before 'failed'"
     ),
     "genglossary_gui/store/transitions.py:327 core/ReplaceComparisonOperator_Eq_Is": (
         "this process's own run, compared by identity instead, is then found alive by "
@@ -181,13 +210,6 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/repositories/glossary.py:206 core/ReplaceTrueWithFalse": (
         "IssueRow's frozen/slots flags: rows are kept in lists and keyed by id, never "
         "mutated, hashed or measured"
-    ),
-    "genglossary_gui/store/repositories/glossary.py:* core/ReplaceBinaryOperator_BitAnd_Mul": (
-        "`(a = x) * (b = y)` in SQL: both are 0 or 1 (never NULL), their product is their AND"
-    ),
-    "genglossary_gui/store/repositories/glossary.py:* core/ReplaceBinaryOperator_BitAnd_Div": (
-        "`(a = x) / (b = y)` in SQL: 1/1 is 1, 0/1 is 0, and division by 0 is NULL (false): "
-        "true exactly when both are"
     ),
     "genglossary_gui/store/repositories/glossary.py:179 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= the final stage: 'provisional' < 'refined', and a run whose final stage is "

@@ -59,6 +59,7 @@ def test_results_distinguish_not_found_and_wrong_state(data_dir: Path) -> None:
     assert transitions.mark_completed(run_id) is TransitionResult.WRONG_STATE  # still pending
     assert transitions.mark_running(9999) is TransitionResult.NOT_FOUND
     assert transitions.mark_failed(9999, "x") is TransitionResult.NOT_FOUND
+    assert transitions.mark_running(0) is TransitionResult.NOT_FOUND  # runs after it exist
 
 
 @pytest.mark.parametrize("final", ["completed", "cancelled", "failed"])
@@ -386,9 +387,11 @@ def test_cancel_requests_are_read_only_for_the_runs_asked_about(data_dir: Path) 
 def test_a_run_for_a_missing_project_or_a_busy_one_is_refused_with_the_right_reason(
     data_dir: Path,
 ) -> None:
-    first, busy = new_project("first"), new_project("busy")
+    first, busy, last = new_project("first"), new_project("busy"), new_project("last")
+    transitions.mark_cancelled(_run(last))  # finished runs of other projects come first
     earlier_active = _run(first)  # an active run of another project, before busy's
     active = _run(busy, running=True)
+    _run(last)  # and one after it
     with pytest.raises(RunAlreadyActive) as caught:
         transitions.create_run(busy, "extract", ME)
     assert (caught.value.project_id, caught.value.run_id) == (busy, active)
@@ -413,6 +416,8 @@ def test_promoting_a_run_that_is_gone_finds_no_run(data_dir: Path) -> None:
 def test_progress_and_heartbeats_touch_only_the_runs_named_and_still_active(
     data_dir: Path,
 ) -> None:
+    finished = _run(new_project("old"), running=True)
+    transitions.mark_failed(finished, "long ago")
     mine = _run(new_project("a"), running=True)
     other = _run(new_project("b"), running=True)
     done = _run(new_project("c"), running=True)
@@ -430,6 +435,7 @@ def test_progress_and_heartbeats_touch_only_the_runs_named_and_still_active(
     assert transitions.refresh_heartbeats([mine, done]) == 1
     beats = {r.id: r.heartbeat_at for r in Run.select()}
     assert beats[mine] > 0.0 and beats[other] == 0.0 and beats[done] == 0.0
+    assert beats[finished] == 0.0
 
 
 def test_a_final_write_refused_for_a_reason_time_does_not_cure_gives_up(
@@ -504,3 +510,81 @@ def test_the_final_write_backs_off_between_attempts(tmp_path: Path) -> None:
         )
     # Three waits of 0.1 s between four attempts (a sleep is never shorter than asked).
     assert time.monotonic() - started >= 0.3
+
+
+def test_a_run_without_a_glossary_never_becomes_current_by_completing(data_dir: Path) -> None:
+    from genglossary_gui.store import repositories as repo
+
+    extract_only = _run(new_project("extracting"), running=True)
+    _finished_with_a_glossary(new_project("later"))  # a later run that wrote entries
+    assert transitions.mark_completed(extract_only)
+    assert repo.current_run(repo.run_project(extract_only) or 0) is None
+
+
+def test_promoting_a_run_changes_its_own_projects_glossary(data_dir: Path) -> None:
+    from genglossary_gui.store import repositories as repo
+
+    first, second = new_project("first"), new_project("second")
+    _finished_with_a_glossary(first)
+    theirs = _finished_with_a_glossary(second)
+    assert transitions.promote_run(theirs)
+    assert (repo.current_run(first), repo.current_run(second)) == (None, theirs)
+
+
+def test_recovery_fails_a_dead_owners_active_run_and_never_its_finished_ones(
+    data_dir: Path,
+) -> None:
+    dead = Owner(ME.host, 2**22 + 7, 1.0)
+    finished = {}
+    for status in ("completed", "cancelled"):
+        run_id = transitions.create_run(new_project(status), "extract", dead)
+        transitions.mark_running(run_id)
+        if status == "completed":
+            transitions.mark_completed(run_id, "done")
+        else:
+            transitions.mark_cancelled(run_id)
+        finished[run_id] = status
+    orphan = transitions.create_run(new_project("orphan"), "extract", dead)
+    assert transitions.mark_interrupted_runs(ME) == [orphan]
+    assert status_of(orphan) == "failed"
+    for run_id, status in finished.items():
+        assert status_of(run_id) == status
+
+
+@pytest.mark.parametrize("write", ["create_run", "mark_running", "cancel_pending"])
+def test_a_run_transition_waits_out_another_process_writing(tmp_path: Path, write: str) -> None:
+    from genglossary_gui.store.database import WritePatience, thread_write_patience
+
+    data = tmp_path / "data"
+    init_db(data, busy_timeout_ms=20)  # SQLite's own wait ends at once
+    project = new_project()
+    pending = _run(project) if write != "create_run" else None
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with write_lock(data):
+            locked.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+    told: list[str] = []
+
+    def waiting(message: str) -> None:  # refused once: now let the lock go
+        told.append(message)
+        release.set()
+
+    try:
+        with thread_write_patience(WritePatience(seconds=30, on_wait=waiting)):
+            if pending is None:
+                run_id = transitions.create_run(project, "extract", ME)
+            else:
+                run_id = pending
+                assert getattr(transitions, write)(pending) is TransitionResult.UPDATED
+    finally:
+        release.set()
+        holder.join(10)
+    assert told
+    expected = {"create_run": "pending", "mark_running": "running", "cancel_pending": "cancelled"}
+    assert status_of(run_id) == expected[write]
