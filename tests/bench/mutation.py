@@ -68,7 +68,11 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "worker": (
         "genglossary_gui/runs/worker.py",
-        ("tests/runs/test_manager.py", "tests/runs/test_lifecycle_rules.py"),
+        (
+            "tests/runs/test_worker.py",
+            "tests/runs/test_manager.py",
+            "tests/runs/test_lifecycle_rules.py",
+        ),
     ),
     "manager": (
         "genglossary_gui/runs/manager.py",
