@@ -209,6 +209,28 @@ def test_late_cancel_keeps_completed_result(
     _wait_finished(qtbot, manager, run_id)
     run = Run.get_by_id(run_id)
     assert (run.status, run.summary) == ("completed", "finished anyway")
+    from genglossary_gui.store.repositories import read_log
+
+    log = [e.message for e in read_log(run_id)]
+    assert "Cancel came after the work was done; results kept" in log
+    assert "Completed: finished anyway" in log
+
+
+def test_a_run_that_ends_without_a_cancel_or_a_wait_says_only_that_it_completed(
+    qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
+) -> None:
+    from genglossary_gui.store.repositories import read_log
+
+    manager = make_manager(gated)
+    project = new_project()
+    run_id = manager.start_run(project, "extract")
+    with qtbot.waitSignal(manager.run_finished):
+        gated.release(project)
+    log = [e.message for e in read_log(run_id)]
+    assert status_of(run_id) == "completed"
+    assert not any("Cancel came after" in line for line in log)
+    # The final write was taken at once: nothing about attempts.
+    assert not any("Recording the final status took" in line for line in log)
 
 
 def test_run_changed_is_emitted_on_gui_thread_after_commit_for_every_transition(

@@ -124,6 +124,7 @@ def test_a_long_lock_at_completion_never_loses_the_finished_run(
     assert (run.status, run.summary) == ("completed", "1 entry")
     assert repo.current_run(project) == run_id
     assert any("Waiting to record the run as completed" in m for m in waiting)
+    assert any(m.startswith("Recording the final status took") for m in waiting)
 
 
 def test_concurrent_runs_of_different_projects_wait_their_turn(
