@@ -246,6 +246,14 @@ EQUIVALENT: dict[str, str] = {
         "changes; the row, the run log and the finished signal are the same"
     ),
     "genglossary_gui/runs/worker.py:183 core/*": "only an app-log line (info) depends on it",
+    "genglossary_gui/runs/worker.py:100 core/ExceptionReplacer": (
+        "the finally block still closes the reporter and emits finished; the escaped error "
+        "is printed by PySide instead of logged"
+    ),
+    "genglossary_gui/runs/worker.py:69 core/ReplaceFalseWithTrue": (
+        "with auto-delete the pool deletes the C++ runnable after run(); the manager only "
+        "reads the worker's Python attributes, which outlive it"
+    ),
 }
 
 _CONFIG = """\
