@@ -260,6 +260,9 @@ EQUIVALENT: dict[str, str] = {
         "changes; the row, the run log and the finished signal are the same"
     ),
     "genglossary_gui/runs/worker.py:183 core/*": "only an app-log line (info) depends on it",
+    "genglossary_gui/runs/worker.py:176 core/ReplaceComparisonOperator_Gt_NotEq": (
+        "a final write takes at least one attempt: `!= 1` is `> 1`"
+    ),
     "genglossary_gui/runs/worker.py:100 core/ExceptionReplacer": (
         "the finally block still closes the reporter and emits finished; the escaped error "
         "is printed by PySide instead of logged"
