@@ -13,7 +13,7 @@ mutation`` there, from uv's cache: cosmic-ray is pinned in pyproject.toml's ``mu
 group), whose editable install is the copy, so every process of a test imports the mutant.
 ``--survivors-of DIR`` runs only the survivors of a session kept in DIR again, against this
 checkout's tests (after writing the tests that should kill them; the module must be
-unchanged).
+unchanged); ``--report DIR`` only scores the sessions kept in DIR, finished or not.
 
 Prints per target: mutants, killed, survived, skipped (operators left out, below), the
 score ``killed / (killed + survived - equivalent)``, and every survivor as
