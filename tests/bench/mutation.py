@@ -55,7 +55,11 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "reporter": (
         "genglossary_gui/runs/reporter.py",
-        ("tests/runs/test_lifecycle_rules.py", "tests/runs/test_manager.py"),
+        (
+            "tests/runs/test_live_progress.py",
+            "tests/runs/test_lifecycle_rules.py",
+            "tests/runs/test_manager.py",
+        ),
     ),
     "transitions": (
         "genglossary_gui/store/transitions.py",
