@@ -167,6 +167,20 @@ EQUIVALENT: dict[str, str] = {
         "`(a = x) / (b = y)` in SQL: 1/1 is 1, 0/1 is 0, and division by 0 is NULL (false): "
         "true exactly when both are"
     ),
+    "genglossary_gui/store/transitions.py:351 core/ReplaceTrueWithFalse": (
+        "Outcome's frozen/slots flags: no code mutates, hashes or measures an Outcome"
+    ),
+    "genglossary_gui/store/transitions.py:478 core/ReplaceBinaryOperator_Sub_FloorDiv": (
+        "deadline // now is 1 until now passes the deadline, then 0: the wait ends at the "
+        "same moment, in 0.05 s steps"
+    ),
+    "genglossary_gui/store/transitions.py:340 core/ReplaceComparisonOperator_Eq_*E": (
+        "the owner was read from this row a moment before, and nothing changes a row's owner"
+    ),
+    "genglossary_gui/store/transitions.py:192 core/ReplaceBinaryOperator_BitAnd_RShift": (
+        "`(id = p) IS (...)` also matches other projects only where both sides are 0, i.e. "
+        "where this run is their current one, which no other project's is"
+    ),
     "genglossary_gui/store/transitions.py:192 core/ReplaceBinaryOperator_BitAnd_Mod": (
         "`(id = p) LIKE (...)` also matches other projects only where both sides are 0, i.e. "
         "where this run is their current one, which no other project's is"

@@ -363,6 +363,10 @@ def test_promoting_makes_a_finished_runs_glossary_current_whatever_was_current(
     assert transitions.promote_run(first) is PromoteResult.PROMOTED  # and back
     assert repo.current_run(project) == first
     assert transitions.promote_run(9999) is PromoteResult.NOT_FOUND
+    empty = _run(project, running=True)  # after runs with glossaries, none of its own
+    transitions.mark_failed(empty, "broke before writing")
+    assert transitions.promote_run(empty) is PromoteResult.NO_GLOSSARY
+    assert repo.current_run(project) == first
 
 
 def test_a_stored_error_is_cut_only_when_longer_than_its_limit(data_dir: Path) -> None:
