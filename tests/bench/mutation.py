@@ -167,6 +167,13 @@ EQUIVALENT: dict[str, str] = {
         "`(a = x) / (b = y)` in SQL: 1/1 is 1, 0/1 is 0, and division by 0 is NULL (false): "
         "true exactly when both are"
     ),
+    "genglossary_gui/store/transitions.py:447 core/ReplaceComparisonOperator_GtE_Is": (
+        "attempt numbers and budgets are small ints (CPython keeps one object each up to "
+        "256), counted up by one: `n is budget` when `n >= budget` first holds"
+    ),
+    "genglossary_gui/store/transitions.py:471 core/ReplaceTrueWithFalse": (
+        "_WriteState.curable's default: every failure sets it before the stop rule reads it"
+    ),
     "genglossary_gui/store/transitions.py:351 core/ReplaceTrueWithFalse": (
         "Outcome's frozen/slots flags: no code mutates, hashes or measures an Outcome"
     ),

@@ -554,9 +554,10 @@ def test_recovery_fails_a_dead_owners_active_run_and_never_its_finished_ones(
         transitions.mark_running(run_id)
         transitions.mark_completed(run_id, "done")
         finished[run_id] = "completed"
+    mine = _run(new_project("mine"))  # our own active run, met first (pending, older)
     orphan = transitions.create_run(new_project("orphan"), "extract", dead)
     assert transitions.mark_interrupted_runs(ME) == [orphan]
-    assert status_of(orphan) == "failed"
+    assert status_of(orphan) == "failed" and status_of(mine) == "pending"
     for run_id, status in finished.items():
         assert status_of(run_id) == status
 
