@@ -107,10 +107,10 @@ def test_the_glossary_runs_of_a_project_are_its_own_newest_first(
 def test_the_glossary_page_shows_the_runs_final_stage_only(
     three_runs: tuple[int, int, int, int, int],
 ) -> None:
-    p, _q, a, b, _c = three_runs
+    p, q, a, b, c = three_runs
     assert [r.term for r in repo.glossary_rows(p, b)] == ["b-final"]
     assert [r.term for r in repo.glossary_rows(p, a)] == ["a-one", "a-two"]
-    assert [r.term for r in repo.glossary_rows(_q, _c)] == ["c-final"]  # B before it refined
+    assert [r.term for r in repo.glossary_rows(q, c)] == ["c-final"]  # B before it refined
     assert repo.glossary_rows(p, _run(p)) == []
 
 
