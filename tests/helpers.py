@@ -9,11 +9,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import DB_FILENAME
 from genglossary_gui.store.models import Run
+
+T = TypeVar("T")
 
 
 class GatedPipeline:
@@ -98,6 +101,38 @@ def write_lock(data_dir: Path) -> Iterator[sqlite3.Connection]:
     finally:
         conn.execute("ROLLBACK")
         conn.close()
+
+
+def write_past_a_lock(data_dir: Path, write: Callable[[], T]) -> T:
+    """Run ``write`` while another connection holds the write lock, which it lets go once
+    ``write`` has been refused and says it waits (the store's patience, here up to 30 s):
+    the write must wait it out. Returns what ``write`` returned."""
+    from genglossary_gui.store.database import WritePatience, thread_write_patience
+
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with write_lock(data_dir):
+            locked.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+    told: list[str] = []
+
+    def waiting(message: str) -> None:  # refused once: now let the lock go
+        told.append(message)
+        release.set()
+
+    try:
+        with thread_write_patience(WritePatience(seconds=30, on_wait=waiting)):
+            result = write()
+    finally:
+        release.set()
+        holder.join(10)
+    assert told and "busy" in told[0], "the write was never refused by the lock"
+    return result
 
 
 _HOLD_LOCK_UNTIL_TOLD = """

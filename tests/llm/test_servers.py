@@ -252,15 +252,21 @@ def test_an_empty_or_cut_reply_is_named_in_plain_words_and_not_asked_the_same_ag
     assert len(_chats(server)) == 1  # the same question would get the same answer
 
 
+def _extracted_with(server: FakeLLMServer) -> int:
+    """A project of tests/data/glossary_en, imported and extracted with ``server``'s model."""
+    project = repo.create_project("p", [str(DATA / "glossary_en")])
+    run_to_completion(project, "import")
+    save_config(project, EngineConfig(engine="openai", base_url=server.url, model="fake-small"))
+    run_to_completion(project, "extract")
+    return project
+
+
 @pytest.mark.parametrize("overflow", ["empty-200", "length"])
 def test_a_batch_too_long_for_the_context_is_asked_in_smaller_batches(
     data_dir: Path, glossary_server: FakeLLMServer, overflow: str
 ) -> None:
     server = glossary_server
-    project = repo.create_project("p", [str(DATA / "glossary_en")])
-    run_to_completion(project, "import")
-    save_config(project, EngineConfig(engine="openai", base_url=server.url, model="fake-small"))
-    run_to_completion(project, "extract")
+    project = _extracted_with(server)
     judged = [c for c in _chats(server) if "Task: judge" in json.dumps(c["messages"])]
     longest = max(len(json.dumps(c["messages"], ensure_ascii=False)) for c in judged)
     # A server whose context takes two thirds of the longest judge's question.
@@ -280,10 +286,7 @@ def test_a_definition_too_long_for_the_context_is_asked_from_fewer_passages(
     data_dir: Path, glossary_server: FakeLLMServer, overflow: str
 ) -> None:
     server = glossary_server
-    project = repo.create_project("p", [str(DATA / "glossary_en")])
-    run_to_completion(project, "import")
-    save_config(project, EngineConfig(engine="openai", base_url=server.url, model="fake-small"))
-    run_to_completion(project, "extract")
+    project = _extracted_with(server)
     run_to_completion(project, "generate")
     asked = {
         json.dumps(c["messages"], ensure_ascii=False): c
@@ -319,10 +322,7 @@ def test_a_definition_cut_even_from_one_passage_fails_its_term_in_plain_words(
     data_dir: Path, glossary_server: FakeLLMServer
 ) -> None:
     server = glossary_server
-    project = repo.create_project("p", [str(DATA / "glossary_en")])
-    run_to_completion(project, "import")
-    save_config(project, EngineConfig(engine="openai", base_url=server.url, model="fake-small"))
-    run_to_completion(project, "extract")
+    project = _extracted_with(server)
     server.fault_for["Term: replica\\n"] = "length"
     run_id = run_to_completion(project, "generate")
     log = "\n".join(e.message for e in repo.read_log(run_id))

@@ -20,6 +20,16 @@ def _wait_finished(qtbot: QtBot, manager: RunManager, run_id: int) -> None:
     qtbot.waitUntil(lambda: run_id not in manager.active_run_ids(), timeout=10_000)
 
 
+def _gated_run(qtbot: QtBot, manager: RunManager, gated: GatedPipeline, how: str = "finish") -> int:
+    """An extract run of a new project, its pipeline released ``how``; returns once the
+    worker has finished."""
+    project = new_project()
+    run_id = manager.start_run(project, "extract")
+    with qtbot.waitSignal(manager.run_finished):
+        gated.release(project, how)
+    return run_id
+
+
 def test_run_completes_and_state_is_released(
     qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
 ) -> None:
@@ -58,10 +68,7 @@ def test_cancel_aimed_at_finished_run_changes_nothing(
     qtbot: QtBot, make_manager: ManagerFactory, gated: GatedPipeline, data_dir: Path
 ) -> None:
     manager = make_manager(gated)
-    project = new_project()
-    run_id = manager.start_run(project, "extract")
-    with qtbot.waitSignal(manager.run_finished):
-        gated.release(project)
+    run_id = _gated_run(qtbot, manager, gated)
     before = Run.get_by_id(run_id)
     assert manager.cancel_run(run_id) is CancelResult.TOO_LATE
     after = Run.get_by_id(run_id)
@@ -182,10 +189,7 @@ def test_pipeline_exception_fails_run_with_short_error_and_logged_traceback(
     from genglossary_gui.store.repositories import read_log
 
     manager = make_manager(gated)
-    project = new_project()
-    run_id = manager.start_run(project, "extract")
-    with qtbot.waitSignal(manager.run_finished):
-        gated.release(project, "raise")
+    run_id = _gated_run(qtbot, manager, gated, "raise")
     run = Run.get_by_id(run_id)
     assert run.status == "failed"
     assert run.error == "Unexpected error (RuntimeError): the pipeline broke"
@@ -221,11 +225,7 @@ def test_a_run_that_ends_without_a_cancel_or_a_wait_says_only_that_it_completed(
 ) -> None:
     from genglossary_gui.store.repositories import read_log
 
-    manager = make_manager(gated)
-    project = new_project()
-    run_id = manager.start_run(project, "extract")
-    with qtbot.waitSignal(manager.run_finished):
-        gated.release(project)
+    run_id = _gated_run(qtbot, make_manager(gated), gated)
     log = [e.message for e in read_log(run_id)]
     assert status_of(run_id) == "completed"
     assert not any("Cancel came after" in line for line in log)

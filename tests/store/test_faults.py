@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from genglossary_gui import cli
 from genglossary_gui.cli import common as cli_common
 from genglossary_gui.cli.common import _Progress
+from genglossary_gui.entry import own_command
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.pipeline.data import Entry
 from genglossary_gui.runs.process import run_scope_here
@@ -110,7 +111,7 @@ def test_a_long_lock_at_completion_never_loses_the_finished_run(
     # Meanwhile a read-only command from another process works and sees the run running:
     # opening the folder takes no write lock, and recovery leaves a live owner's run alone.
     seen = subprocess.run(
-        [sys.executable, "-m", "genglossary_gui.cli", "--data-dir", str(data), "runs"],
+        own_command("--data-dir", str(data), "runs"),
         capture_output=True,
         text=True,
         timeout=60,

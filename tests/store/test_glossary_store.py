@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,10 +9,10 @@ import pytest
 from genglossary_gui.pipeline.data import Entry, IssueData
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store import transitions
-from genglossary_gui.store.database import WritePatience, init_db, thread_write_patience
+from genglossary_gui.store.database import init_db
 from genglossary_gui.store.owner import current_owner
 from genglossary_gui.vocabulary import IssueType
-from tests.helpers import write_lock
+from tests.helpers import write_past_a_lock
 
 
 def _entry(term: str, source_path: str = "a.md", line: int = 1) -> Entry:
@@ -204,43 +202,16 @@ def test_only_a_duplicate_row_can_be_a_merge_to_undo() -> None:
     assert not repo.IssueRow(1, "duplicate", "copy", "d", "dropped", "replica").merged
 
 
-def _waits_out_another_writer(data_dir: Path, save: Callable[[], None]) -> None:
-    locked, release, done = threading.Event(), threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with write_lock(data_dir):
-            locked.set()
-            release.wait(30)
-        done.set()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert locked.wait(10)
-    told: list[str] = []
-
-    def waiting(message: str) -> None:  # the save was refused once: now let the lock go
-        told.append(message)
-        release.set()
-
-    try:
-        with thread_write_patience(WritePatience(seconds=30, on_wait=waiting)):
-            save()
-    finally:
-        release.set()
-        holder.join(10)
-    assert told and "busy" in told[0]
-
-
 def test_saving_a_glossary_and_its_issues_waits_out_another_process_writing(
     data_dir: Path,
 ) -> None:
     init_db(data_dir, busy_timeout_ms=20)  # SQLite's own wait ends at once
     p = repo.create_project("P")
     run_id = _run(p)
-    _waits_out_another_writer(
+    write_past_a_lock(
         data_dir, lambda: repo.save_entries(p, run_id, "refined", [_entry("replica")])
     )
     assert _terms(repo.load_entries(run_id, "refined")) == ["replica"]
     issue = IssueData("replica", IssueType.UNCLEAR, "no sentence defines it")
-    _waits_out_another_writer(data_dir, lambda: repo.save_issues(p, run_id, [issue]))
+    write_past_a_lock(data_dir, lambda: repo.save_issues(p, run_id, [issue]))
     assert [i["term"] for i in repo.load_issues(run_id)] == ["replica"]

@@ -22,7 +22,7 @@ from genglossary_gui.store.transitions import (
     RunAlreadyActive,
     TransitionResult,
 )
-from tests.helpers import new_project, raw_status, status_of, write_lock
+from tests.helpers import new_project, raw_status, status_of, write_lock, write_past_a_lock
 
 ME = current_owner()
 
@@ -564,38 +564,17 @@ def test_recovery_fails_a_dead_owners_active_run_and_never_its_finished_ones(
 
 @pytest.mark.parametrize("write", ["create_run", "mark_running", "cancel_pending"])
 def test_a_run_transition_waits_out_another_process_writing(tmp_path: Path, write: str) -> None:
-    from genglossary_gui.store.database import WritePatience, thread_write_patience
-
     data = tmp_path / "data"
     init_db(data, busy_timeout_ms=20)  # SQLite's own wait ends at once
     project = new_project()
     pending = _run(project) if write != "create_run" else None
-    locked, release = threading.Event(), threading.Event()
 
-    def hold() -> None:
-        with write_lock(data):
-            locked.set()
-            release.wait(30)
+    def transition() -> int:
+        if pending is None:
+            return transitions.create_run(project, "extract", ME)
+        assert getattr(transitions, write)(pending) is TransitionResult.UPDATED
+        return pending
 
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert locked.wait(10)
-    told: list[str] = []
-
-    def waiting(message: str) -> None:  # refused once: now let the lock go
-        told.append(message)
-        release.set()
-
-    try:
-        with thread_write_patience(WritePatience(seconds=30, on_wait=waiting)):
-            if pending is None:
-                run_id = transitions.create_run(project, "extract", ME)
-            else:
-                run_id = pending
-                assert getattr(transitions, write)(pending) is TransitionResult.UPDATED
-    finally:
-        release.set()
-        holder.join(10)
-    assert told
+    run_id = write_past_a_lock(data, transition)
     expected = {"create_run": "pending", "mark_running": "running", "cancel_pending": "cancelled"}
     assert status_of(run_id) == expected[write]
