@@ -9,13 +9,12 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from genglossary_gui.entry import installed_script
+from genglossary_gui.entry import own_command
 from genglossary_gui.store.database import DB_FILENAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,8 +51,7 @@ def test_every_readme_command_works(tmp_path: Path) -> None:
         "# Replication\n\nA replica is a copy of the database that follows the primary.\n",
         encoding="utf-8",
     )
-    script = installed_script()
-    genglossary = [str(script)] if script else [sys.executable, "-m", "genglossary_gui.cli"]
+    genglossary = own_command()
     env = {**os.environ, "GENGLOSSARY_DATA_DIR": str(tmp_path / "data")}
     background_run: str | None = None
     full_run: str | None = None

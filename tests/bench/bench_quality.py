@@ -23,13 +23,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from genglossary_gui.entry import own_command
+
 ROOT = Path(__file__).resolve().parents[2]
 JA = ROOT / "tests" / "data" / "quality_ja"
 
 
 def _genglossary(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "genglossary_gui.cli", *args],
+        own_command(*args),
         capture_output=True,
         text=True,
         check=True,
