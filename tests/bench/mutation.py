@@ -56,6 +56,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "reporter": (
         "genglossary_gui/runs/reporter.py",
         (
+            "tests/runs/test_reporter.py",
             "tests/runs/test_live_progress.py",
             "tests/runs/test_lifecycle_rules.py",
             "tests/runs/test_manager.py",
@@ -296,6 +297,25 @@ EQUIVALENT: dict[str, str] = {
         "with auto-delete the pool deletes the C++ runnable after run(); the manager only "
         "reads the worker's Python attributes, which outlive it"
     ),
+    "genglossary_gui/runs/reporter.py:251 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/reporter.py:67 core/ReplaceComparisonOperator_Eq_LtE": (
+        "phase[2] is a known total (> 0) or 0, never negative: `<= 0` is `== 0`"
+    ),
+    "genglossary_gui/runs/reporter.py:92 core/ReplaceFalseWithTrue": (
+        "before the first report the progress is None, which flush skips dirty or not; "
+        "the first report sets the flag anyway"
+    ),
+    "genglossary_gui/runs/reporter.py:122 core/ReplaceBinaryOperator_Sub_Mod": (
+        "both are monotonic times of this process with now < 2 x last emit (the machine "
+        "has been up longer than the run): now % last is now - last"
+    ),
+    "genglossary_gui/runs/reporter.py:134 core/ReplaceBinaryOperator_Mul_Div": (
+        "every caller passes the message positionally: making it positional-only changes no call"
+    ),
+    "genglossary_gui/runs/reporter.py:259 core/ReplaceAndWithOr": (
+        "after a refused write the next waits for _next_write = now + _RETRY_S, never earlier "
+        "than the moved progress deadline (now + _PROGRESS_FLUSH_DELAY_S, equal delays)"
+    ),
 }
 
 _CONFIG = """\
@@ -364,16 +384,33 @@ def _output(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     return subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 
+def _is_equivalent(key: str) -> bool:
+    """Whether the survivor ``module:line operator`` is listed in ``EQUIVALENT``."""
+    return any(fnmatch.fnmatchcase(key, pattern) for pattern in EQUIVALENT)
+
+
 def _reopen_survivors(earlier: Path, name: str, session: Path) -> None:
     """Start ``session`` from the session of ``name`` kept in ``earlier`` (by ``--keep``),
-    its survivors made pending again: only they run, against this checkout's tests. The
+    its survivors made pending again (those ``EQUIVALENT`` lists stay as they were): only they
+    and the mutants not run yet run, against this checkout's tests. The
     module must be the one that session mutated (the mutants are positions in it)."""
     module = TARGETS[name][0]
     if (earlier / "checkout" / module).read_bytes() != (ROOT / module).read_bytes():
         raise SystemExit(f"{module} changed since the session in {earlier}: run it anew")
     shutil.copy2(earlier / "checkout" / f"mutation-{name}.sqlite", session)
     with sqlite3.connect(session) as conn:
-        conn.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+        survivors = conn.execute(
+            "SELECT r.job_id, s.module_path, s.start_pos_row, s.operator_name"
+            " FROM work_results r JOIN mutation_specs s ON s.job_id = r.job_id"
+            " WHERE r.test_outcome = 'SURVIVED'"
+        ).fetchall()
+        # A survivor already listed as equivalent would only survive again.
+        open_ids = [
+            (job,)
+            for job, path, row, operator in survivors
+            if not _is_equivalent(f"{path}:{row} {operator}")
+        ]
+        conn.executemany("DELETE FROM work_results WHERE job_id = ?", open_ids)
 
 
 def run_target(
@@ -432,7 +469,7 @@ def _score(name: str, copy: Path, env: dict[str, str], seconds: float) -> Score:
             key = (
                 f"{mutation['module_path']}:{mutation['start_pos'][0]} {mutation['operator_name']}"
             )
-            if any(fnmatch.fnmatchcase(key, pattern) for pattern in EQUIVALENT):
+            if _is_equivalent(key):
                 score.equivalent += 1
             else:
                 survivors.append((key, result.get("diff") or ""))

@@ -1,0 +1,183 @@
+"""The run reporter's own promises, on a real run row and a real SQLite file: progress
+signals are throttled but the latest is always sent, progress alone reaches the database, a
+full batch of lines is written at once, writes keep their spacing, a refused write is tried
+again after a pause with nothing lost, and one writer thread serves a run."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from genglossary_gui.pipeline.context import Progress, Unit
+from genglossary_gui.runs import reporter as reporter_module
+from genglossary_gui.runs.reporter import RunReporter
+from genglossary_gui.runs.worker import WorkerSignals
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.store import transitions
+from genglossary_gui.store.owner import current_owner
+from tests.helpers import new_project
+
+
+@pytest.fixture
+def run_id(data_dir: Path) -> int:
+    run = transitions.create_run(new_project(), "full", current_owner(), "user")
+    assert transitions.mark_running(run)
+    return run
+
+
+@pytest.fixture
+def signals(qapp: object) -> WorkerSignals:
+    return WorkerSignals()
+
+
+@pytest.fixture
+def reporter(run_id: int, signals: WorkerSignals) -> Iterator[RunReporter]:
+    made = RunReporter(run_id, signals)
+    yield made
+    made.close()
+
+
+def _writes(monkeypatch: pytest.MonkeyPatch, fail_first: int = 0) -> list[tuple[float, int]]:
+    """Record each log write the reporter attempts (when, how many lines); the first
+    ``fail_first`` are refused as a lock would refuse them."""
+    real = reporter_module.repo.append_logs
+    attempts: list[tuple[float, int]] = []
+
+    def append(run: int, entries: list[repo.LogEntry]) -> None:
+        attempts.append((time.monotonic(), len(entries)))
+        if len(attempts) <= fail_first:
+            raise sqlite3.OperationalError("database is locked")
+        real(run, entries)
+
+    monkeypatch.setattr(reporter_module.repo, "append_logs", append)
+    return attempts
+
+
+def _progress(done: int, total: int = 1000, step: str = "generate") -> Progress:
+    return Progress(step, done, total, Unit.TERMS, at=time.time())
+
+
+def test_progress_is_signalled_at_most_once_an_interval_and_the_latest_always(
+    qtbot: QtBot, reporter: RunReporter, signals: WorkerSignals
+) -> None:
+    seen: list[tuple[str, int]] = []
+    signals.progress.connect(
+        lambda _run, p: seen.append((p.step, p.done)), Qt.ConnectionType.DirectConnection
+    )
+    started = time.monotonic()
+    for done in range(1, 501):
+        reporter.report(_progress(done))
+    elapsed = time.monotonic() - started
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1] == ("generate", 500))
+    # The first (a new step), one an interval while the step reports, the latest after it.
+    assert len(seen) <= 2 + elapsed / reporter_module._EMIT_INTERVAL_S, (len(seen), elapsed)
+    assert seen == sorted(seen)
+    # A finished step and a new one are signalled at once, whatever the interval says.
+    reporter.report(_progress(1000))
+    assert seen[-1] == ("generate", 1000)
+    reporter.report(_progress(0, 0, "review"))
+    assert seen[-1] == ("review", 0)
+
+
+def test_progress_alone_reaches_the_database(
+    qtbot: QtBot, reporter: RunReporter, run_id: int
+) -> None:
+    """Other processes read the progress there; no log line has to carry it."""
+    reporter.report(_progress(7, 10))
+
+    def written() -> bool:
+        run = repo.get_run(run_id)
+        return run is not None and (run.progress_done, run.progress_total) == (7, 10)
+
+    qtbot.waitUntil(written, timeout=5_000)
+
+
+def test_a_line_waits_the_flush_delay_for_company(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines of a burst go to the database in one transaction, not one each."""
+    delay = 0.3
+    monkeypatch.setattr(reporter_module, "_FLUSH_DELAY_S", delay)
+    attempts = _writes(monkeypatch)
+    arrived = time.monotonic()
+    reporter.log("alone")
+    qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == 1, timeout=5_000)
+    assert attempts[0][0] - arrived >= delay, attempts
+
+
+def test_a_full_batch_of_lines_is_written_without_waiting_out_the_delay(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reporter_module, "_FLUSH_DELAY_S", 30.0)
+    attempts = _writes(monkeypatch)
+    lines = reporter_module._FLUSH_MAX_LINES
+    for number in range(lines):
+        reporter.log(f"line {number}")
+    qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == lines, timeout=5_000)
+    assert [count for _, count in attempts] == [lines]  # one transaction
+
+
+def test_writes_are_at_least_the_flush_delay_apart(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    delay = 0.3
+    monkeypatch.setattr(reporter_module, "_FLUSH_DELAY_S", delay)
+    attempts = _writes(monkeypatch)
+    lines = reporter_module._FLUSH_MAX_LINES
+    for number in range(lines):
+        reporter.log(f"first batch {number}")
+    qtbot.waitUntil(lambda: len(attempts) == 1, timeout=5_000)
+    for number in range(lines):
+        reporter.log(f"second batch {number}")
+    qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == 2 * lines, timeout=5_000)
+    assert len(attempts) == 2
+    # The spacing is set as a write begins, a moment before the record of it.
+    assert attempts[1][0] - attempts[0][0] >= delay - 0.02, attempts
+
+
+def test_a_refused_write_is_tried_again_after_a_pause_and_loses_nothing(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retry = 0.3
+    monkeypatch.setattr(reporter_module, "_RETRY_S", retry)
+    attempts = _writes(monkeypatch, fail_first=2)
+    reporter.report(_progress(7, 10))
+    reporter.log("written at the third attempt")
+
+    def written() -> bool:
+        run = repo.get_run(run_id)
+        return (
+            run is not None
+            and (run.progress_done, run.progress_total) == (7, 10)
+            and [e.message for e in repo.read_log(run_id)] == ["written at the third attempt"]
+        )
+
+    qtbot.waitUntil(written, timeout=5_000)
+    assert len(attempts) == 3
+    gaps = [later[0] - earlier[0] for earlier, later in itertools.pairwise(attempts)]
+    assert all(gap >= retry for gap in gaps), gaps
+
+
+def test_one_writer_thread_serves_a_run_and_stops_with_it(
+    qtbot: QtBot, reporter: RunReporter, run_id: int
+) -> None:
+    name = f"run-{run_id}-log"
+
+    def writers() -> int:
+        return sum(1 for thread in threading.enumerate() if thread.name == name)
+
+    for number in range(20):
+        reporter.log(f"line {number}")
+        reporter.report(_progress(number))
+    assert writers() == 1
+    qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == 20, timeout=5_000)
+    reporter.close()
+    assert writers() == 0
