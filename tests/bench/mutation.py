@@ -13,7 +13,9 @@ mutation`` there, from uv's cache: cosmic-ray is pinned in pyproject.toml's ``mu
 group), whose editable install is the copy, so every process of a test imports the mutant.
 ``--survivors-of DIR`` runs only the survivors of a session kept in DIR again, against this
 checkout's tests (after writing the tests that should kill them; the module must be
-unchanged); ``--report DIR`` only scores the sessions kept in DIR, finished or not.
+unchanged); ``--lines 68,110`` runs only the mutants on those lines of the module (the same
+check when the session that found them is gone); ``--report DIR`` only scores the sessions
+kept in DIR, finished or not.
 
 Prints per target: mutants, killed, survived, skipped (operators left out, below), the
 score ``killed / (killed + survived - equivalent)``, and every survivor as
@@ -245,6 +247,68 @@ EQUIVALENT: dict[str, str] = {
         "attempt numbers count up by one from 1 and every budget is at least 1: n meets the "
         "budget before it could pass it"
     ),
+    "genglossary_gui/store/transitions.py:192 core/ReplaceBinaryOperator_BitAnd_LShift": (
+        "`(id = p) IN (...)` is `(id = p) = (...)`: it also matches other projects only where "
+        "both sides are 0, i.e. where this run is their current one, which no other project's is"
+    ),
+    "genglossary_gui/store/transitions.py:192 core/ReplaceBinaryOperator_BitAnd_Pow": (
+        "`(id = p) ILIKE (...)` (LIKE in SQLite) also matches other projects only where both "
+        "sides are 0, i.e. where this run is their current one, which no other project's is"
+    ),
+    "genglossary_gui/store/transitions.py:34[01] core/ReplaceBinaryOperator_BitAnd_RShift": (
+        "`>>` (IS) binds tighter than `&`: for the row chosen by its id the owner's side is 1 "
+        "(read from the row a moment before, and nothing changes a row's owner): `x IS 1` is x"
+    ),
+    "genglossary_gui/store/transitions.py:341 core/ReplaceBinaryOperator_BitAnd_Add": (
+        "`+` binds tighter than `&`: pid match + host match is non-zero as both are 1 for the "
+        "row chosen by its id (its owner read a moment before; nothing changes a row's owner)"
+    ),
+    "genglossary_gui/store/transitions.py:228 core/ReplaceTrueWithFalse": (
+        "zip's strict flag: splitting on a pattern without groups gives one part more than "
+        "findall's matches, so with the empty string added both lists are always as long"
+    ),
+    "genglossary_gui/store/transitions.py:360 core/ReplaceTrueWithFalse": (
+        "FinalizeResult's frozen/slots flags: no code mutates, hashes or measures one"
+    ),
+    "genglossary_gui/store/transitions.py:370 core/ReplaceComparisonOperator_Is_LtE": (
+        "reached by cancelled, failed, pending or running (completed returned before), and of "
+        "these only 'cancelled' sorts at or before 'cancelled'"
+    ),
+    "genglossary_gui/store/transitions.py:393 core/ReplaceBinaryOperator_Mul_Div": (
+        "`*` -> `/` in finalize_run's signature: every caller passes the run and the outcome "
+        "by position and the rest by name, which both signatures accept"
+    ),
+    "genglossary_gui/store/transitions.py:466 core/RemoveDecorator": (
+        "_WriteState without @dataclass: its defaults become class attributes that the "
+        "instance's first writes shadow; it is only ever built with no arguments"
+    ),
+    "genglossary_gui/store/transitions.py:478 core/ReplaceComparisonOperator_Gt_GtE": (
+        "a monotonic deadline exactly reached adds one sleep(0) before the loop ends"
+    ),
+    "genglossary_gui/runs/manager.py:73 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/manager.py:102 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/manager.py:74 core/ReplaceBinaryOperator_Mul_Div": (
+        "`*` -> `/` in RunManager's signature: every caller passes parent by position (or not "
+        "at all) and the rest by name, which both signatures accept"
+    ),
+    **{
+        f"genglossary_gui/runs/manager.py:{line} core/RemoveDecorator": (
+            "@Slot on a RunManager method: PySide queues a bound method of a QObject to that "
+            "object's thread with or without the decorator, with the same arguments"
+        )
+        for line in (241, 253, 258, 262)
+    },
+    "genglossary_gui/runs/manager.py:41 core/ReplaceTrueWithFalse": (
+        "_Entry's slots flag: no code adds attributes to an entry or measures one"
+    ),
+    "genglossary_gui/runs/manager.py:246 core/ReplaceComparisonOperator_Eq_LtE": (
+        "Topic.EXTERNAL is '*', and every other topic's name is a lowercase word, which sorts "
+        "after it"
+    ),
+    "genglossary_gui/runs/reporter.py:210 core/ReplaceComparisonOperator_Eq_Gt": (
+        "nothing is greater than infinity, and max(infinity, x) is infinity: both branches "
+        "give the same"
+    ),
     "genglossary_gui/store/repositories/glossary.py:84 core/ReplaceBinaryOperator_BitOr_*": (
         "an annotation"
     ),
@@ -413,8 +477,22 @@ def _reopen_survivors(earlier: Path, name: str, session: Path) -> None:
         conn.executemany("DELETE FROM work_results WHERE job_id = ?", open_ids)
 
 
+def _keep_only_lines(session: Path, lines: set[int]) -> None:
+    """Drop from ``session`` every mutant that is not on one of ``lines`` of its module."""
+    with sqlite3.connect(session) as conn:
+        rows = conn.execute("SELECT job_id, start_pos_row FROM mutation_specs").fetchall()
+        dropped = [(job,) for job, row in rows if row not in lines]
+        for table in ("work_results", "mutation_specs", "work_items"):
+            conn.executemany(f"DELETE FROM {table} WHERE job_id = ?", dropped)
+
+
 def run_target(
-    name: str, copy: Path, timeout: float, env: dict[str, str], earlier: Path | None = None
+    name: str,
+    copy: Path,
+    timeout: float,
+    env: dict[str, str],
+    earlier: Path | None = None,
+    lines: set[int] | None = None,
 ) -> Score:
     module, tests = TARGETS[name]
     python = _tool(copy, "python")
@@ -438,6 +516,8 @@ def run_target(
         _run([_tool(copy, "cr-filter-operators"), str(session), str(config)], copy, env)
     else:
         _reopen_survivors(earlier, name, session)
+    if lines:
+        _keep_only_lines(session, lines)
     # The unmutated code must pass its tests, or every mutant would look killed.
     _run([cosmic_ray, "baseline", str(config)], copy, env)
     _run([cosmic_ray, "exec", str(config), str(session)], copy, env)
@@ -496,6 +576,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="run again only the survivors of the sessions kept in DIR, with today's tests",
     )
+    parser.add_argument(
+        "--lines",
+        type=lambda text: {int(n) for n in text.split(",")},
+        metavar="N,N,...",
+        help="run only the mutants on these lines of the target's module",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, (module, tests) in TARGETS.items():
@@ -521,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     scores = []
     try:
         for name in names:
-            scores.append(run_target(name, copy, args.timeout, env, args.survivors_of))
+            scores.append(run_target(name, copy, args.timeout, env, args.survivors_of, args.lines))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -267,6 +267,38 @@ def test_the_time_left_appears_once_it_can_be_estimated() -> None:
     assert at(26, 0, 0, "review").eta_at is None  # the next step: unknown again
     assert at(27, int(ETA_MIN_FRACTION * 100), 100, "review").eta_at is None
     assert at(36, 50, 100, "review").eta_at == pytest.approx(t0 + 46)
+
+
+def test_a_new_step_or_count_starts_a_new_estimate_and_little_done_gives_none() -> None:
+    """Whichever way the steps' names sort, and with the total known from the start."""
+    t0 = 1000.0
+
+    def estimator() -> Callable[..., Progress]:
+        eta = EtaEstimator()
+
+        def at(seconds: float, done: int, step: str, unit: Unit = Unit.TERMS) -> Progress:
+            return eta.estimate(Progress(step, done, 100, unit, at=t0 + seconds))
+
+        return at
+
+    for first, second in [("define", "review"), ("review", "define")]:
+        at = estimator()
+        assert at(0, 0, first).eta_at is None
+        assert at(10, 50, first).eta_at == pytest.approx(t0 + 20)
+        # The next step, its total known at once: its own pace, from its own start.
+        assert at(11, 10, second).eta_at is None  # 10 % done but only just begun
+        assert at(16, 20, second).eta_at == pytest.approx(t0 + 56)
+    at = estimator()
+    assert at(0, 0, "extract", Unit.FILES).eta_at is None
+    assert at(10, 50, "extract", Unit.FILES).eta_at == pytest.approx(t0 + 20)
+    assert at(11, 10, "extract", Unit.BATCHES).eta_at is None  # a new count in the step
+    # However long a step has run, too little done says nothing of its end.
+    at = estimator()
+    assert at(0, 0, "generate").eta_at is None
+    assert at(30, int(ETA_MIN_FRACTION * 100), "generate").eta_at is not None  # just enough
+    at = estimator()
+    assert at(0, 0, "generate").eta_at is None
+    assert at(60, int(ETA_MIN_FRACTION * 100) - 1, "generate").eta_at is None
 
 
 def test_the_row_and_the_command_line_show_the_time_left(

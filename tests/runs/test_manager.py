@@ -353,3 +353,138 @@ def test_cancel_refused_by_a_locked_database_changes_nothing(
     assert queued not in manager.active_run_ids()
     gated.release(a)
     _wait_finished(qtbot, manager, busy)
+
+
+def test_shutdown_cancels_a_queued_run_even_when_a_running_one_will_not_stop(
+    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path
+) -> None:
+    """The run that never started is shown cancelled, not "interrupted", and never starts."""
+    import threading
+
+    release = threading.Event()
+    started: list[int] = []
+
+    def stubborn(project_id: int, scope: str, ctx: object) -> str:
+        started.append(project_id)
+        release.wait(10)  # ignores its token: a step stuck in a long call
+        return "late"
+
+    manager = make_manager(stubborn, max_threads=1)
+    a, b = new_project("a"), new_project("b")
+    stuck = manager.start_run(a, "extract")
+    qtbot.waitUntil(lambda: started == [a])
+    queued = manager.start_run(b, "extract")
+    try:
+        assert manager.shutdown(100) is False
+        run = Run.get_by_id(queued)
+        assert (run.status, run.summary) == ("cancelled", "Cancelled before it started.")
+    finally:
+        release.set()
+    assert manager.pool.waitForDone(5000)
+    assert started == [a]  # the queued run's pipeline never began
+    assert raw_status(data_dir, stuck) == "failed"  # interrupted by the quit
+
+
+def test_shutdown_stops_a_final_write_waiting_on_another_writers_lock(
+    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path
+) -> None:
+    """Quitting does not wait for a lock another process holds: the worker stops waiting,
+    the pool drains, and the row is left for recovery (never marked something it is not)."""
+    import threading
+
+    from genglossary_gui.store.database import init_db
+    from tests.helpers import write_lock
+
+    init_db(data_dir, busy_timeout_ms=50)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with write_lock(data_dir):
+            locked.set()
+            release.wait(30)
+
+    def finished_then_locked_out(project_id: int, scope: str, ctx: RunContext) -> str:
+        threading.Thread(target=hold, daemon=True).start()
+        assert locked.wait(10)
+        return "done"
+
+    manager = make_manager(finished_then_locked_out)
+    waiting: list[str] = []
+    manager.run_log.connect(
+        lambda _run, _level, _step, message: (
+            waiting.append(message) if message.startswith("Waiting to record") else None
+        )
+    )
+    run_id = manager.start_run(new_project(), "extract")
+    try:
+        qtbot.waitUntil(lambda: bool(waiting), timeout=10_000)
+        assert manager.shutdown(100) is True
+        assert manager.pool.activeThreadCount() == 0
+    finally:
+        release.set()
+    assert status_of(run_id) == "running"  # recovery's to judge once this process is gone
+
+
+def test_store_notifications_reach_the_signal_for_their_kind(
+    qtbot: QtBot, make_manager: ManagerFactory, data_dir: Path
+) -> None:
+    from genglossary_gui.store import notify
+    from genglossary_gui.vocabulary import Topic
+
+    manager = make_manager(monitor=False)
+    heard: list[tuple[str, object]] = []
+    manager.run_changed.connect(lambda run_id: heard.append(("run_changed", run_id)))
+    manager.database_changed.connect(lambda: heard.append(("database_changed", None)))
+    manager.table_changed.connect(lambda table: heard.append(("table_changed", table)))
+    notify.publish(Topic.RUN, 7, 8)
+    notify.publish(Topic.RUN_PROGRESS, 7)  # live progress came through run_progress already
+    notify.publish(Topic.EXTERNAL)
+    # Tables whose names sort before, between and after those three.
+    for table, row in [(Topic.DOCUMENT, 1), (Topic.PROJECT, 2), (Topic.TERM, 3), (Topic.ISSUE, 4)]:
+        notify.publish(table, row)
+    # Delivered in order on the GUI thread: the last one heard means all were handled.
+    qtbot.waitUntil(lambda: ("table_changed", "issue") in heard)
+    assert heard == [
+        ("run_changed", 7),
+        ("run_changed", 8),
+        ("database_changed", None),
+        ("table_changed", "document"),
+        ("table_changed", "project"),
+        ("table_changed", "term"),
+        ("table_changed", "issue"),
+    ]
+
+
+def test_shutdown_records_a_failed_start_the_monitor_has_not_written_yet(
+    qtbot: QtBot,
+    make_manager: ManagerFactory,
+    gated: GatedPipeline,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A start the database refused to record is handed to the monitor; quitting before the
+    monitor's next round still records it (one last try), so no row stays pending."""
+    from genglossary_gui.runs.monitor import OwnerMonitor
+    from genglossary_gui.store.database import init_db
+    from tests.helpers import write_lock
+
+    init_db(data_dir, busy_timeout_ms=20)
+    monkeypatch.setattr(OwnerMonitor, "tick", lambda self, now: None)  # its round never comes
+    manager = make_manager(gated)
+    held = write_lock(data_dir)
+
+    def refuse(worker: object) -> None:
+        held.__enter__()  # another writer takes the lock just now
+        raise RuntimeError("thread pool refused the worker")
+
+    monkeypatch.setattr(manager, "_queue", refuse)
+    try:
+        with pytest.raises(RunStartError) as info:
+            manager.start_run(new_project(), "extract")
+    finally:
+        held.__exit__(None, None, None)
+    run_id = info.value.run_id
+    assert raw_status(data_dir, run_id) == "pending"
+    assert manager.shutdown(5000) is True
+    run = Run.get_by_id(run_id)
+    assert (run.status, "thread pool refused" in run.error) == ("failed", True)

@@ -185,3 +185,86 @@ def test_one_writer_thread_serves_a_run_and_stops_with_it(
     qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == 20, timeout=5_000)
     reporter.close()
     assert writers() == 0
+
+
+def _progress_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, int]]:
+    """Record each progress write (when, how much done)."""
+    real = reporter_module.transitions.update_progress
+    writes: list[tuple[float, int]] = []
+
+    def update(run: int, step: str, done: int, total: int) -> None:
+        writes.append((time.monotonic(), done))
+        real(run, step, done, total)
+
+    monkeypatch.setattr(reporter_module.transitions, "update_progress", update)
+    return writes
+
+
+def test_a_throttled_update_is_signalled_no_sooner_when_a_write_falls_due_first(
+    qtbot: QtBot, reporter: RunReporter, signals: WorkerSignals, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interval = 0.6  # longer than the progress write's delay: the writer wakes first
+    monkeypatch.setattr(reporter_module, "_EMIT_INTERVAL_S", interval)
+    writes = _progress_writes(monkeypatch)
+    sent: list[tuple[float, int]] = []
+    signals.progress.connect(
+        lambda _run, p: sent.append((time.monotonic(), p.done)), Qt.ConnectionType.DirectConnection
+    )
+    reporter.report(_progress(1))  # a new step: at once
+    reporter.report(_progress(2))  # within the interval: held back
+    qtbot.waitUntil(lambda: len(sent) == 2, timeout=5_000)
+    assert writes and writes[0][0] < sent[1][0]  # the write came first
+    assert sent[1][1] == 2 and sent[1][0] - sent[0][0] >= interval, sent
+
+
+def test_progress_waits_its_write_delay_even_when_the_writer_wakes_sooner(
+    qtbot: QtBot, reporter: RunReporter, signals: WorkerSignals, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Throttled signals wake the writer every interval; the database still hears of the
+    progress only once its delay has passed, in one write."""
+    delay = 0.6
+    monkeypatch.setattr(reporter_module, "_PROGRESS_FLUSH_DELAY_S", delay)
+    writes = _progress_writes(monkeypatch)
+    sent: list[int] = []
+    signals.progress.connect(
+        lambda _run, p: sent.append(p.done), Qt.ConnectionType.DirectConnection
+    )
+    arrived = time.monotonic()
+    reporter.report(_progress(1))
+    reporter.report(_progress(2))  # held back, then sent by the writer thread
+    qtbot.waitUntil(lambda: bool(writes), timeout=5_000)
+    assert sent == [1, 2]  # the throttled update went out before the write was due
+    assert writes == [(writes[0][0], 2)] and writes[0][0] - arrived >= delay, writes
+
+
+def test_a_refused_write_of_progress_alone_is_tried_again(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reporter_module, "_RETRY_S", 0.1)
+    attempts = _writes(monkeypatch, fail_first=1)
+    reporter.report(_progress(7, 10))
+
+    def written() -> bool:
+        run = repo.get_run(run_id)
+        return run is not None and (run.progress_done, run.progress_total) == (7, 10)
+
+    qtbot.waitUntil(written, timeout=5_000)
+    assert len(attempts) == 2
+
+
+def test_a_refused_full_batch_is_written_at_the_retry_with_the_lines_that_came_since(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More than a batch waiting (the refused lines are put back first) is still a full
+    batch: it does not wait out the flush delay."""
+    monkeypatch.setattr(reporter_module, "_FLUSH_DELAY_S", 30.0)
+    monkeypatch.setattr(reporter_module, "_RETRY_S", 0.1)
+    attempts = _writes(monkeypatch, fail_first=1)
+    lines = reporter_module._FLUSH_MAX_LINES
+    for number in range(lines):
+        reporter.log(f"line {number}")
+    qtbot.waitUntil(lambda: len(attempts) == 1, timeout=5_000)
+    reporter.log("one more")
+    qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == lines + 1, timeout=5_000)
+    assert [count for _, count in attempts] == [lines, lines + 1]
+    assert repo.read_log(run_id)[-1].message == "one more"

@@ -13,7 +13,7 @@ import peewee
 import pytest
 
 from genglossary_gui.store import notify, transitions
-from genglossary_gui.store.database import db, init_db, integrity_ok, schema_version
+from genglossary_gui.store.database import BUSY, db, init_db, integrity_ok, schema_version
 from genglossary_gui.store.models import Run, RunStatus
 from genglossary_gui.store.owner import Owner, current_owner
 from genglossary_gui.store.transitions import (
@@ -400,8 +400,12 @@ def test_a_run_for_a_missing_project_or_a_busy_one_is_refused_with_the_right_rea
         transitions.create_run(busy, "extract", ME)
     assert (caught.value.project_id, caught.value.run_id) == (busy, active)
     assert earlier_active != active
-    with pytest.raises(transitions.ProjectNotFound):
-        transitions.create_run(0, "extract", ME)  # projects 1 and 2 exist, not 0
+    for missing in (0, 999):  # below and above the projects that exist
+        with pytest.raises(transitions.ProjectNotFound):
+            transitions.create_run(missing, "extract", ME)
+    # The message names the active run when one was found, and says nothing it does not know.
+    assert str(caught.value) == f"This project already has an active run (run {active})."
+    assert str(RunAlreadyActive(busy, None)) == "This project already has an active run."
 
 
 def test_promoting_a_run_that_is_gone_finds_no_run(data_dir: Path) -> None:
@@ -443,7 +447,7 @@ def test_progress_and_heartbeats_touch_only_the_runs_named_and_still_active(
 
 
 def test_a_final_write_refused_for_a_reason_time_does_not_cure_gives_up(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """An unopenable database, or one without our tables: after FINAL_WRITE_OTHER_ATTEMPTS,
     whatever budget the caller gives, never forever."""
@@ -451,33 +455,45 @@ def test_a_final_write_refused_for_a_reason_time_does_not_cure_gives_up(
     run_id = _run(new_project(), running=True)
     empty = tmp_path / "empty.db"
     empty.touch()
-    for path in (tmp_path / "no such folder" / "x.db", empty):
+    other = transitions.FINAL_WRITE_OTHER_ATTEMPTS
+    # The caller's budget: larger (the cap holds), smaller (it is kept), none (the cap).
+    for path, budget, made in [
+        (tmp_path / "no such folder" / "x.db", 50, other),
+        (empty, 50, other),
+        (empty, 3, 3),
+        (empty, None, other),
+    ]:
         db.close()
         db.init(str(path))
+        caplog.clear()
         with pytest.raises(transitions.FinalizeError) as caught:
             transitions.finalize_run(
                 run_id,
                 Outcome(RunStatus.COMPLETED),
-                attempts=50,
+                attempts=budget,
                 first_delay_s=0.001,
                 max_delay_s=0.001,
             )
-        assert f"after {transitions.FINAL_WRITE_OTHER_ATTEMPTS} attempts" in str(caught.value)
+        assert f"after {made} attempts" in str(caught.value)
+        refusals = [r.getMessage() for r in caplog.records if "write failed" in r.getMessage()]
+        assert len(refusals) == made and all(m.endswith("(not a lock)") for m in refusals)
     init_db(tmp_path / "data")
     assert status_of(run_id) == "running"  # left to be retried or recovered, never "failed"
 
 
 def test_a_waiting_final_write_is_told_at_its_first_refusal_then_every_tenth(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     data = tmp_path / "data"
     init_db(data, busy_timeout_ms=1)
     run_id = _run(new_project(), running=True)
     told: list[int] = []
+    reasons: set[str] = set()
     release = threading.Event()
 
     def on_wait(attempt: int, reason: str) -> None:
         told.append(attempt)
+        reasons.add(reason)
         if attempt >= 20:
             release.set()
 
@@ -500,7 +516,12 @@ def test_a_waiting_final_write_is_told_at_its_first_refusal_then_every_tenth(
         assert release.wait(10), told
     worker.join(30)
     assert told[:3] == [1, 10, 20]
+    assert reasons == {BUSY}  # the plain words, not SQLite's
     assert results and results[0].result is TransitionResult.UPDATED
+    refusals = [
+        r.getMessage() for r in caplog.records if "final status write failed" in r.getMessage()
+    ]
+    assert refusals and not any("(not a lock)" in m for m in refusals)
 
 
 def test_the_final_write_backs_off_between_attempts(tmp_path: Path) -> None:
@@ -529,10 +550,50 @@ def test_promoting_a_run_changes_its_own_projects_glossary(data_dir: Path) -> No
     from genglossary_gui.store import repositories as repo
 
     first, second = new_project("first"), new_project("second")
-    _finished_with_a_glossary(first)
+    ours = _finished_with_a_glossary(first)
     theirs = _finished_with_a_glossary(second)
-    assert transitions.promote_run(theirs)
+    assert transitions.promote_run(theirs)  # the later project's: the earlier one untouched
     assert (repo.current_run(first), repo.current_run(second)) == (None, theirs)
+    later = _finished_with_a_glossary(second)
+    assert transitions.promote_run(ours)  # the earlier project's: the later one untouched
+    assert (repo.current_run(first), repo.current_run(second)) == (ours, theirs)
+    assert later != theirs
+
+
+def test_a_run_without_a_glossary_cannot_be_promoted_past_a_later_one_with_one(
+    data_dir: Path,
+) -> None:
+    from genglossary_gui.store import repositories as repo
+    from genglossary_gui.store.transitions import PromoteResult
+
+    project = new_project()
+    empty = _run(project, running=True)
+    assert transitions.mark_failed(empty, "broke before writing")
+    later = _finished_with_a_glossary(project)
+    assert transitions.promote_run(empty) is PromoteResult.NO_GLOSSARY
+    assert repo.current_run(project) is None and later
+
+
+def test_completing_a_run_with_a_glossary_makes_it_current_in_its_own_project_alone(
+    data_dir: Path,
+) -> None:
+    from genglossary_gui.pipeline.data import Entry
+    from genglossary_gui.store import repositories as repo
+    from genglossary_gui.vocabulary import Topic
+
+    before, middle, after = new_project("before"), new_project("middle"), new_project("after")
+    run_id = _run(middle, running=True)
+    entry = Entry("replica", "en", "A replica is a copy.", "definition", "a.md", 1, 0.9)
+    repo.save_entries(middle, run_id, "refined", [entry])
+    changes: list[notify.Change] = []
+    unsubscribe = notify.subscribe(changes.append)
+    try:
+        assert transitions.mark_completed(run_id, "done")
+    finally:
+        unsubscribe()
+    assert [repo.current_run(p) for p in (before, middle, after)] == [None, run_id, None]
+    # The views of that project hear that its current glossary changed.
+    assert notify.Change(Topic.PROJECT, (middle,)) in changes
 
 
 def test_recovery_fails_a_dead_owners_active_run_and_never_its_finished_ones(
@@ -562,19 +623,63 @@ def test_recovery_fails_a_dead_owners_active_run_and_never_its_finished_ones(
         assert status_of(run_id) == status
 
 
-@pytest.mark.parametrize("write", ["create_run", "mark_running", "cancel_pending"])
+@pytest.mark.parametrize(
+    "write", ["create_run", "mark_running", "cancel_pending", "request_cancel", "promote_run"]
+)
 def test_a_run_transition_waits_out_another_process_writing(tmp_path: Path, write: str) -> None:
+    from genglossary_gui.store import repositories as repo
+
     data = tmp_path / "data"
     init_db(data, busy_timeout_ms=20)  # SQLite's own wait ends at once
     project = new_project()
-    pending = _run(project) if write != "create_run" else None
+    if write == "promote_run":
+        existing: int | None = _finished_with_a_glossary(project)
+    else:
+        existing = _run(project) if write != "create_run" else None
 
     def transition() -> int:
-        if pending is None:
+        if existing is None:
             return transitions.create_run(project, "extract", ME)
-        assert getattr(transitions, write)(pending) is TransitionResult.UPDATED
-        return pending
+        assert getattr(transitions, write)(existing)  # UPDATED, or PROMOTED
+        return existing
 
     run_id = write_past_a_lock(data, transition)
-    expected = {"create_run": "pending", "mark_running": "running", "cancel_pending": "cancelled"}
+    expected = {
+        "create_run": "pending",
+        "mark_running": "running",
+        "cancel_pending": "cancelled",
+        "request_cancel": "pending",
+        "promote_run": "failed",
+    }
     assert status_of(run_id) == expected[write]
+    if write == "request_cancel":
+        assert transitions.cancel_requested_among([run_id]) == [run_id]
+    if write == "promote_run":
+        assert repo.current_run(project) == run_id
+
+
+def test_recovery_never_overwrites_a_run_that_finished_while_its_owner_was_judged(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process cancels the dead owner's pending run between recovery's look at the
+    row and its write: the cancel stands."""
+    dead = Owner(ME.host, 2**22 + 7, 1.0)
+    orphan = transitions.create_run(new_project(), "extract", dead)
+
+    def judged_while_cancelled(owner: Owner) -> bool:
+        assert transitions.cancel_pending(orphan) is TransitionResult.UPDATED
+        return False
+
+    monkeypatch.setattr(transitions, "owner_alive", judged_while_cancelled)
+    assert transitions.mark_interrupted_runs(ME) == []
+    assert status_of(orphan) == "cancelled"
+
+
+@pytest.mark.parametrize("status", [RunStatus.PENDING, RunStatus.RUNNING])
+def test_an_outcome_that_is_no_final_status_is_refused_and_writes_nothing(
+    data_dir: Path, status: RunStatus
+) -> None:
+    run_id = _run(new_project(), running=True)
+    with pytest.raises(ValueError, match="not a final status"):
+        transitions.finalize_run(run_id, Outcome(status))
+    assert status_of(run_id) == "running"
