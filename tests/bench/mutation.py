@@ -309,6 +309,13 @@ EQUIVALENT: dict[str, str] = {
         "nothing is greater than infinity, and max(infinity, x) is infinity: both branches "
         "give the same"
     ),
+    "genglossary_gui/store/transitions.py:151 core/ReplaceComparisonOperator_Eq_GtE": (
+        "status >= 'running': no status sorts after 'running' (the id's `>=` on this line is "
+        "killed)"
+    ),
+    "genglossary_gui/runs/reporter.py:118 core/ReplaceComparisonOperator_Gt_NotEq": (
+        "a step's total is a count, never negative: `!= 0` is `> 0`"
+    ),
     "genglossary_gui/store/repositories/glossary.py:84 core/ReplaceBinaryOperator_BitOr_*": (
         "an annotation"
     ),

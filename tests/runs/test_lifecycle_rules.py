@@ -445,21 +445,24 @@ def test_log_lines_written_during_a_lock_are_kept_and_written_later(
         real_append(run, entries)
 
     monkeypatch.setattr(reporter_module.repo, "append_logs", append_while_another_thread_logs)
-    with write_lock(data_dir):
-        reporter.log("first, before the lock went")
-        reporter.log("second")
-        assert reporter.flush() is False  # refused by the lock, kept
-        reporter.log("third, while still locked")
-        assert reporter.flush() is False
-    assert reporter.flush() is True
-    assert [e.message for e in repo.read_log(run_id)] == [
-        "first, before the lock went",
-        "second",
-        "arrived during the write",
-        "third, while still locked",
-    ]
-    assert reporter.flush() is True  # nothing written twice
-    assert len(repo.read_log(run_id)) == 4
+    try:
+        with write_lock(data_dir):
+            reporter.log("first, before the lock went")
+            reporter.log("second")
+            assert reporter.flush() is False  # refused by the lock, kept
+            reporter.log("third, while still locked")
+            assert reporter.flush() is False
+        assert reporter.flush() is True
+        assert [e.message for e in repo.read_log(run_id)] == [
+            "first, before the lock went",
+            "second",
+            "arrived during the write",
+            "third, while still locked",
+        ]
+        assert reporter.flush() is True  # nothing written twice
+        assert len(repo.read_log(run_id)) == 4
+    finally:
+        reporter.close()  # its writer thread ends with the test
 
 
 # -- 11. a cancel that comes as soon as the run is queued is not missed ------------------------

@@ -268,3 +268,38 @@ def test_a_refused_full_batch_is_written_at_the_retry_with_the_lines_that_came_s
     qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == lines + 1, timeout=5_000)
     assert [count for _, count in attempts] == [lines, lines + 1]
     assert repo.read_log(run_id)[-1].message == "one more"
+
+
+def test_an_update_after_a_quiet_interval_is_signalled_at_once_by_the_reporting_thread(
+    qtbot: QtBot, reporter: RunReporter, signals: WorkerSignals
+) -> None:
+    sent: list[tuple[int, int]] = []
+    signals.progress.connect(
+        lambda _run, p: sent.append((p.done, threading.get_ident())),
+        Qt.ConnectionType.DirectConnection,
+    )
+    reporter.report(_progress(1))
+    quiet_since = time.monotonic()
+    interval = reporter_module._EMIT_INTERVAL_S
+    qtbot.waitUntil(lambda: time.monotonic() - quiet_since > 2 * interval)
+    reporter.report(_progress(2))
+    # Sent inside report(), on this thread, not left for the writer thread to send.
+    assert sent == [(1, threading.get_ident()), (2, threading.get_ident())]
+
+
+@pytest.mark.skipif(not hasattr(time, "pthread_getcpuclockid"), reason="per-thread CPU clocks")
+def test_the_writer_thread_sleeps_while_it_waits(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run waiting on a slow step must not keep a core busy: between its duties the
+    writer thread waits on its condition, it does not poll."""
+    monkeypatch.setattr(reporter_module, "_FLUSH_DELAY_S", 1.5)
+    reporter.log("waits for company")
+    (writer,) = [t for t in threading.enumerate() if t.name == f"run-{run_id}-log" and t.is_alive()]
+    assert writer.ident is not None
+    clock = time.pthread_getcpuclockid(writer.ident)
+    cpu_before, wall_before = time.clock_gettime(clock), time.monotonic()
+    qtbot.waitUntil(lambda: time.monotonic() - wall_before > 0.8)
+    used = time.clock_gettime(clock) - cpu_before
+    assert used < 0.2, f"the writer used {used:.2f} s of CPU in 0.8 s of waiting"
+    qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == 1, timeout=5_000)
