@@ -9,8 +9,10 @@ raised to the caller, and the undo stack is left as it was.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 
+import shiboken6
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -59,7 +61,11 @@ class _Change(QUndoCommand):
         after: repo.CurationSnapshot,
     ) -> None:
         super().__init__(text)
-        self._actions = actions
+        # Weakly: the stack (a child of ``actions``) owns this command in C++, so a strong
+        # reference back would be a cycle through C++-owned objects, which the garbage
+        # collector may break in an order that frees the stack under a live command (a crash
+        # when an unparented CurationActions is collected).
+        self._actions = weakref.ref(actions)
         self._project_id = project_id
         self._before = before
         self._after = after
@@ -92,11 +98,13 @@ class _Change(QUndoCommand):
             reason = explain(exc) or QCoreApplication.translate(
                 "CurationActions", "Database problem: {problem}"
             ).format(problem=exc)
-            self._actions.failed.emit(
-                QCoreApplication.translate(_CONTEXT, failed).format(
-                    change=self.text(), reason=reason
+            actions = self._actions()
+            if actions is not None:
+                actions.failed.emit(
+                    QCoreApplication.translate(_CONTEXT, failed).format(
+                        change=self.text(), reason=reason
+                    )
                 )
-            )
 
 
 class CurationActions(QObject):
@@ -109,6 +117,14 @@ class CurationActions(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+
+    def __del__(self) -> None:
+        # An unparented instance dies with its last Python reference, maybe inside a garbage
+        # collection; its commands (Python objects the stack owns) must go while everything
+        # they need still exists, not inside the stack's C++ destructor.
+        stack = self.__dict__.get("undo_stack")
+        if stack is not None and shiboken6.isValid(stack):
+            stack.clear()
 
     # -- the actions ------------------------------------------------------------------------
 

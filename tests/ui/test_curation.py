@@ -386,3 +386,53 @@ def test_a_mark_made_by_another_process_shows_on_the_terms_page(
         return next(r.status for r in page.model.rows() if r.id == target.id)
 
     qtbot.waitUntil(lambda: shown() == TermStatus.EXCLUDED, timeout=10_000)
+
+
+_COLLECTED_WITH_ITS_COMMANDS = """
+import gc, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.store.folder import open_data_folder
+from genglossary_gui.ui.curation import CurationActions
+
+app = QApplication([])
+open_data_folder(Path(sys.argv[1]))
+project = repo.create_project("P")
+
+
+class Holder:  # a cycle, as a test's state machine or a closed dialog's leftovers make
+    pass
+
+
+for round in range(20):
+    holder = Holder()
+    holder.me = holder
+    holder.actions = CurationActions()  # no parent: Python owns it
+    for i in range(3):
+        holder.actions.add_term(project, f"term {round} {i}")
+    holder.actions.undo_stack.undo()
+    del holder
+gc.collect()
+print("collected")
+"""
+
+
+def test_an_unparented_curation_collected_with_its_commands_does_not_crash(
+    tmp_path: Path,
+) -> None:
+    """Its undo stack's commands are Python objects; collected in a cycle, the stack used to
+    be destroyed under them (a segmentation fault, here at the end of a test session)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECTED_WITH_ITS_COMMANDS, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "collected"), done.stderr[-2000:]
