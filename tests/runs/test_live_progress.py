@@ -276,8 +276,10 @@ def test_a_new_step_or_count_starts_a_new_estimate_and_little_done_gives_none() 
     def estimator() -> Callable[..., Progress]:
         eta = EtaEstimator()
 
-        def at(seconds: float, done: int, step: str, unit: Unit = Unit.TERMS) -> Progress:
-            return eta.estimate(Progress(step, done, 100, unit, at=t0 + seconds))
+        def at(
+            seconds: float, done: int, step: str, unit: Unit = Unit.TERMS, total: int = 100
+        ) -> Progress:
+            return eta.estimate(Progress(step, done, total, unit, at=t0 + seconds))
 
         return at
 
@@ -296,6 +298,17 @@ def test_a_new_step_or_count_starts_a_new_estimate_and_little_done_gives_none() 
     at = estimator()
     assert at(0, 0, "generate").eta_at is None
     assert at(30, int(ETA_MIN_FRACTION * 100), "generate").eta_at is not None  # just enough
+    # A total that becomes unknown and then known again starts over from then.
+    at = estimator()
+    assert at(0, 0, "generate").eta_at is None
+    assert at(10, 50, "generate").eta_at == pytest.approx(t0 + 20)
+    assert at(11, 0, "generate", total=0).eta_at is None  # unknown for a while
+    assert at(12, 10, "generate").eta_at is None  # known again, only just
+    assert at(20, 50, "generate").eta_at == pytest.approx(t0 + 30)
+    # Done going back (a step that counts again) gives no estimate, not one in the past.
+    at = estimator()
+    assert at(0, 30, "generate").eta_at is None  # the estimate starts at 30 %
+    assert at(10, 20, "generate").eta_at is None  # below where it started
     at = estimator()
     assert at(0, 0, "generate").eta_at is None
     assert at(60, int(ETA_MIN_FRACTION * 100) - 1, "generate").eta_at is None

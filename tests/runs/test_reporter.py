@@ -303,3 +303,103 @@ def test_the_writer_thread_sleeps_while_it_waits(
     used = time.clock_gettime(clock) - cpu_before
     assert used < 0.2, f"the writer used {used:.2f} s of CPU in 0.8 s of waiting"
     qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == 1, timeout=5_000)
+
+
+def test_a_finished_step_is_signalled_at_once_even_right_after_another_update(
+    reporter: RunReporter, signals: WorkerSignals
+) -> None:
+    seen: list[int] = []
+    signals.progress.connect(
+        lambda _run, p: seen.append(p.done), Qt.ConnectionType.DirectConnection
+    )
+    total = 1000  # past the small ints Python keeps one object each of
+    reporter.report(_progress(0, total))  # a new step: sent
+    reporter.report(Progress("generate", int("1000"), total, Unit.TERMS, at=time.time()))
+    assert seen == [0, 1000]  # done, within the interval: sent all the same
+    reporter.report(_progress(0, total, "review"))
+    reporter.report(_progress(total + 1, total, "review"))  # counted past its total: done too
+    assert seen == [0, 1000, 0, 1001]
+
+
+def test_progress_of_an_unknown_total_is_throttled_like_any_other(
+    qtbot: QtBot, reporter: RunReporter, signals: WorkerSignals
+) -> None:
+    seen: list[int] = []
+    signals.progress.connect(
+        lambda _run, p: seen.append(p.done), Qt.ConnectionType.DirectConnection
+    )
+    started = time.monotonic()
+    for done in range(300):  # characters read, say, of a size not known yet
+        reporter.report(_progress(done, 0))
+    elapsed = time.monotonic() - started
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1] == 299)
+    assert len(seen) <= 2 + elapsed / reporter_module._EMIT_INTERVAL_S, (len(seen), elapsed)
+
+
+def test_a_refused_write_of_lines_alone_is_tried_again(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reporter_module, "_RETRY_S", 0.1)
+    attempts = _writes(monkeypatch, fail_first=1)
+    reporter.log("kept through a refusal")
+    qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == 1, timeout=5_000)
+    assert len(attempts) == 2
+
+
+def test_progress_newer_than_a_refused_write_is_the_one_kept(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reporter_module, "_RETRY_S", 0.1)
+    real = reporter_module.repo.append_logs
+    attempts: list[int] = []
+
+    def refused_while_the_step_goes_on(run: int, entries: list[repo.LogEntry]) -> None:
+        attempts.append(len(entries))
+        if len(attempts) == 1:
+            reporter.report(_progress(9, 10))  # the step reports again meanwhile
+            raise sqlite3.OperationalError("database is locked")
+        real(run, entries)
+
+    monkeypatch.setattr(reporter_module.repo, "append_logs", refused_while_the_step_goes_on)
+    reporter.report(_progress(7, 10))
+
+    def shown() -> tuple[int, int] | None:
+        run = repo.get_run(run_id)
+        return None if run is None else (run.progress_done, run.progress_total)
+
+    qtbot.waitUntil(lambda: shown() == (9, 10), timeout=5_000)
+    assert len(attempts) == 2
+
+
+def test_progress_once_written_is_not_written_again_with_later_lines(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each progress write tells every open window to re-read: only a change is written."""
+    monkeypatch.setattr(reporter_module, "_FLUSH_DELAY_S", 0.01)
+    writes = _progress_writes(monkeypatch)
+    reporter.report(_progress(7, 10))
+    qtbot.waitUntil(lambda: len(writes) == 1, timeout=5_000)
+    for number in range(3):
+        reporter.log(f"line {number}")
+        qtbot.waitUntil(lambda n=number: len(repo.read_log(run_id)) == n + 1, timeout=5_000)
+    assert len(writes) == 1
+
+
+def test_a_write_that_breaks_for_another_reason_drops_its_lines_and_the_writer_goes_on(
+    qtbot: QtBot, reporter: RunReporter, run_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = reporter_module.repo.append_logs
+    attempts: list[int] = []
+
+    def broken_once(run: int, entries: list[repo.LogEntry]) -> None:
+        attempts.append(len(entries))
+        if len(attempts) == 1:
+            raise ValueError("a line the database cannot take")
+        real(run, entries)
+
+    monkeypatch.setattr(reporter_module.repo, "append_logs", broken_once)
+    reporter.log("the bad one")
+    qtbot.waitUntil(lambda: len(attempts) == 1, timeout=5_000)
+    reporter.log("the next one")
+    qtbot.waitUntil(lambda: len(repo.read_log(run_id)) == 1, timeout=5_000)
+    assert [e.message for e in repo.read_log(run_id)] == ["the next one"]

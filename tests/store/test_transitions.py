@@ -394,6 +394,7 @@ def test_a_run_for_a_missing_project_or_a_busy_one_is_refused_with_the_right_rea
     first, busy, last = new_project("first"), new_project("busy"), new_project("last")
     transitions.mark_cancelled(_run(last))  # finished runs of other projects come first
     earlier_active = _run(first)  # an active run of another project, before busy's
+    transitions.mark_cancelled(_run(busy))  # and a finished one of busy's own
     active = _run(busy, running=True)
     _run(last)  # and one after it
     with pytest.raises(RunAlreadyActive) as caught:
