@@ -337,6 +337,12 @@ EQUIVALENT: dict[str, str] = {
         "a write due at exactly this monotonic instant is made on the next round, a moment "
         "later (the wait for it is then zero)"
     ),
+    "genglossary_gui/store/transitions.py:340 core/ReplaceComparisonOperator_Eq_IsNot": (
+        "`field is not int` is Python's True, so the row is chosen by id, status and host, and "
+        "its pid is the owner's (read from it a moment before)"
+    ),
+    "genglossary_gui/ui/curation.py:117 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/ui/curation.py:171 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/store/repositories/glossary.py:84 core/ReplaceBinaryOperator_BitOr_*": (
         "an annotation"
     ),

@@ -388,6 +388,33 @@ def test_a_mark_made_by_another_process_shows_on_the_terms_page(
     qtbot.waitUntil(lambda: shown() == TermStatus.EXCLUDED, timeout=10_000)
 
 
+def test_a_command_naming_many_terms_counts_the_rest(data_dir: Path, qapp: QApplication) -> None:
+    project = repo.create_project("Words")
+    actions = CurationActions()
+    for count in (3, 4, 6):
+        terms = [f"term {count} {i}" for i in range(count)]
+        actions.set_status(project, terms, TermStatus.REQUIRED)
+        more = count - 1
+        assert actions.undo_stack.undoText() == f"Require “term {count} 0” and {more} more"
+
+
+@pytest.mark.parametrize(
+    ("project_language", "term", "stored"),
+    [
+        ("auto", "レプリカ", "ja"),  # no language chosen: guessed from the text
+        ("auto", "replica", "en"),
+        ("en", "レプリカ", "en"),  # the project's language, whatever the text
+        ("ja", "replica", "ja"),
+    ],
+)
+def test_a_hand_added_term_takes_the_projects_language_else_its_texts(
+    data_dir: Path, qapp: QApplication, project_language: str, term: str, stored: str
+) -> None:
+    project = repo.create_project("Words", [], project_language)
+    CurationActions().add_term(project, term)
+    assert _rows(project)[term].language == stored
+
+
 _COLLECTED_WITH_ITS_COMMANDS = """
 import gc, sys
 from pathlib import Path
