@@ -90,6 +90,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "process": (
         "genglossary_gui/runs/process.py",
         (
+            "tests/llm/test_redaction.py",
             "tests/runs/test_run_end.py",
             "tests/pipeline/test_isolated.py",
             "tests/runs/test_lifecycle_rules.py",
@@ -343,6 +344,29 @@ EQUIVALENT: dict[str, str] = {
     ),
     "genglossary_gui/ui/curation.py:117 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/ui/curation.py:171 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/reporter.py:122 core/ReplaceComparisonOperator_GtE_Gt": (
+        "an update exactly one interval after the last (equal monotonic floats) is sent by the "
+        "writer thread a moment later instead"
+    ),
+    "genglossary_gui/runs/reporter.py:220 core/ReplaceComparisonOperator_IsNot_NotEq": (
+        "Thread objects compare by identity: `!=` is `is not`"
+    ),
+    "genglossary_gui/runs/reporter.py:182 core/ExceptionReplacer": (
+        "what escapes flush()'s own handlers (a connection that cannot open) then reaches the "
+        "thread's excepthook instead of the app log: the writer stops the same way"
+    ),
+    "genglossary_gui/ui/curation.py:41 core/ReplaceComparisonOperator_Eq_LtE": (
+        "one or no term returned before: `<= 2` is `== 2`"
+    ),
+    "genglossary_gui/ui/curation.py:81 core/ReplaceTrueWithFalse": (
+        "_done after a redo: the stack calls undo next (which sets it), never redo twice; "
+        "only push's first redo reads it"
+    ),
+    "genglossary_gui/ui/curation.py:241 core/ReplaceFalseWithTrue": (
+        "snapshots of marks and notes then hold the glossary entries too; restored to the run "
+        "they were read from, whose entries change only by commands that snapshot them (undone "
+        "in order) or not at all (a new run is a new run): the same rows are written back"
+    ),
     "genglossary_gui/store/repositories/glossary.py:84 core/ReplaceBinaryOperator_BitOr_*": (
         "an annotation"
     ),

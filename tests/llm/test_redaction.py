@@ -89,3 +89,16 @@ def test_a_crashed_step_process_names_no_key(
     with pytest.raises(ChildProcessError, match=r"exit code 3\): dying with \*\*\*") as info:
         run_scope_isolated(project, "extract", RunContext())
     assert KEY not in str(info.value)
+
+
+def test_the_keys_a_step_process_hides_are_every_key_variable_long_enough_to_be_one() -> None:
+    from genglossary_gui.redaction import MIN_SECRET_CHARS
+    from genglossary_gui.runs.process import _secrets
+
+    long_key = "sk-proj-" + "x" * 150  # today's keys are long
+    shortest = "k" * MIN_SECRET_CHARS
+    env = {"GENGLOSSARY_API_KEY": long_key, "OPENAI_API_KEY": shortest, "OTHER": "sk-other"}
+    assert sorted(_secrets(env)) == sorted([long_key, shortest])
+    # A placeholder shorter than that ("x" for a local server) is no secret to hunt for.
+    assert _secrets({"GENGLOSSARY_API_KEY": "x" * (MIN_SECRET_CHARS - 1)}) == []
+    assert _secrets({}) == []
