@@ -367,6 +367,28 @@ EQUIVALENT: dict[str, str] = {
         "they were read from, whose entries change only by commands that snapshot them (undone "
         "in order) or not at all (a new run is a new run): the same rows are written back"
     ),
+    "genglossary_gui/runs/process.py:118 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/process.py:142 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/process.py:271 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/process.py:377 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
+    "genglossary_gui/runs/process.py:266 core/ReplaceBinaryOperator_BitOr_BitXor": (
+        "the two Windows creation flags are distinct bits (0 each on POSIX): `^` is `|`"
+    ),
+    "genglossary_gui/runs/process.py:113 core/ReplaceComparisonOperator_Eq_GtE": (
+        "the parent writes only 'cancel' lines to the step's stdin"
+    ),
+    "genglossary_gui/runs/process.py:145 core/ReplaceTrueWithFalse": (
+        "--project's required flag: the parent always passes it; only a hand-made call's "
+        "error message would change"
+    ),
+    "genglossary_gui/runs/process.py:155 core/ReplaceTrueWithFalse": (
+        "the stdin watcher's daemon flag: the step process ends with os._exit, which does not "
+        "wait for any thread"
+    ),
+    "genglossary_gui/ui/curation.py:72 core/ReplaceTrueWithFalse": (
+        "a new command's first redo (on push) would then write back the state the change has "
+        "just made: the same rows"
+    ),
     "genglossary_gui/store/repositories/glossary.py:84 core/ReplaceBinaryOperator_BitOr_*": (
         "an annotation"
     ),

@@ -208,3 +208,31 @@ def test_step_processes_start_the_applications_own_entry_point(
         "--scope",
         "x",
     ]
+
+
+def test_a_cancel_that_comes_after_the_step_process_ended_is_harmless(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The user clicks Cancel as the run ends: the pipe to the finished child is closed, and
+    the click must not raise into whoever cancelled (the window, the quit)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "en.md").write_text(EN_DOC)
+    project = repo.create_project("p", [str(docs)])
+    token = CancelToken()
+    run_scope_isolated(project, "import", RunContext(token, RecordingReporter()))
+    assert token.cancel() is True  # no error from the finished run's cancel hook
+
+
+@pytest.mark.parametrize(
+    ("system", "option"), [("posix", "start_new_session"), ("nt", "creationflags")]
+)
+def test_the_step_process_gets_its_own_group_on_each_system(
+    monkeypatch: pytest.MonkeyPatch, system: str, option: str
+) -> None:
+    """Ctrl+C in a terminal must reach the command line, not the step: a new session on
+    POSIX, a new process group (and no console window) on Windows."""
+    from genglossary_gui.runs import process
+
+    monkeypatch.setattr(process.os, "name", system)
+    assert list(process._spawn_options()) == [option]

@@ -415,6 +415,22 @@ def test_a_hand_added_term_takes_the_projects_language_else_its_texts(
     assert _rows(project)[term].language == stored
 
 
+def test_a_merge_is_named_by_the_terms_it_takes_in_and_one_of_nothing_is_no_change(
+    data_dir: Path, qapp: QApplication
+) -> None:
+    project = repo.create_project("Words", [], "en")
+    actions = CurationActions()
+    for term in ("write-ahead log", "WAL"):
+        actions.add_term(project, term)
+    count = actions.undo_stack.count()
+    actions.merge(project, ["write-ahead log", "WAL"], "write-ahead log")
+    assert actions.undo_stack.undoText() == "Merge “WAL” into “write-ahead log”"
+    # The headword alone: the store's plain refusal, and no command.
+    with pytest.raises(ValueError, match="at least two different terms"):
+        actions.merge(project, ["WAL"], "WAL")
+    assert actions.undo_stack.count() == count + 1
+
+
 _COLLECTED_WITH_ITS_COMMANDS = """
 import gc, sys
 from pathlib import Path
