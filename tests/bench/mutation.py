@@ -377,9 +377,26 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/runs/process.py:113 core/ReplaceComparisonOperator_Eq_GtE": (
         "the parent writes only 'cancel' lines to the step's stdin"
     ),
-    "genglossary_gui/runs/process.py:145 core/ReplaceTrueWithFalse": (
-        "--project's required flag: the parent always passes it; only a hand-made call's "
-        "error message would change"
+    "genglossary_gui/runs/process.py:14[456] core/ReplaceTrueWithFalse": (
+        "a step-process argument's required flag: the parent always passes all three; only a "
+        "hand-made call's error message would change"
+    ),
+    "genglossary_gui/runs/process.py:266 core/ReplaceBinaryOperator_BitOr_Add": (
+        "the two Windows creation flags are distinct bits: `+` is `|`"
+    ),
+    "genglossary_gui/runs/process.py:13[36] core/ReplaceComparisonOperator_IsNot_Is": (
+        "the step's last flush and close: every message was flushed as it was sent and every "
+        "step committed its writes, so skipping them loses nothing"
+    ),
+    "genglossary_gui/runs/process.py:303 core/ReplaceAndWithOr": (
+        "an assert on what Popen with three PIPEs always gives: all three streams"
+    ),
+    "genglossary_gui/runs/process.py:308 core/ReplaceTrueWithFalse": (
+        "the stderr drainer's daemon flag: it ends when the child's stderr closes, which the "
+        "run waits for (or kills the child) before it ends"
+    ),
+    "genglossary_gui/runs/process.py:336 core/ReplaceTrueWithFalse": (
+        "the reaper's daemon flag: it ends within milliseconds, when the answered child exits"
     ),
     "genglossary_gui/runs/process.py:155 core/ReplaceTrueWithFalse": (
         "the stdin watcher's daemon flag: the step process ends with os._exit, which does not "

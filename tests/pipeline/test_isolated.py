@@ -235,4 +235,28 @@ def test_the_step_process_gets_its_own_group_on_each_system(
     from genglossary_gui.runs import process
 
     monkeypatch.setattr(process.os, "name", system)
-    assert list(process._spawn_options()) == [option]
+    # Windows' flag values, where this system lacks them.
+    monkeypatch.setattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200, raising=False)
+    monkeypatch.setattr(subprocess, "CREATE_NO_WINDOW", 0x08000000, raising=False)
+    expected = True if system == "posix" else 0x08000200  # both flags
+    assert process._spawn_options() == {option: expected}
+
+
+def test_a_stray_line_on_the_step_processs_stdout_is_logged_and_the_run_goes_on(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Something in the child (a C library, a start-up hook) writes a line that is not one of
+    its messages: the parent reports it and keeps reading up to the step's answer."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(
+        "import os\nos.write(1, b'not one of its messages\\n')\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "en.md").write_text(EN_DOC)
+    project = repo.create_project("p", [str(docs)])
+    reporter = RecordingReporter()
+    summary = run_scope_isolated(project, "import", RunContext(reporter=reporter))
+    assert summary.startswith("Documents: 1 added")
+    assert ("warning", "step process said: not one of its messages") in reporter.lines
