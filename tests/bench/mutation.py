@@ -327,6 +327,28 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/runs/reporter.py:193 core/ReplaceComparisonOperator_Eq_GtE": (
         "nothing is greater than infinity: `>= _NEVER` is `== _NEVER`"
     ),
+    "genglossary_gui/runs/reporter.py:193 core/ReplaceBinaryOperator_Sub_Mod": (
+        "due is later than now and earlier than twice now (monotonic times of a machine up "
+        "longer than the wait): due % now is due - now"
+    ),
+    "genglossary_gui/runs/reporter.py:210 core/ReplaceComparisonOperator_Eq_Is": (
+        "a 'never' due time is the _NEVER object itself (min returns one of its arguments): "
+        "`is` and `==` agree"
+    ),
+    "genglossary_gui/runs/reporter.py:173 core/ReplaceComparisonOperator_LtE_Lt": (
+        "an update due at exactly this monotonic instant is sent on the next round, a moment later"
+    ),
+    "genglossary_gui/runs/reporter.py:248 core/ReplaceFalseWithTrue": (
+        "a write broken for a reason other than the store: its lines are dropped either way; "
+        "only whether the next write first waits the retry pause changes"
+    ),
+    "genglossary_gui/runs/process.py:106 core/ReplaceBinaryOperator_Mul_Div": (
+        "every caller passes log_at()'s message positionally and the rest by name"
+    ),
+    "genglossary_gui/runs/process.py:228 core/ExceptionReplacer": (
+        "Popen.terminate already ignores a child that is gone (ProcessLookupError); no other "
+        "OSError can come from signalling our own child"
+    ),
     "genglossary_gui/runs/reporter.py:193 core/ReplaceComparisonOperator_Eq_Is": (
         "a 'never' due time is the _NEVER object itself (min and max return one of their "
         "arguments): `is` and `==` agree"
@@ -374,7 +396,7 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/runs/process.py:266 core/ReplaceBinaryOperator_BitOr_BitXor": (
         "the two Windows creation flags are distinct bits (0 each on POSIX): `^` is `|`"
     ),
-    "genglossary_gui/runs/process.py:113 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/runs/process.py:113 core/ReplaceComparisonOperator_Eq_[GL]tE": (
         "the parent writes only 'cancel' lines to the step's stdin"
     ),
     "genglossary_gui/runs/process.py:14[456] core/ReplaceTrueWithFalse": (

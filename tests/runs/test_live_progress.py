@@ -298,6 +298,13 @@ def test_a_new_step_or_count_starts_a_new_estimate_and_little_done_gives_none() 
     at = estimator()
     assert at(0, 0, "generate").eta_at is None
     assert at(30, int(ETA_MIN_FRACTION * 100), "generate").eta_at is not None  # just enough
+    at = estimator()
+    assert at(0, 0, "generate").eta_at is None
+    assert at(ETA_MIN_SECONDS, 10, "generate").eta_at is not None  # just long enough
+    # No progress at all for a while: no estimate (and no division by nothing gained).
+    at = estimator()
+    assert at(0, 10, "generate").eta_at is None
+    assert at(30, 10, "generate").eta_at is None
     # A total that becomes unknown and then known again starts over from then.
     at = estimator()
     assert at(0, 0, "generate").eta_at is None
