@@ -342,8 +342,27 @@ EQUIVALENT: dict[str, str] = {
         "a write broken for a reason other than the store: its lines are dropped either way; "
         "only whether the next write first waits the retry pause changes"
     ),
-    "genglossary_gui/runs/process.py:106 core/ReplaceBinaryOperator_Mul_Div": (
-        "every caller passes log_at()'s message positionally and the rest by name"
+    "genglossary_gui/runs/process.py:10[36] core/ReplaceBinaryOperator_Mul_Div": (
+        "every caller passes log()'s and log_at()'s message positionally and the rest by name"
+    ),
+    "genglossary_gui/runs/process.py:271 core/ReplaceBinaryOperator_Mul_Div": (
+        "every caller passes run_scope_isolated's first three by position and database by "
+        "name, which both signatures accept"
+    ),
+    "genglossary_gui/runs/process.py:406 core/ReplaceComparisonOperator_Eq_LtE": (
+        "a module's name is '__main__' or a dotted name starting with a letter, which sorts "
+        "after '__main__'"
+    ),
+    "genglossary_gui/runs/reporter.py:74 core/ReplaceBinaryOperator_Sub_Mod": (
+        "two wall-clock times of one run, the later less than twice the earlier (any time "
+        "after 1970 + a few seconds): at % started is at - started"
+    ),
+    "genglossary_gui/runs/reporter.py:191 core/ReplaceComparisonOperator_LtE_Lt": (
+        "a duty due at exactly this monotonic instant is done on the next round, after a zero wait"
+    ),
+    "genglossary_gui/runs/reporter.py:257 core/ReplaceAndWithOr": (
+        "after a refused write the next waits for the retry pause, later than either start of "
+        "the lines' delay; an empty batch writes nothing"
     ),
     "genglossary_gui/runs/process.py:228 core/ExceptionReplacer": (
         "Popen.terminate already ignores a child that is gone (ProcessLookupError); no other "
