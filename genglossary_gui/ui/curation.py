@@ -61,10 +61,8 @@ class _Change(QUndoCommand):
         after: repo.CurationSnapshot,
     ) -> None:
         super().__init__(text)
-        # Weakly: the stack (a child of ``actions``) owns this command in C++, so a strong
-        # reference back would be a cycle through C++-owned objects, which the garbage
-        # collector may break in an order that frees the stack under a live command (a crash
-        # when an unparented CurationActions is collected).
+        # Weakly: the stack (a child of ``actions``) owns this command in C++; no reference
+        # cycle through it is left for the garbage collector (see CurationActions.__del__).
         self._actions = weakref.ref(actions)
         self._project_id = project_id
         self._before = before
