@@ -230,10 +230,9 @@ def _restart(argv: Sequence[str]) -> None:
     """Start the window again (View ▸ Language ▸ Restart Now), after this one has closed."""
     import subprocess
 
-    if getattr(sys, "frozen", False):
-        command = [sys.executable, *argv]  # the bundle's GenGlossary executable
-    else:
-        command = [sys.executable, "-m", "genglossary_gui", *argv]
+    from genglossary_gui.entry import own_window_command
+
+    command = own_window_command(*argv)
     log.info("Restarting: %s", command)
     subprocess.Popen(command, start_new_session=True)
 

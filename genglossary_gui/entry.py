@@ -58,6 +58,22 @@ def own_command(*args: str) -> list[str]:
 
 #: What the installed ``genglossary`` script runs (``[project.scripts]`` in pyproject.toml).
 _CALL_MAIN = "import sys; from genglossary_gui.cli import main; sys.exit(main())"
+#: What the installed ``genglossary-gui`` script runs (``[project.gui-scripts]``).
+_CALL_WINDOW = "import sys; from genglossary_gui.app import main; sys.exit(main())"
+
+
+def own_window_command(*args: str) -> list[str]:
+    """The command line that opens the window with ``args`` in a new process (a restart).
+
+    Frozen, the window is the running executable (only the window restarts itself);
+    installed, the ``genglossary-gui`` script beside the interpreter; else the interpreter
+    calls the same ``app.main``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *args]
+    script = installed_script("genglossary-gui")
+    if script is not None:
+        return [str(script), *args]
+    return [sys.executable, "-c", _CALL_WINDOW, *args]
 
 
 def frozen_cli() -> Path:
@@ -83,10 +99,10 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def installed_script() -> Path | None:
-    """The ``genglossary`` entry point installed beside the running interpreter, if any."""
+def installed_script(name: str = "genglossary") -> Path | None:
+    """The entry point ``name`` installed beside the running interpreter, if any."""
     folder = Path(sys.executable).parent
-    for name in ("genglossary", "genglossary.exe"):
-        if (folder / name).is_file():
-            return folder / name
+    for candidate in (name, f"{name}.exe"):
+        if (folder / candidate).is_file():
+            return folder / candidate
     return None

@@ -114,3 +114,21 @@ def test_the_bare_source_command_runs(monkeypatch) -> None:
     )
     assert done.returncode == 0
     assert "0." in done.stdout
+
+
+def test_the_window_restarts_through_its_own_entry_point(tmp_path: Path, monkeypatch) -> None:
+    """Frozen: the running window itself; installed: the genglossary-gui script; bare
+    source: the interpreter calling app.main. Never ``-m``."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    (tmp_path / "bundle").mkdir()
+    (tmp_path / "env").mkdir()
+    window = _executable(tmp_path / "bundle" / "GenGlossary")
+    monkeypatch.setattr(sys, "executable", str(window))
+    assert entry.own_window_command("--data-dir", "d") == [str(window), "--data-dir", "d"]
+    monkeypatch.delattr(sys, "frozen")
+    python = _executable(tmp_path / "env" / "python")
+    monkeypatch.setattr(sys, "executable", str(python))
+    bare = entry.own_window_command("--data-dir", "d")
+    assert bare[:2] == [str(python), "-c"] and "-m" not in bare and bare[-2:] == ["--data-dir", "d"]
+    script = _executable(tmp_path / "env" / "genglossary-gui")
+    assert entry.own_window_command("--data-dir", "d") == [str(script), "--data-dir", "d"]

@@ -4,7 +4,6 @@ ends in a finished glossary on the Glossary page; the Help menu and the About bo
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from PySide6.QtCore import Qt, qVersion
 from pytestqt.qtbot import QtBot
 
 from genglossary_gui import __version__
+from genglossary_gui.entry import own_window_command
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.ui.applog import log_dir
 from genglossary_gui.ui.sample import SAMPLES_FOLDER, sample_source
@@ -96,7 +96,7 @@ def test_the_about_box_names_the_version_folders_and_qt(
 @pytest.mark.slow
 def test_the_self_test_runs_the_sample_and_exits_zero(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "genglossary_gui", "--self-test", "--data-dir", str(tmp_path)],
+        own_window_command("--self-test", "--data-dir", str(tmp_path)),
         capture_output=True,
         text=True,
         timeout=120,

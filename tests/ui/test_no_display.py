@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from genglossary_gui.app import display_problem
+from genglossary_gui.entry import own_window_command
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ def test_the_window_without_a_display_says_so_in_one_line(tmp_path: object) -> N
         if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "genglossary_gui", "--data-dir", str(tmp_path)],
+        own_window_command("--data-dir", str(tmp_path)),
         capture_output=True,
         text=True,
         timeout=60,
