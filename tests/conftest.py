@@ -18,12 +18,14 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="genglossary-tests-cache-
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 from PySide6.QtCore import QLocale
 
 from genglossary_gui.store import notify
 from genglossary_gui.store.database import db
 from genglossary_gui.store.folder import open_data_folder
+from tests.helpers import MemoryKeyring
 
 # Numbers, dates and sizes are shown in QLocale(): one fixed locale (English, as a user with
 # an English system sees them), whatever the machine's (CI's "C" locale has no separators).
@@ -37,6 +39,17 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     open_data_folder(folder)
     yield folder
     db.close()
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """This process's keyring, in memory for the test (the step processes it starts do not
+    see it: they get a project's key in their environment)."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture(autouse=True)

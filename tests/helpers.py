@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from keyring.backend import KeyringBackend
+
 from genglossary_gui.pipeline.context import RunContext
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import DB_FILENAME
@@ -171,3 +173,23 @@ class ProcessLock:
         assert self.process.wait(30) == 0
         assert self.process.stdout is not None
         self.process.stdout.close()
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring for tests (the machine has no system keyring): the ``memory_keyring``
+    fixture installs one."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)

@@ -14,8 +14,12 @@ from genglossary_gui.pipeline.context import Cancelled, CancelToken, RunContext
 from genglossary_gui.pipeline.steps import StepError
 from genglossary_gui.runs.process import ChildProcessError, run_scope_isolated
 from genglossary_gui.store import repositories as repo
+from genglossary_gui.store import transitions
 from genglossary_gui.store.database import DB_FILENAME
+from genglossary_gui.store.owner import current_owner
 from tests.corpus import write_corpus
+from tests.fake_llm import FakeLLMServer, glossary_reply
+from tests.helpers import MemoryKeyring
 from tests.pipeline.test_documents import RecordingReporter
 from tests.pipeline.test_extract import EN_DOC, JA_DOC
 
@@ -210,17 +214,23 @@ def test_step_processes_start_the_applications_own_entry_point(
     ]
 
 
+@pytest.mark.parametrize("reaped", [False, True], ids=["as-it-exits", "after-it-was-reaped"])
 def test_a_cancel_that_comes_after_the_step_process_ended_is_harmless(
-    data_dir: Path, tmp_path: Path
+    data_dir: Path, tmp_path: Path, reaped: bool
 ) -> None:
-    """The user clicks Cancel as the run ends: the pipe to the finished child is closed, and
-    the click must not raise into whoever cancelled (the window, the quit)."""
+    """The user clicks Cancel as the run ends: the pipe to the finished child is broken (it
+    is exiting) or already closed (it was reaped), and the click must not raise into
+    whoever cancelled (the window, the quit)."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "en.md").write_text(EN_DOC)
     project = repo.create_project("p", [str(docs)])
     token = CancelToken()
     run_scope_isolated(project, "import", RunContext(token, RecordingReporter()))
+    if reaped:
+        for reaper in [t for t in threading.enumerate() if t.name == "step-reaper"]:
+            reaper.join(30)
+            assert not reaper.is_alive(), "the step process was never reaped"
     assert token.cancel() is True  # no error from the finished run's cancel hook
 
 
@@ -260,3 +270,44 @@ def test_a_stray_line_on_the_step_processs_stdout_is_logged_and_the_run_goes_on(
     summary = run_scope_isolated(project, "import", RunContext(reporter=reporter))
     assert summary.startswith("Documents: 1 added")
     assert ("warning", "step process said: not one of its messages") in reporter.lines
+
+
+def test_the_key_saved_in_the_keyring_reaches_the_model_server_through_the_step_process(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    """The user saved the key in Settings (the keyring of the window's process): the step
+    process, which has no keyring of its own here, gets it in its environment and sends
+    it; a project with the built-in engine is given no key at all."""
+    from genglossary_gui.engines.config import EngineConfig, save_config, store_api_key
+    from genglossary_gui.runs.process import _child_environment
+
+    for name in ("GENGLOSSARY_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    # The step process finds no key in a keyring: only its environment can hold one.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    server = FakeLLMServer(reply=glossary_reply).start()
+    try:
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "en.md").write_text(EN_DOC)
+        project = repo.create_project("p", [str(docs)])
+        run_scope_isolated(project, "import", RunContext())
+        config = EngineConfig(engine="openai", base_url=server.url, model="fake-small")
+        save_config(project, config)
+        store_api_key(config, "sk-saved-in-settings-1234")
+        run_scope_isolated(project, "extract", RunContext())
+        run_id = transitions.create_run(project, "generate", current_owner())
+        transitions.mark_running(run_id)
+        summary = run_scope_isolated(project, "generate", RunContext(run_id=run_id))
+    finally:
+        server.stop()
+    assert "written by the model" in summary, summary
+    sent = {headers.get("authorization") for _, _, _, headers in server.requests}
+    assert sent == {"Bearer sk-saved-in-settings-1234"}
+
+    builtin = repo.create_project("b", [str(docs)])
+    store_api_key(EngineConfig(), "sk-never-for-the-builtin")
+    assert "GENGLOSSARY_API_KEY" not in _child_environment(builtin)

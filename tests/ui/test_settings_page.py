@@ -8,11 +8,9 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import peewee
 import pytest
 import qasync
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -29,35 +27,7 @@ from genglossary_gui.ui.pages import settings_page
 from genglossary_gui.ui.pages.settings_page import SettingsPage
 from genglossary_gui.vocabulary import EngineName
 from tests.fake_llm import FakeLLMServer
-from tests.helpers import new_project
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring for tests (the machine has no system keyring)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+from tests.helpers import MemoryKeyring, new_project
 
 
 @pytest.fixture(scope="session")
