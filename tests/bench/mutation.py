@@ -20,7 +20,9 @@ kept in DIR, finished or not.
 Prints per target: mutants, killed, survived, skipped (operators left out, below), the
 score ``killed / (killed + survived - equivalent)``, and every survivor as
 ``module:line operator`` with its diff. ``EQUIVALENT`` lists survivors that are no behaviour
-change at all, each with its reason; the target is every other mutant killed.
+change at all, each with its reason; a mutant inside an annotation of a module that never
+evaluates them (``from __future__ import annotations``, no pydantic) counts as equivalent
+without a listing. The target is every other mutant killed.
 
 Operators left out (``EXCLUDED_OPERATORS``): number replacement in log text and timings is
 mostly equivalent (a back-off of 0.05 s against 1.05 s) and makes most of the mutants; the
@@ -30,7 +32,9 @@ rest of cosmic-ray's operators run.
 from __future__ import annotations
 
 import argparse
+import ast
 import fnmatch
+import functools
 import json
 import os
 import shutil
@@ -107,8 +111,11 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "curation-store": (
         "genglossary_gui/store/repositories/terms.py",
         (
-            "tests/pipeline/test_curation_casing.py",
+            # The quick ones first: with -x, most mutants die in the first second.
+            "tests/store/test_curation_neighbours.py",
             "tests/store/test_curation_store.py",
+            "tests/pipeline/test_curation_casing.py",
+            "tests/ui/test_curation.py",
             "tests/pipeline/test_curation_runs.py",
         ),
     ),
@@ -122,8 +129,6 @@ EXCLUDED_OPERATORS = ["core/NumberReplacer"]
 
 #: "module:line operator" (fnmatch patterns) -> why that survivor changes no behaviour.
 EQUIVALENT: dict[str, str] = {
-    # Annotations are never evaluated (``from __future__ import annotations`` everywhere).
-    "genglossary_gui/store/owner.py:36 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/store/owner.py:52 core/ReplaceComparisonOperator_LtE_Lt": (
         "the start-time tolerance's boundary: psutil's rounded float start times are never "
         "exactly 1.0 s apart"
@@ -140,7 +145,6 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/owner.py:16 core/ReplaceTrueWithFalse": (
         "Owner's frozen/slots flags: no code mutates, hashes or counts the memory of an Owner"
     ),
-    "genglossary_gui/runs/monitor.py:93 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/runs/monitor.py:37 core/ReplaceBinaryOperator_Mul_Div": (
         "`*` -> `/` in OwnerMonitor's signature: every caller passes the first three "
         "arguments by position and tick_s by name, which both signatures accept"
@@ -148,12 +152,6 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/runs/monitor.py:122 core/ReplaceComparisonOperator_NotEq_Gt": (
         "a connection's PRAGMA data_version only grows: a changed value is a larger one"
     ),
-    "genglossary_gui/store/transitions.py:65 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
-    "genglossary_gui/store/transitions.py:314 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
-    "genglossary_gui/store/transitions.py:39[45678] core/ReplaceBinaryOperator_BitOr_*": (
-        "an annotation"
-    ),
-    "genglossary_gui/store/transitions.py:476 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/store/transitions.py:* core/ReplaceComparisonOperator_Is_Eq": (
         "every `is` there compares Enum members (whose `==` is identity) or None"
     ),
@@ -286,8 +284,6 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/transitions.py:478 core/ReplaceComparisonOperator_Gt_GtE": (
         "a monotonic deadline exactly reached adds one sleep(0) before the loop ends"
     ),
-    "genglossary_gui/runs/manager.py:73 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
-    "genglossary_gui/runs/manager.py:102 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/runs/manager.py:74 core/ReplaceBinaryOperator_Mul_Div": (
         "`*` -> `/` in RunManager's signature: every caller passes parent by position (or not "
         "at all) and the rest by name, which both signatures accept"
@@ -383,8 +379,6 @@ EQUIVALENT: dict[str, str] = {
         "`field is not int` is Python's True, so the row is chosen by id, status and host, and "
         "its pid is the owner's (read from it a moment before)"
     ),
-    "genglossary_gui/ui/curation.py:117 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
-    "genglossary_gui/ui/curation.py:171 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/runs/reporter.py:122 core/ReplaceComparisonOperator_GtE_Gt": (
         "an update exactly one interval after the last (equal monotonic floats) is sent by the "
         "writer thread a moment later instead"
@@ -408,10 +402,6 @@ EQUIVALENT: dict[str, str] = {
         "they were read from, whose entries change only by commands that snapshot them (undone "
         "in order) or not at all (a new run is a new run): the same rows are written back"
     ),
-    "genglossary_gui/runs/process.py:118 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
-    "genglossary_gui/runs/process.py:142 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
-    "genglossary_gui/runs/process.py:271 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
-    "genglossary_gui/runs/process.py:377 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/runs/process.py:266 core/ReplaceBinaryOperator_BitOr_BitXor": (
         "the two Windows creation flags are distinct bits (0 each on POSIX): `^` is `|`"
     ),
@@ -447,12 +437,6 @@ EQUIVALENT: dict[str, str] = {
         "a new command's first redo (on push) would then write back the state the change has "
         "just made: the same rows"
     ),
-    "genglossary_gui/store/repositories/glossary.py:84 core/ReplaceBinaryOperator_BitOr_*": (
-        "an annotation"
-    ),
-    "genglossary_gui/store/repositories/glossary.py:134 core/ReplaceBinaryOperator_BitOr_*": (
-        "an annotation"
-    ),
     "genglossary_gui/store/repositories/glossary.py:3[6-9] core/ReplaceFalseWithTrue": (
         "ensure_ascii of the stored JSON: escaped or not, it is read back the same"
     ),
@@ -478,7 +462,6 @@ EQUIVALENT: dict[str, str] = {
         "other types in the duplicate branch: their related is empty or a sentence, never a "
         "merged alias or a kept-apart term, so the branch changes nothing for them"
     ),
-    "genglossary_gui/runs/worker.py:107 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/runs/worker.py:171 core/ExceptionReplacer": (
         "the error then reaches run()'s catch-all instead: only the app log's wording "
         "changes; the row, the run log and the finished signal are the same"
@@ -499,7 +482,6 @@ EQUIVALENT: dict[str, str] = {
         "with auto-delete the pool deletes the C++ runnable after run(); the manager only "
         "reads the worker's Python attributes, which outlive it"
     ),
-    "genglossary_gui/runs/reporter.py:251 core/ReplaceBinaryOperator_BitOr_*": "an annotation",
     "genglossary_gui/runs/reporter.py:67 core/ReplaceComparisonOperator_Eq_LtE": (
         "phase[2] is a known total (> 0) or 0, never negative: `<= 0` is `== 0`"
     ),
@@ -586,9 +568,57 @@ def _output(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     return subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 
-def _is_equivalent(key: str) -> bool:
-    """Whether the survivor ``module:line operator`` is listed in ``EQUIVALENT``."""
+def _is_equivalent(key: str, start: tuple[int, int] | None = None) -> bool:
+    """Whether the survivor ``module:line operator`` (starting at ``start``, its line and
+    column) changes only an annotation, or is listed in ``EQUIVALENT``."""
+    if start is not None and _in_annotation(key.split(":", 1)[0], start):
+        return True
     return any(fnmatch.fnmatchcase(key, pattern) for pattern in EQUIVALENT)
+
+
+@functools.cache
+def _annotations(module: str) -> tuple[tuple[int, int, int, int], ...]:
+    """Where ``module``'s annotations are, as (line, column, end line, end column), when
+    none of them is ever evaluated (the module starts with ``from __future__ import
+    annotations`` and no pydantic model reads them); else none."""
+    tree = ast.parse((ROOT / module).read_text("utf-8"))
+    lazy = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+        for node in tree.body
+    )
+    reads = any(
+        isinstance(node, (ast.Import, ast.ImportFrom))
+        and any(alias.name.split(".")[0] == "pydantic" for alias in node.names)
+        or (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pydantic"))
+        for node in ast.walk(tree)
+    )
+    if not lazy or reads:
+        return ()
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg):
+            found = [node.annotation]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found = [node.returns]
+        elif isinstance(node, ast.AnnAssign):
+            found = [node.annotation]
+        else:
+            continue
+        for part in found:
+            if part is not None and part.end_lineno is not None and part.end_col_offset is not None:
+                spans.append((part.lineno, part.col_offset, part.end_lineno, part.end_col_offset))
+    return tuple(spans)
+
+
+def _in_annotation(module: str, start: tuple[int, int]) -> bool:
+    """Whether a mutation starting at ``start`` (line, column) lies in an annotation that is
+    never evaluated: a change there changes nothing the program does."""
+    return any(
+        (line, column) <= start < (end_line, end_column)
+        for line, column, end_line, end_column in _annotations(module)
+    )
 
 
 def _reopen_survivors(earlier: Path, name: str, session: Path) -> None:
@@ -602,15 +632,15 @@ def _reopen_survivors(earlier: Path, name: str, session: Path) -> None:
     shutil.copy2(earlier / "checkout" / f"mutation-{name}.sqlite", session)
     with sqlite3.connect(session) as conn:
         survivors = conn.execute(
-            "SELECT r.job_id, s.module_path, s.start_pos_row, s.operator_name"
+            "SELECT r.job_id, s.module_path, s.start_pos_row, s.start_pos_col, s.operator_name"
             " FROM work_results r JOIN mutation_specs s ON s.job_id = r.job_id"
             " WHERE r.test_outcome = 'SURVIVED'"
         ).fetchall()
-        # A survivor already listed as equivalent would only survive again.
+        # A survivor already known to be equivalent would only survive again.
         open_ids = [
             (job,)
-            for job, path, row, operator in survivors
-            if not _is_equivalent(f"{path}:{row} {operator}")
+            for job, path, row, column, operator in survivors
+            if not _is_equivalent(f"{path}:{row} {operator}", (row, column))
         ]
         conn.executemany("DELETE FROM work_results WHERE job_id = ?", open_ids)
 
@@ -687,7 +717,7 @@ def _score(name: str, copy: Path, env: dict[str, str], seconds: float) -> Score:
             key = (
                 f"{mutation['module_path']}:{mutation['start_pos'][0]} {mutation['operator_name']}"
             )
-            if _is_equivalent(key):
+            if _is_equivalent(key, tuple(mutation["start_pos"])):
                 score.equivalent += 1
             else:
                 survivors.append((key, result.get("diff") or ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import db, init_db, integrity_ok, schema_version
 from genglossary_gui.store.models import Term
 from genglossary_gui.vocabulary import TermStatus
+from tests.helpers import write_past_a_lock
 
 R = repo.TermRecord
 
@@ -322,3 +324,63 @@ def test_grouped_terms_show_that_the_next_run_defines_them(data_dir: Path) -> No
     assert shown["term 25"] == shown["term 26"] == repo.Selection.CHOSEN
     assert shown["term 25"].in_glossary
     assert shown["term 24"] == repo.Selection.BELOW_CUTOFF
+
+
+#: Every curation write, with what it leaves behind (checked once it got past the lock).
+_CURATION_WRITES: dict[str, tuple[Callable[[int], object], Callable[[int], bool]]] = {
+    "extraction": (
+        lambda p: repo.replace_candidate_terms(p, [R("etcd", "en", 1, 2, 1)]),
+        lambda p: "etcd" in _rows(p),
+    ),
+    "status by id": (
+        lambda p: repo.set_term_status(p, [_rows(p)["pod"].id], TermStatus.EXCLUDED),
+        lambda p: _rows(p)["pod"].status == TermStatus.EXCLUDED,
+    ),
+    "mark": (
+        lambda p: repo.mark_terms(p, ["pod"], TermStatus.REQUIRED),
+        lambda p: _rows(p)["pod"].status == TermStatus.REQUIRED,
+    ),
+    "add": (lambda p: repo.add_term(p, "etcd"), lambda p: "etcd" in _rows(p)),
+    "note": (
+        lambda p: repo.set_term_note(p, "pod", "mine"),
+        lambda p: _rows(p)["pod"].note == "mine",
+    ),
+    "category": (
+        lambda p: repo.set_term_category(p, ["pod"], "object"),
+        lambda p: _rows(p)["pod"].category == "object",
+    ),
+    "edit": (
+        lambda p: repo.set_definition_edit(p, "pod", "Mine."),
+        lambda p: repo.definition_edits(p) == {"pod": "Mine."},
+    ),
+    "merge": (
+        lambda p: repo.merge_terms(p, ["pod", "node"], "pod"),
+        lambda p: repo.synonym_groups(p) == [("pod", ("node",))],
+    ),
+    "split": (
+        lambda p: repo.split_term(p, "pod", "node"),
+        lambda p: repo.kept_apart(p) == [("node", "pod")],
+    ),
+    "keep apart": (
+        lambda p: repo.keep_apart(p, None, "pod", "node"),
+        lambda p: repo.kept_apart(p) == [("node", "pod")],
+    ),
+    "undo": (
+        lambda p: repo.restore_curation(
+            p, repo.CurationSnapshot(("pod",), (repo.TermCuration("pod", note="undone"),))
+        ),
+        lambda p: _rows(p)["pod"].note == "undone",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CURATION_WRITES))
+def test_a_curation_write_waits_for_a_run_holding_the_database(data_dir: Path, name: str) -> None:
+    """A run (or another GenGlossary) is writing when the user curates: the edit waits for
+    it and lands, instead of failing with "database is locked"."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R("pod", "en", 2, 3, 1), R("node", "en", 1, 2, 1)])
+    write, landed = _CURATION_WRITES[name]
+    db.execute_sql("PRAGMA busy_timeout = 20")  # refused at once, not after seconds
+    write_past_a_lock(data_dir, lambda: write(project))
+    assert landed(project)

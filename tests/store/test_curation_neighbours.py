@@ -1,0 +1,268 @@
+"""Curation reads and writes its own project's rows only, and in the glossary only the
+current run's last stage.
+
+The same script of curation, run on a project alone in its database and on the same
+project between two others (created before and after it, with the same term names, their
+own runs, glossaries and curation), must show the user the same thing after every step; and
+it must leave the other projects, the project's earlier run and the current run's
+provisional entries exactly as they were."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+from genglossary_gui.pipeline.text import term_key
+from genglossary_gui.store import repositories as repo
+from genglossary_gui.store.database import db
+from genglossary_gui.store.folder import open_data_folder
+from genglossary_gui.store.models import DefinitionEdit, GlossaryEntry, KeptApart, Run, Term
+from genglossary_gui.vocabulary import TermStatus
+from tests.store.test_curation_store import _entry, _with_glossary
+
+R = repo.TermRecord
+
+#: (text, frequency, defined by the documents): ranked in this order.
+TERMS = (
+    ("write-ahead log", 9, True),
+    ("pod", 8, False),
+    ("Pods", 7, False),
+    ("node", 6, True),
+    ("kubelet", 5, False),
+    ("etcd", 4, False),
+    ("scheduler", 3, False),
+    ("control plane", 2, False),
+    ("WAL", 1, False),
+)
+NAMES = [text for text, _, _ in TERMS]
+
+
+def _extraction(bump: int = 0, neighbour: bool = False) -> list[repo.TermRecord]:
+    """The project's terms; a neighbour's documents define the others, name one more, and
+    write one of them in another casing too."""
+    records = [
+        R(text, "en", float(freq + bump), freq + bump, 1, category="judged", defined=defined)
+        for text, freq, defined in TERMS
+    ]
+    if not neighbour:
+        return records
+    flipped = [dataclasses.replace(r, defined=not r.defined) for r in records]
+    return [
+        *flipped,
+        R("theirs alone", "en", 50.0, 50, 3, defined=True),
+        R("Wal", "en", 0.5, 1, 1),
+    ]
+
+
+def _glossary(project: int, note: str) -> int:
+    """A completed run whose refining merged WAL into the write-ahead log's entry; its
+    provisional stage holds WAL's own entry (so keeping them apart can give it back)."""
+    refined = [
+        _entry("write-ahead log", aliases=["WAL"], see_also=["node"]),
+        *(_entry(t, confidence=0.5) for t in NAMES[1:-1]),
+    ]
+    provisional = (_entry("WAL", "usage", 0.4), _entry(f"only in {note}"))
+    return _with_glossary(project, *refined, provisional=provisional)
+
+
+def _neighbour(name: str) -> int:
+    """Another project with the same terms, two runs and curation of its own on them."""
+    project = repo.create_project(name, ["/elsewhere"], "en")
+    repo.replace_candidate_terms(project, _extraction(bump=10, neighbour=True), cutoff=4)
+    _glossary(project, name)
+    _glossary(project, name)
+    repo.merge_terms(project, ["pod", "node"], "node", key=term_key)
+    repo.merge_terms(project, ["etcd", "kubelet"], "etcd", key=term_key)
+    repo.merge_terms(project, ["scheduler", "Pods"], "scheduler", key=term_key)
+    repo.mark_terms(project, ["control plane"], TermStatus.EXCLUDED, key=term_key)
+    repo.mark_terms(project, ["WAL"], TermStatus.REQUIRED, key=term_key)
+    repo.set_term_note(project, "write-ahead log", f"{name}'s note", key=term_key)
+    repo.set_term_category(project, ["pod", "etcd"], f"{name}'s", key=term_key)
+    repo.set_definition_edit(project, "kubelet", f"{name}'s kubelet.")
+    repo.keep_apart(project, repo.current_run(project), "WAL", "write-ahead log")
+    repo.keep_apart(project, None, "theirs alone", "pod")
+    return project
+
+
+def _plain(value: Any, groups: dict[int, int]) -> Any:
+    """``value`` without the database's ids: rows and dataclasses as dicts without their
+    ids, synonym groups numbered in the order they appear (a group's number only has to be
+    unique in its project)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in ("id", "run_id", "run", "project"):
+                continue
+            if k in ("group", "synonym_group") and isinstance(v, int):
+                out[k] = groups.setdefault(v, len(groups) + 1)
+            else:
+                out[k] = _plain(v, groups)
+        return out
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v, groups) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    return value
+
+
+def _seen(project: int) -> Any:
+    """Everything the window and a run read of the project's curation and glossary."""
+    current = repo.current_run(project)
+    assert current is not None
+    seen = {
+        "rows": repo.term_rows(project),
+        "ranked": [t.text for t in repo.ranked_terms(project)],
+        "top": [t.text for t in repo.ranked_terms(project, 3)],
+        "glossary": repo.glossary_rows(project, current),
+        "edits": repo.definition_edits(project),
+        "notes": repo.term_notes(project),
+        "excluded": repo.excluded_terms(project),
+        "required": repo.required_terms(project),
+        "has defined": repo.has_defined_terms(project),
+        "defined": repo.defined_terms(project),
+        "to define": repo.glossary_terms(project, 300, key=term_key),
+        "to define, 3": repo.glossary_terms(project, 3, key=term_key),
+        "kept apart": repo.kept_apart(project),
+        "kept apart terms": repo.kept_apart_terms(project, key=term_key),
+        "categories": repo.term_categories(project),
+        "groups": repo.synonym_groups(project),
+        "snapshot": repo.curation_snapshot(project, NAMES, key=term_key, glossary=True),
+    }
+    return _plain(seen, {})
+
+
+def _dicts(query: Any) -> list[dict[str, Any]]:
+    """A query's rows as dicts (peewee's ``.dicts()``, typed)."""
+    return cast("list[dict[str, Any]]", list(query.dicts()))
+
+
+def _stored(project: int) -> Any:
+    """The project's rows as stored: terms, every run's entries (runs by their order),
+    definition edits, pairs kept apart."""
+    runs = {r.id: i for i, r in enumerate(Run.select().where(Run.project == project))}
+    entries = [
+        {**e, "run": runs[e["run"]]}
+        for e in _dicts(GlossaryEntry.select().where(GlossaryEntry.project == project))
+    ]
+    return {
+        "terms": _plain(_dicts(Term.select().where(Term.project == project)), {}),
+        "entries": sorted(
+            (tuple(sorted((k, v) for k, v in e.items() if k != "id")) for e in entries),
+        ),
+        "edits": _plain(
+            _dicts(DefinitionEdit.select().where(DefinitionEdit.project == project)), {}
+        ),
+        "apart": _plain(_dicts(KeptApart.select().where(KeptApart.project == project)), {}),
+    }
+
+
+def _untouched_entries(project: int) -> list[Any]:
+    """The entries curation must never change: the earlier run's, and the current run's
+    provisional ones."""
+    current = repo.current_run(project)
+    return [
+        tuple(sorted((k, v) for k, v in e.items() if k not in ("id", "run")))
+        for e in _dicts(
+            GlossaryEntry.select()
+            .where(
+                (GlossaryEntry.project == project)
+                & ((GlossaryEntry.run != current) | (GlossaryEntry.stage == "provisional"))
+            )
+            .order_by(GlossaryEntry.run, GlossaryEntry.stage, GlossaryEntry.term)
+        )
+    ]
+
+
+Step = Callable[[int, dict[str, Any]], object]
+
+
+def _ids(project: int, *texts: str) -> list[int]:
+    return [t.id for t in Term.select().where((Term.project == project) & Term.text.in_(texts))]
+
+
+#: The user's curation, step by step (``state`` carries a snapshot between steps).
+SCRIPT: list[tuple[str, Step]] = [
+    (
+        "exclude by id",
+        lambda p, s: repo.set_term_status(p, _ids(p, "kubelet"), TermStatus.EXCLUDED),
+    ),
+    (
+        "require",
+        lambda p, s: repo.mark_terms(
+            p, ["scheduler", "new one"], TermStatus.REQUIRED, key=term_key
+        ),
+    ),
+    ("add", lambda p, s: repo.add_term(p, "Control  Plane", key=term_key)),
+    ("note", lambda p, s: repo.set_term_note(p, "etcd", "Ours.", key=term_key)),
+    ("categorise", lambda p, s: repo.set_term_category(p, ["pod", "node"], "object", key=term_key)),
+    ("edit", lambda p, s: repo.set_definition_edit(p, "node", "A node is ours.")),
+    (
+        "snapshot",
+        lambda p, s: s.update(
+            before=repo.curation_snapshot(
+                p, ["pod", "Pods", "node", "WAL"], key=term_key, glossary=True
+            )
+        ),
+    ),
+    ("merge", lambda p, s: repo.merge_terms(p, ["Pods", "node", "kubelet"], "pod", key=term_key)),
+    ("split", lambda p, s: repo.split_term(p, "pod", "node", key=term_key)),
+    ("keep apart", lambda p, s: repo.keep_apart(p, repo.current_run(p), "write-ahead log", "WAL")),
+    ("undo", lambda p, s: repo.restore_curation(p, s["before"], key=term_key)),
+    ("unmark", lambda p, s: repo.mark_terms(p, ["scheduler"], TermStatus.CANDIDATE, key=term_key)),
+    ("unedit", lambda p, s: repo.set_definition_edit(p, "node", None)),
+    (
+        "re-extract",
+        lambda p, s: repo.replace_candidate_terms(p, _extraction(bump=1), key=term_key, cutoff=5),
+    ),
+    (
+        "exclude two by id",
+        lambda p, s: repo.set_term_status(p, _ids(p, "etcd", "scheduler"), TermStatus.EXCLUDED),
+    ),
+]
+
+
+def _play(folder: Path, crowded: bool) -> tuple[list[Any], list[tuple[Any, Any]]]:
+    """Run the script on project "Mine" in a new database (between two neighbours when
+    ``crowded``). Returns what the user saw after each step, and the neighbours' rows
+    before and after."""
+    open_data_folder(folder)
+    try:
+        before = _neighbour("Before") if crowded else None
+        project = repo.create_project("Mine", ["/mine"], "en")
+        repo.replace_candidate_terms(project, _extraction(), key=term_key, cutoff=4)
+        _glossary(project, "the earlier run")
+        _glossary(project, "the current run")
+        after = _neighbour("After") if crowded else None
+        neighbours = [n for n in (before, after) if n is not None]
+        theirs = [_stored(n) for n in neighbours]
+        untouched = _untouched_entries(project)
+        seen = [_seen(project)]
+        state: dict[str, Any] = {}
+        for _name, step in SCRIPT:
+            step(project, state)
+            seen.append(_seen(project))
+        assert _untouched_entries(project) == untouched
+        return seen, list(zip(theirs, [_stored(n) for n in neighbours], strict=True))
+    finally:
+        db.close()
+
+
+def test_curation_sees_and_changes_only_its_own_project_run_and_stage(tmp_path: Path) -> None:
+    alone, _ = _play(tmp_path / "alone", crowded=False)
+    crowded, neighbours = _play(tmp_path / "crowded", crowded=True)
+    for (name, _step), seen_alone, seen_crowded in zip(
+        [("start", None), *SCRIPT], alone, crowded, strict=True
+    ):
+        for part in seen_alone:
+            assert seen_crowded[part] == seen_alone[part], f"after {name!r}: {part} differs"
+    for before, after in neighbours:
+        for part in before:
+            assert after[part] == before[part], f"a neighbour's {part} changed"
+    # Every step changed what the user sees (but the snapshot), and every part compared
+    # held something along the way: the comparison is not of empty lists.
+    for (name, _step), seen, then in zip(SCRIPT, alone[:-1], alone[1:], strict=True):
+        assert (seen != then) == (name != "snapshot"), name
+    assert all(any(seen[part] for seen in alone) for part in alone[0])
