@@ -589,8 +589,10 @@ def _annotations(module: str) -> tuple[tuple[int, int, int, int], ...]:
         for node in tree.body
     )
     reads = any(
-        isinstance(node, (ast.Import, ast.ImportFrom))
-        and any(alias.name.split(".")[0] == "pydantic" for alias in node.names)
+        (
+            isinstance(node, (ast.Import, ast.ImportFrom))
+            and any(alias.name.split(".")[0] == "pydantic" for alias in node.names)
+        )
         or (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pydantic"))
         for node in ast.walk(tree)
     )

@@ -28,7 +28,7 @@ R = repo.TermRecord
 TERMS = (
     ("write-ahead log", 9, True),
     ("pod", 8, False),
-    ("Pods", 7, False),
+    ("container", 7, False),
     ("node", 6, True),
     ("kubelet", 5, False),
     ("etcd", 4, False),
@@ -75,7 +75,7 @@ def _neighbour(name: str) -> int:
     _glossary(project, name)
     repo.merge_terms(project, ["pod", "node"], "node", key=term_key)
     repo.merge_terms(project, ["etcd", "kubelet"], "etcd", key=term_key)
-    repo.merge_terms(project, ["scheduler", "Pods"], "scheduler", key=term_key)
+    repo.merge_terms(project, ["scheduler", "container"], "scheduler", key=term_key)
     repo.mark_terms(project, ["control plane"], TermStatus.EXCLUDED, key=term_key)
     repo.mark_terms(project, ["WAL"], TermStatus.REQUIRED, key=term_key)
     repo.set_term_note(project, "write-ahead log", f"{name}'s note", key=term_key)
@@ -203,13 +203,17 @@ SCRIPT: list[tuple[str, Step]] = [
         "snapshot",
         lambda p, s: s.update(
             before=repo.curation_snapshot(
-                p, ["pod", "Pods", "node", "WAL"], key=term_key, glossary=True
+                p, ["pod", "container", "node", "WAL"], key=term_key, glossary=True
             )
         ),
     ),
-    ("merge", lambda p, s: repo.merge_terms(p, ["Pods", "node", "kubelet"], "pod", key=term_key)),
+    (
+        "merge",
+        lambda p, s: repo.merge_terms(p, ["container", "node", "kubelet"], "pod", key=term_key),
+    ),
     ("split", lambda p, s: repo.split_term(p, "pod", "node", key=term_key)),
     ("keep apart", lambda p, s: repo.keep_apart(p, repo.current_run(p), "write-ahead log", "WAL")),
+    ("hand the group on", lambda p, s: repo.split_term(p, "kubelet", "pod", key=term_key)),
     ("undo", lambda p, s: repo.restore_curation(p, s["before"], key=term_key)),
     ("unmark", lambda p, s: repo.mark_terms(p, ["scheduler"], TermStatus.CANDIDATE, key=term_key)),
     ("unedit", lambda p, s: repo.set_definition_edit(p, "node", None)),
@@ -266,3 +270,117 @@ def test_curation_sees_and_changes_only_its_own_project_run_and_stage(tmp_path: 
     for (name, _step), seen, then in zip(SCRIPT, alone[:-1], alone[1:], strict=True):
         assert (seen != then) == (name != "snapshot"), name
     assert all(any(seen[part] for seen in alone) for part in alone[0])
+
+
+def _entries(seen: Any) -> list[tuple[str, tuple[str, ...], bool]]:
+    """The glossary as the user reads it: (term, its aliases, edited by the user)."""
+    return sorted((g["term"], tuple(g["aliases"]), g["edited"]) for g in seen["glossary"])
+
+
+#: What the user sees change after each step of ``SCRIPT`` (run alone).
+EXPECTED: dict[str, dict[str, Any]] = {
+    "start": {
+        "required": [],
+        "excluded": [],
+        "defined": ["node", "write-ahead log"],
+        "has defined": True,
+        "groups": [],
+        "kept apart": [],
+        "top": ["write-ahead log", "pod", "container"],
+    },
+    "exclude by id": {"excluded": ["kubelet"]},
+    "require": {"required": ["new one", "scheduler"]},
+    "add": {"required": ["control plane", "new one", "scheduler"]},
+    "note": {"notes": {"etcd": "Ours."}},
+    "edit": {"edits": {"node": "A node is ours."}},
+    # Merging takes kubelet out of the excluded; the entry is headed as the user chose.
+    "merge": {"excluded": [], "groups": [["pod", ["container", "kubelet", "node"]]]},
+    "split": {"groups": [["pod", ["container", "kubelet"]]], "kept apart": [["node", "pod"]]},
+    "keep apart": {"kept apart": [["WAL", "write-ahead log"], ["node", "pod"]]},
+    # The headword leaves: the group goes on under the user's choice.
+    "hand the group on": {
+        "groups": [["kubelet", ["container"]]],
+        "kept apart": [["WAL", "write-ahead log"], ["kubelet", "pod"], ["node", "pod"]],
+    },
+    "undo": {"groups": [], "kept apart": []},
+    "unmark": {"required": ["control plane", "new one"]},
+    "unedit": {"edits": {}},
+    "exclude two by id": {"excluded": ["etcd", "scheduler"]},
+}
+
+#: The glossary after the steps that change its entries.
+EXPECTED_ENTRIES: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {
+    "merge": [
+        ("control plane", (), False),
+        ("etcd", (), False),
+        ("pod", ("container", "kubelet", "node"), True),  # node's edit reaches the merged entry
+        ("scheduler", (), False),
+        ("write-ahead log", ("WAL",), False),
+    ],
+    "split": [
+        ("control plane", (), False),
+        ("etcd", (), False),
+        ("node", (), True),
+        ("pod", ("container", "kubelet"), False),
+        ("scheduler", (), False),
+        ("write-ahead log", ("WAL",), False),
+    ],
+    "keep apart": [
+        ("WAL", (), False),
+        ("control plane", (), False),
+        ("etcd", (), False),
+        ("node", (), True),
+        ("pod", ("container", "kubelet"), False),
+        ("scheduler", (), False),
+        ("write-ahead log", (), False),
+    ],
+    "undo": [
+        ("container", (), False),
+        ("control plane", (), False),
+        ("etcd", (), False),
+        ("node", (), True),  # the edit was made before the snapshot: it stays
+        ("pod", (), False),
+        ("scheduler", (), False),
+        ("write-ahead log", ("WAL",), False),
+    ],
+}
+
+
+def test_each_step_of_the_script_shows_what_it_promises(tmp_path: Path) -> None:
+    alone, _ = _play(tmp_path / "alone", crowded=False)
+    steps = ["start", *(name for name, _ in SCRIPT)]
+    for name, seen in zip(steps, alone, strict=True):
+        for part, value in EXPECTED.get(name, {}).items():
+            assert seen[part] == value, f"after {name!r}: {part}"
+        if name in EXPECTED_ENTRIES:
+            assert _entries(seen) == EXPECTED_ENTRIES[name], f"after {name!r}: the glossary"
+        # Every definition shown is the current run's (the earlier run wrote others).
+        suggested = {g["term"]: g["suggested"] for g in seen["glossary"]}
+        assert suggested == {t: f"{t} is something." for t in suggested}, name
+    heads = [
+        t["text"] for t in alone[steps.index("hand the group on")]["snapshot"]["terms"] if t["head"]
+    ]
+    assert heads == ["kubelet"]
+    merged = alone[steps.index("merge")]
+    assert {r["text"]: r["group"] for r in merged["rows"] if r["group"]} == dict.fromkeys(
+        ["pod", "container", "kubelet", "node"], "pod"
+    )
+
+
+def test_a_project_without_terms_reads_nothing_of_its_neighbours(data_dir: Path) -> None:
+    """A project just created, between two with terms, runs and curation: every read of
+    its curation is empty (a query that also matched the rows of neither this project nor
+    the condition would show the neighbours')."""
+    _neighbour("Before")
+    empty = repo.create_project("Empty", ["/empty"], "en")
+    _neighbour("After")
+    assert repo.term_rows(empty) == [] and repo.ranked_terms(empty) == []
+    assert not repo.has_defined_terms(empty) and repo.defined_terms(empty) == set()
+    assert repo.required_terms(empty) == set() and repo.excluded_terms(empty) == set()
+    assert repo.glossary_terms(empty, 300) == []
+    assert repo.definition_edits(empty) == {} and repo.term_notes(empty) == {}
+    assert repo.term_categories(empty) == {} and repo.synonym_groups(empty) == []
+    assert repo.kept_apart(empty) == [] and repo.kept_apart_terms(empty) == set()
+    snapshot = repo.curation_snapshot(empty, NAMES, key=term_key, glossary=True)
+    assert not any(t.exists for t in snapshot.terms) and snapshot.entries is None
+    assert (snapshot.edits, snapshot.apart) == ((), ())

@@ -384,3 +384,34 @@ def test_a_curation_write_waits_for_a_run_holding_the_database(data_dir: Path, n
     db.execute_sql("PRAGMA busy_timeout = 20")  # refused at once, not after seconds
     write_past_a_lock(data_dir, lambda: write(project))
     assert landed(project)
+
+
+def test_a_merged_entry_is_headed_as_the_user_chose_among_variants(data_dir: Path) -> None:
+    """Two spellings of one term each have an entry ("Pods" sorts first in the store's
+    index): the merged entry is headed by the one the user chose."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "Pods", "node")])
+    _with_glossary(project, _entry("pod"), _entry("Pods"), _entry("node"))
+    assert repo.merge_terms(project, ["Pods", "node"], "pod", key=term_key) == "pod"
+    glossary = _glossary(project)
+    assert "Pods" not in glossary and set(glossary["pod"].aliases) == {"Pods", "node"}
+
+
+def test_an_extraction_of_thousands_of_terms_stores_every_one(data_dir: Path) -> None:
+    """Written in batches (SQLite limits a statement's values): none is lost between them."""
+    project = _project()
+    records = [R(f"term {i:04}", "en", 1.0, 2, 1) for i in range(1_234)]
+    repo.replace_candidate_terms(project, records)
+    assert [t.text for t in repo.ranked_terms(project)] == [r.text for r in records]
+
+
+def test_keeping_apart_a_grouped_term_from_an_ungrouped_one_leaves_the_group(
+    data_dir: Path,
+) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "x")])
+    repo.merge_terms(project, ["pod", "node"], "pod")
+    repo.keep_apart(project, None, "pod", "x")  # x is in no group: nothing to leave
+    repo.keep_apart(project, None, "x", "node")
+    assert repo.synonym_groups(project) == [("pod", ("node",))]
+    assert sorted(repo.kept_apart(project)) == [("node", "x"), ("pod", "x")]

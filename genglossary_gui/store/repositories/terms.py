@@ -927,7 +927,11 @@ def _merge_in_glossary(
         return (kind, key(e.term) == head_key, e.confidence)
 
     best = max(whole, key=rank)
-    own = next((e for e in whole if key(e.term) == head_key), None)
+    # The headword's own entry: the one written as the user chose, else one of its variants
+    # (the entries come in the index's order, where "Pods" sorts before "pod").
+    own = next((e for e in whole if e.term == headword), None) or next(
+        (e for e in whole if key(e.term) == head_key), None
+    )
     term = own.term if own is not None else headword
     # The members without an entry here are its variants too (the next run finds them).
     names = {n for e in whole for n in _names(e)} | set(moved) | set(members)
