@@ -20,9 +20,11 @@ kept in DIR, finished or not.
 Prints per target: mutants, killed, survived, skipped (operators left out, below), the
 score ``killed / (killed + survived - equivalent)``, and every survivor as
 ``module:line operator`` with its diff. ``EQUIVALENT`` lists survivors that are no behaviour
-change at all, each with its reason; a mutant inside an annotation of a module that never
-evaluates them (``from __future__ import annotations``, no pydantic) counts as equivalent
-without a listing. The target is every other mutant killed.
+change at all, each with its reason. Three rules need no listing (``_is_equivalent``): a
+mutant inside an annotation of a module that never evaluates them (``from __future__ import
+annotations``, no pydantic), ``!= ""`` turned into ``> ""``, and ``ensure_ascii=False`` turned
+``True`` in the store's repositories (their JSON is only read back). The target is every
+other mutant killed.
 
 Operators left out (``EXCLUDED_OPERATORS``): number replacement in log text and timings is
 mostly equivalent (a back-off of 0.05 s against 1.05 s) and makes most of the mutants; the
@@ -437,12 +439,6 @@ EQUIVALENT: dict[str, str] = {
         "a new command's first redo (on push) would then write back the state the change has "
         "just made: the same rows"
     ),
-    "genglossary_gui/store/repositories/glossary.py:3[6-9] core/ReplaceFalseWithTrue": (
-        "ensure_ascii of the stored JSON: escaped or not, it is read back the same"
-    ),
-    "genglossary_gui/store/repositories/glossary.py:4[0-4] core/ReplaceFalseWithTrue": (
-        "ensure_ascii of the stored JSON: escaped or not, it is read back the same"
-    ),
     "genglossary_gui/store/repositories/glossary.py:153 core/ReplaceTrueWithFalse": (
         "GlossaryRow's frozen/slots flags: rows are kept in lists and keyed by id, never "
         "mutated, hashed or measured"
@@ -499,6 +495,16 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/runs/reporter.py:259 core/ReplaceAndWithOr": (
         "after a refused write the next waits for _next_write = now + _RETRY_S, never earlier "
         "than the moved progress deadline (now + _PROGRESS_FLUSH_DELAY_S, equal delays)"
+    ),
+    "genglossary_gui/store/repositories/terms.py:156 core/ReplaceFalseWithTrue": (
+        "TermRow.user_category's default: term_rows, its one maker, always passes it"
+    ),
+    "genglossary_gui/store/repositories/terms.py:302 core/ReplaceComparisonOperator_Eq_GtE": (
+        "status >= 'required': no status sorts after 'required'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:831 core/ReplaceComparisonOperator_NotEq_IsNot": (
+        "`t.id is not row.id`: the same row gives the same int object, other rows other "
+        "values (ids are unique)"
     ),
 }
 
@@ -570,10 +576,57 @@ def _output(args: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 def _is_equivalent(key: str, start: tuple[int, int] | None = None) -> bool:
     """Whether the survivor ``module:line operator`` (starting at ``start``, its line and
-    column) changes only an annotation, or is listed in ``EQUIVALENT``."""
-    if start is not None and _in_annotation(key.split(":", 1)[0], start):
-        return True
+    column) is equivalent by one of the rules below, or listed in ``EQUIVALENT``."""
+    module, operator = key.split(":", 1)[0], key.rsplit(" ", 1)[-1]
+    if start is not None:
+        if _in_annotation(module, start):
+            return True
+        if operator == "core/ReplaceComparisonOperator_NotEq_Gt" and _against_empty_text(
+            module, start
+        ):
+            return True
+        if (
+            operator == "core/ReplaceFalseWithTrue"
+            and fnmatch.fnmatchcase(module, "genglossary_gui/store/repositories/*.py")
+            and _keyword_value(module, start, "ensure_ascii")
+        ):
+            # The repositories' JSON columns are only ever read back with json.loads.
+            return True
     return any(fnmatch.fnmatchcase(key, pattern) for pattern in EQUIVALENT)
+
+
+@functools.cache
+def _tree(module: str) -> ast.Module:
+    return ast.parse((ROOT / module).read_text("utf-8"))
+
+
+def _against_empty_text(module: str, start: tuple[int, int]) -> bool:
+    """Whether the ``!=`` at ``start`` compares with ``""``: then ``>`` says the same (every
+    other text sorts after the empty one; in SQL a NULL is neither)."""
+    for node in ast.walk(_tree(module)):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        right = node.comparators[0]
+        if not (
+            isinstance(node.ops[0], ast.NotEq)
+            and isinstance(right, ast.Constant)
+            and right.value == ""
+        ):
+            continue
+        left = node.left
+        if (left.end_lineno, left.end_col_offset) <= start < (right.lineno, right.col_offset):
+            return True
+    return False
+
+
+def _keyword_value(module: str, start: tuple[int, int], name: str) -> bool:
+    """Whether the constant at ``start`` is the value of a ``name=`` keyword argument."""
+    return any(
+        isinstance(node, ast.keyword)
+        and node.arg == name
+        and (node.value.lineno, node.value.col_offset) == start
+        for node in ast.walk(_tree(module))
+    )
 
 
 @functools.cache
@@ -581,7 +634,7 @@ def _annotations(module: str) -> tuple[tuple[int, int, int, int], ...]:
     """Where ``module``'s annotations are, as (line, column, end line, end column), when
     none of them is ever evaluated (the module starts with ``from __future__ import
     annotations`` and no pydantic model reads them); else none."""
-    tree = ast.parse((ROOT / module).read_text("utf-8"))
+    tree = _tree(module)
     lazy = any(
         isinstance(node, ast.ImportFrom)
         and node.module == "__future__"

@@ -58,13 +58,21 @@ def _extraction(bump: int = 0, neighbour: bool = False) -> list[repo.TermRecord]
 
 def _glossary(project: int, note: str) -> int:
     """A completed run whose refining merged WAL into the write-ahead log's entry; its
-    provisional stage holds WAL's own entry (so keeping them apart can give it back)."""
+    provisional stage holds WAL's own entry (so keeping them apart can give it back). An
+    earlier run's and a neighbour's definitions say which run wrote them, and their
+    provisional stage merged etcd into kubelet."""
     refined = [
         _entry("write-ahead log", aliases=["WAL"], see_also=["node"]),
         *(_entry(t, confidence=0.5) for t in NAMES[1:-1]),
     ]
-    provisional = (_entry("WAL", "usage", 0.4), _entry(f"only in {note}"))
-    return _with_glossary(project, *refined, provisional=provisional)
+    provisional = [_entry("WAL", "usage", 0.4), _entry(f"only in {note}")]
+    if note != "the current run":
+        provisional.append(_entry("kubelet", aliases=["etcd"]))
+        refined, provisional = (
+            [dataclasses.replace(e, definition=f"{e.term}, as {note} says.") for e in entries]
+            for entries in (refined, provisional)
+        )
+    return _with_glossary(project, *refined, provisional=tuple(provisional))
 
 
 def _neighbour(name: str) -> int:
@@ -289,8 +297,26 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "top": ["write-ahead log", "pod", "container"],
     },
     "exclude by id": {"excluded": ["kubelet"]},
-    "require": {"required": ["new one", "scheduler"]},
-    "add": {"required": ["control plane", "new one", "scheduler"]},
+    "require": {
+        "required": ["new one", "scheduler"],
+        # Every term but the excluded, in rank order; one added by hand comes last.
+        "ranked": [t for t in NAMES if t != "kubelet"] + ["new one"],
+    },
+    # Required first (a term added by hand, never found, after those ranked), then the
+    # documents' defined terms and the best recurring candidates.
+    "add": {
+        "required": ["control plane", "new one", "scheduler"],
+        "to define": [
+            ["scheduler", "en"],
+            ["control plane", "en"],
+            ["new one", ""],
+            ["write-ahead log", "en"],
+            ["pod", "en"],
+            ["container", "en"],
+            ["node", "en"],
+            ["etcd", "en"],
+        ],
+    },
     "note": {"notes": {"etcd": "Ours."}},
     "edit": {"edits": {"node": "A node is ours."}},
     # Merging takes kubelet out of the excluded; the entry is headed as the user chose.
@@ -361,6 +387,10 @@ def test_each_step_of_the_script_shows_what_it_promises(tmp_path: Path) -> None:
         t["text"] for t in alone[steps.index("hand the group on")]["snapshot"]["terms"] if t["head"]
     ]
     assert heads == ["kubelet"]
+    start = alone[0]["rows"]
+    assert {r["text"]: r["merged_into"] for r in start if r["merged_into"]} == {
+        "WAL": "write-ahead log"
+    }
     merged = alone[steps.index("merge")]
     assert {r["text"]: r["group"] for r in merged["rows"] if r["group"]} == dict.fromkeys(
         ["pod", "container", "kubelet", "node"], "pod"

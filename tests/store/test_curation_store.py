@@ -405,13 +405,85 @@ def test_an_extraction_of_thousands_of_terms_stores_every_one(data_dir: Path) ->
     assert [t.text for t in repo.ranked_terms(project)] == [r.text for r in records]
 
 
-def test_keeping_apart_a_grouped_term_from_an_ungrouped_one_leaves_the_group(
+def test_keeping_apart_terms_not_in_one_group_leaves_every_group_as_it_is(
     data_dir: Path,
 ) -> None:
     project = _project()
-    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "x")])
+    terms = ("pod", "node", "x", "etcd", "kubelet")
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
     repo.merge_terms(project, ["pod", "node"], "pod")
+    repo.merge_terms(project, ["etcd", "kubelet"], "etcd")
     repo.keep_apart(project, None, "pod", "x")  # x is in no group: nothing to leave
     repo.keep_apart(project, None, "x", "node")
-    assert repo.synonym_groups(project) == [("pod", ("node",))]
-    assert sorted(repo.kept_apart(project)) == [("node", "x"), ("pod", "x")]
+    repo.keep_apart(project, None, "node", "kubelet")  # each in a group of its own
+    repo.keep_apart(project, None, "nowhere", "pod")  # a term with no row
+    assert repo.synonym_groups(project) == [("pod", ("node",)), ("etcd", ("kubelet",))]
+    assert sorted(repo.kept_apart(project)) == [
+        ("kubelet", "node"),
+        ("node", "x"),
+        ("nowhere", "pod"),
+        ("pod", "x"),
+    ]
+
+
+@pytest.mark.parametrize("status", [TermStatus.CANDIDATE, TermStatus.REQUIRED])
+def test_merging_into_a_group_takes_its_members_entries_in_a_glossary_from_before_it(
+    data_dir: Path, status: TermStatus
+) -> None:
+    """The user went back to a glossary made before the group (Revert): there its members
+    still have entries of their own. Merging one more term into the group takes in every
+    member's entry, not only the terms just named; an excluded member stays out."""
+    from genglossary_gui.store import transitions
+
+    project = _project()
+    repo.replace_candidate_terms(
+        project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "etcd", "x")]
+    )
+    older = _with_glossary(project, *(_entry(t) for t in ("pod", "node", "etcd", "x")))
+    _with_glossary(project, *(_entry(t) for t in ("pod", "node", "etcd", "x")))
+    repo.merge_terms(project, ["pod", "node", "x"], "pod")  # in the newer glossary
+    repo.mark_terms(project, ["node"], status)
+    repo.mark_terms(project, ["x"], TermStatus.EXCLUDED)
+    assert transitions.promote_run(older) == transitions.PromoteResult.PROMOTED
+    repo.merge_terms(project, ["etcd"], "pod")
+    glossary = _glossary(project)
+    assert set(glossary) == {"pod", "x"}
+    assert set(glossary["pod"].aliases) == {"node", "etcd"}
+
+
+def test_curation_reads_a_generate_only_glossary_beside_refined_ones(data_dir: Path) -> None:
+    """The current run only generated (no refining): its provisional entries are the
+    glossary, though earlier runs and other projects have refined ones."""
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    other = _project("Other")
+    repo.replace_candidate_terms(other, [R("pod", "en", 1, 2, 1)])
+    _with_glossary(other, _entry("pod"))
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    _with_glossary(project, _entry("pod"), _entry("node"))
+    run = transitions.create_run(project, "generate", current_owner())
+    transitions.mark_running(run)
+    repo.save_entries(project, run, "provisional", [_entry("pod"), _entry("node")])
+    transitions.mark_completed(run, "done")
+    assert repo.current_run(project) == run
+    repo.merge_terms(project, ["pod", "node"], "pod")
+    rows = {r.term: r for r in repo.glossary_rows(project, run)}
+    assert set(rows) == {"pod"} and rows["pod"].aliases == ("node",)
+    assert _rows(project)["node"].merged_into == "pod"
+
+
+def test_a_curated_term_the_documents_no_longer_name_keeps_its_curation_not_its_counts(
+    data_dir: Path,
+) -> None:
+    project = _project()
+    repo.replace_candidate_terms(
+        project, [R("pod", "en", 5, 9, 3, defined=True), R("node", "en", 1, 2, 1)]
+    )
+    repo.set_term_note(project, "pod", "Ours.")
+    repo.replace_candidate_terms(project, [R("node", "en", 1, 2, 1)])
+    pod = _rows(project)["pod"]
+    assert pod.note == "Ours."
+    assert (pod.frequency, pod.document_count, pod.score, pod.defined) == (0, 0, 0.0, False)
+    assert [t.text for t in repo.ranked_terms(project)] == ["node", "pod"]  # rank 0: last
