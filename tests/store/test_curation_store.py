@@ -487,3 +487,62 @@ def test_a_curated_term_the_documents_no_longer_name_keeps_its_curation_not_its_
     assert pod.note == "Ours."
     assert (pod.frequency, pod.document_count, pod.score, pod.defined) == (0, 0, 0.0, False)
     assert [t.text for t in repo.ranked_terms(project)] == ["node", "pod"]  # rank 0: last
+
+
+def test_splitting_a_variant_with_no_entry_to_give_back_only_frees_it(data_dir: Path) -> None:
+    """The current run never defined the variant apart: it leaves its holder's aliases (the
+    next run defines it); no other entry and no other run changes."""
+    project = _project()
+    repo.replace_candidate_terms(
+        project, [R(t, "en", 1, 2, 1) for t in ("aaa", "pod", "node", "zzz")]
+    )
+    older = _with_glossary(
+        project, _entry("zzz", aliases=["node"]), provisional=(_entry("qqq", aliases=["node"]),)
+    )
+    _with_glossary(project, _entry("aaa", aliases=["x"]), _entry("pod", aliases=["node"]))
+    assert repo.split_term(project, "pod", "node") is None
+    glossary = _glossary(project)
+    assert set(glossary) == {"aaa", "pod"}
+    assert (glossary["pod"].aliases, glossary["aaa"].aliases) == ((), ("x",))
+    assert [r.aliases for r in repo.glossary_rows(project, older)] == [("node",)]
+
+
+def test_merging_under_a_headword_refining_merged_away_takes_its_holder_in(
+    data_dir: Path,
+) -> None:
+    """Refining made "pod" an alias of "container"; the user merges "node" under "pod": the
+    group heads the entry that held it."""
+    project = _project()
+    repo.replace_candidate_terms(
+        project, [R(t, "en", 1, 2, 1) for t in ("container", "pod", "node")]
+    )
+    _with_glossary(project, _entry("container", aliases=["pod"]), _entry("node"))
+    repo.merge_terms(project, ["node"], "pod")
+    glossary = _glossary(project)
+    assert set(glossary) == {"pod"}
+    assert set(glossary["pod"].aliases) == {"container", "node"}
+
+
+def test_a_merged_entry_keeps_the_head_and_every_alias_of_its_members(data_dir: Path) -> None:
+    """ "Zeta" sorts first (capitals before small letters): the entry is still headed by the
+    user's headword, and the aliases refining gave a member stay with the merged entry."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("beta", "Zeta")])
+    _with_glossary(project, _entry("beta"), _entry("Zeta", aliases=["ZT"]))
+    repo.merge_terms(project, ["Zeta"], "beta")
+    glossary = _glossary(project)
+    assert set(glossary) == {"beta"}
+    assert set(glossary["beta"].aliases) == {"Zeta", "ZT"}
+
+
+def test_a_merged_entry_is_headed_by_the_headwords_own_entry_in_another_casing(
+    data_dir: Path,
+) -> None:
+    """The run wrote the headword's entry as "bEta" (its display form then); "Zeta" sorts
+    before it: the merged entry is still the headword's."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("beta", "Zeta")])
+    _with_glossary(project, _entry("bEta"), _entry("Zeta"))
+    repo.merge_terms(project, ["Zeta"], "beta")
+    glossary = _glossary(project)
+    assert set(glossary) == {"bEta"} and glossary["bEta"].aliases == ("Zeta",)

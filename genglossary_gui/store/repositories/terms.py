@@ -945,7 +945,9 @@ def _merge_in_glossary(
     see_also = {t for e in whole for t in json.loads(e.see_also)} - names
     gone = {e.term for e in whole} - {term}
     best.term = term
-    best.aliases = json.dumps(sorted(names - {term}, key=str.casefold), ensure_ascii=False)
+    # A name that is the term in other letters is no alias of it.
+    aliases = {n for n in names if n.casefold() != term.casefold()}
+    best.aliases = json.dumps(sorted(aliases, key=str.casefold), ensure_ascii=False)
     best.occurrences = json.dumps(occurrences, ensure_ascii=False)
     best.see_also = json.dumps(sorted(see_also, key=str.casefold), ensure_ascii=False)
     best.save()
