@@ -506,6 +506,21 @@ EQUIVALENT: dict[str, str] = {
         "`t.id is not row.id`: the same row gives the same int object, other rows other "
         "values (ids are unique)"
     ),
+    "genglossary_gui/store/repositories/terms.py:377 core/ReplaceTrueWithFalse": (
+        "zip's strict= over the terms and the selection made from them: same length"
+    ),
+    "genglossary_gui/store/repositories/terms.py:462 core/ReplaceBinaryOperator_BitAnd_Mod": (
+        "`(run, provisional) LIKE (term in the two names)` also matches rows of neither, "
+        "whose terms are other names: only those two names are looked up"
+    ),
+    "genglossary_gui/store/repositories/terms.py:522 core/ReplaceTrueWithFalse": (
+        "TermCuration's frozen/slots flags: snapshots are compared, never hashed, mutated "
+        "or measured"
+    ),
+    "genglossary_gui/store/repositories/terms.py:570 core/ReplaceFalseWithTrue": (
+        "_Row.group_head's default: rows read from the store pass it, and a row made by "
+        "get_or_create is never asked for it in the call that made it"
+    ),
 }
 
 _CONFIG = """\

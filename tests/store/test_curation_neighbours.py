@@ -391,6 +391,25 @@ def test_each_step_of_the_script_shows_what_it_promises(tmp_path: Path) -> None:
     assert {r["text"]: r["merged_into"] for r in start if r["merged_into"]} == {
         "WAL": "write-ahead log"
     }
+    # The next run defines the documents' defined terms and the first 4 candidates that
+    # recur (the calibrated cut-off), in rank order.
+    selection = {r["text"]: str(r["selection"]) for r in start}
+    assert selection == {
+        "write-ahead log": "defined",
+        "pod": "above the cut-off",
+        "container": "above the cut-off",
+        "node": "defined",
+        "kubelet": "above the cut-off",
+        "etcd": "above the cut-off",
+        "scheduler": "below the cut-off",
+        "control plane": "below the cut-off",  # 2 mentions: recurs
+        "WAL": "seen once",
+    }
+    apart = alone[steps.index("keep apart")]["rows"]
+    assert {r["text"]: r["merged_into"] for r in apart if r["merged_into"]} == {
+        "container": "pod",
+        "kubelet": "pod",
+    }
     merged = alone[steps.index("merge")]
     assert {r["text"]: r["group"] for r in merged["rows"] if r["group"]} == dict.fromkeys(
         ["pod", "container", "kubelet", "node"], "pod"

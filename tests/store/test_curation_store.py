@@ -546,3 +546,34 @@ def test_a_merged_entry_is_headed_by_the_headwords_own_entry_in_another_casing(
     repo.merge_terms(project, ["Zeta"], "beta")
     glossary = _glossary(project)
     assert set(glossary) == {"bEta"} and glossary["bEta"].aliases == ("Zeta",)
+
+
+def test_keeping_apart_finds_the_entry_by_its_own_name_and_keeps_its_other_aliases(
+    data_dir: Path,
+) -> None:
+    """ "Zeta" sorts before "pod" in the store: keeping "node" apart from "pod" still gives
+    node its entry back from pod's, whose other aliases stay."""
+    project = _project()
+    terms = ("Zeta", "pod", "node", "container", "zone")
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
+    run = _with_glossary(
+        project,
+        _entry("Zeta"),
+        _entry("pod", aliases=["container", "node", "zone"]),
+        provisional=(_entry("node"),),
+    )
+    assert repo.keep_apart(project, run, "pod", "node") == "node"
+    glossary = _glossary(project)
+    assert set(glossary) == {"Zeta", "pod", "node"}
+    assert glossary["pod"].aliases == ("container", "zone")
+
+
+def test_a_term_named_in_another_spelling_finds_the_curated_one_of_two(data_dir: Path) -> None:
+    """Two rows are one term by the window's key ("pod", "Pods"): an edit naming it reaches
+    the row the user curated, whichever the store lists first."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "Pods")])
+    repo.set_term_note(project, "Pods", "the curated one")
+    repo.set_term_category(project, ["POD"], "object", key=term_key)
+    rows = _rows(project)
+    assert (rows["Pods"].category, rows["pod"].category) == ("object", "")
