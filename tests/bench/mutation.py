@@ -521,6 +521,21 @@ EQUIVALENT: dict[str, str] = {
         "_Row.group_head's default: rows read from the store pass it, and a row made by "
         "get_or_create is never asked for it in the call that made it"
     ),
+    "genglossary_gui/store/repositories/*.py:* core/ReplaceBinaryOperator_BitOr_Add": (
+        "`(a != x) + (b != y)` in SQL: a sum of truth values (0 or 1) is true exactly when "
+        "either is (in Python `|` of sets or ints turned `+` fails or is killed)"
+    ),
+    "genglossary_gui/store/repositories/terms.py:532 core/ReplaceFalseWithTrue": (
+        "TermCuration.head's default, left only for a term that had no row: restored onto a "
+        "row outside any group, where group_head is never read (merging resets it)"
+    ),
+    "genglossary_gui/store/repositories/terms.py:544 core/ReplaceTrueWithFalse": (
+        "CurationSnapshot's frozen/slots flags: snapshots are compared, never hashed, "
+        "mutated or measured"
+    ),
+    "genglossary_gui/store/repositories/terms.py:787 core/ReplaceComparisonOperator_Eq_LtE": (
+        "status <= 'excluded' also takes candidates, which the update sets to candidate"
+    ),
 }
 
 _CONFIG = """\

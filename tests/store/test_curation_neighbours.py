@@ -18,7 +18,14 @@ from genglossary_gui.pipeline.text import term_key
 from genglossary_gui.store import repositories as repo
 from genglossary_gui.store.database import db
 from genglossary_gui.store.folder import open_data_folder
-from genglossary_gui.store.models import DefinitionEdit, GlossaryEntry, KeptApart, Run, Term
+from genglossary_gui.store.models import (
+    DefinitionEdit,
+    GlossaryEntry,
+    KeptApart,
+    Project,
+    Run,
+    Term,
+)
 from genglossary_gui.vocabulary import TermStatus
 from tests.store.test_curation_store import _entry, _with_glossary
 
@@ -164,6 +171,8 @@ def _stored(project: int) -> Any:
             _dicts(DefinitionEdit.select().where(DefinitionEdit.project == project)), {}
         ),
         "apart": _plain(_dicts(KeptApart.select().where(KeptApart.project == project)), {}),
+        "cut-off": Project.get_by_id(project).term_cutoff,
+        "current": runs.get(Project.get_by_id(project).current_run),
     }
 
 
@@ -433,3 +442,15 @@ def test_a_project_without_terms_reads_nothing_of_its_neighbours(data_dir: Path)
     snapshot = repo.curation_snapshot(empty, NAMES, key=term_key, glossary=True)
     assert not any(t.exists for t in snapshot.terms) and snapshot.entries is None
     assert (snapshot.edits, snapshot.apart) == ((), ())
+
+
+def test_a_project_deleted_meanwhile_reads_nothing_of_the_next_one(data_dir: Path) -> None:
+    """Another window deleted the project while this one still shows it: its reads find
+    nothing, never the glossary or cut-off of the project after it."""
+    gone = repo.create_project("Gone", ["/gone"], "en")
+    after = _neighbour("After")
+    Project.delete_by_id(gone)
+    assert repo.current_run(after) is not None
+    snapshot = repo.curation_snapshot(gone, NAMES, key=term_key, glossary=True)
+    assert snapshot.entries is None and snapshot.run_id is None
+    assert repo.glossary_terms(gone, 300) == [] and repo.term_rows(gone) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -556,24 +557,52 @@ def test_keeping_apart_finds_the_entry_by_its_own_name_and_keeps_its_other_alias
     project = _project()
     terms = ("Zeta", "pod", "node", "container", "zone")
     repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
+    shared = ("shared.md", 3, "Pods run on a node.")
+    merged = [("pod.md", 1, "pod is something."), ("node.md", 1, "node is something."), shared]
     run = _with_glossary(
         project,
         _entry("Zeta"),
-        _entry("pod", aliases=["container", "node", "zone"]),
-        provisional=(_entry("node"),),
+        # Refining's order, not sorted; the two share a sentence.
+        replace(_entry("pod", aliases=["zone", "container", "node"]), occurrences=merged),
+        provisional=(
+            replace(_entry("pod"), occurrences=[merged[0], shared]),
+            replace(_entry("node"), occurrences=[merged[1], shared]),
+        ),
     )
     assert repo.keep_apart(project, run, "pod", "node") == "node"
     glossary = _glossary(project)
     assert set(glossary) == {"Zeta", "pod", "node"}
-    assert glossary["pod"].aliases == ("container", "zone")
+    assert glossary["pod"].aliases == ("zone", "container")
+    # pod loses the places only node was named at, not those they share.
+    assert [o[:2] for o in glossary["pod"].occurrences] == [("pod.md", 1), ("shared.md", 3)]
 
 
-def test_a_term_named_in_another_spelling_finds_the_curated_one_of_two(data_dir: Path) -> None:
+@pytest.mark.parametrize("curation", ["note", "required", "excluded", "category", "group"])
+def test_a_term_named_in_another_spelling_finds_the_curated_one_of_two(
+    data_dir: Path, curation: str
+) -> None:
     """Two rows are one term by the window's key ("pod", "Pods"): an edit naming it reaches
-    the row the user curated, whichever the store lists first."""
+    the row the user curated (any kind of curation), whichever the store lists first."""
     project = _project()
-    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "Pods")])
-    repo.set_term_note(project, "Pods", "the curated one")
-    repo.set_term_category(project, ["POD"], "object", key=term_key)
+    terms = ("pod", "Pods", "node")
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
+    if curation == "note":
+        repo.set_term_note(project, "Pods", "the curated one")
+    elif curation == "category":
+        repo.set_term_category(project, ["Pods"], "mine")
+    elif curation == "group":
+        repo.merge_terms(project, ["Pods", "node"], "node")
+    else:
+        repo.mark_terms(project, ["Pods"], TermStatus(curation))
+    repo.set_term_note(project, "POD", "named otherwise", key=term_key)
     rows = _rows(project)
-    assert (rows["Pods"].category, rows["pod"].category) == ("object", "")
+    assert (rows["Pods"].note, rows["pod"].note) == ("named otherwise", "")
+
+
+def test_unmarking_terms_passes_over_a_name_without_a_row(data_dir: Path) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    repo.mark_terms(project, ["pod", "node"], TermStatus.REQUIRED)
+    assert repo.mark_terms(project, ["pod", "nowhere", "node"], TermStatus.CANDIDATE) == 2
+    assert "nowhere" not in _rows(project)  # unmarking adds no term
+    assert repo.required_terms(project) == set()
