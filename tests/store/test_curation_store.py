@@ -606,3 +606,16 @@ def test_unmarking_terms_passes_over_a_name_without_a_row(data_dir: Path) -> Non
     assert repo.mark_terms(project, ["pod", "nowhere", "node"], TermStatus.CANDIDATE) == 2
     assert "nowhere" not in _rows(project)  # unmarking adds no term
     assert repo.required_terms(project) == set()
+
+
+def test_undoing_a_hand_added_term_an_extraction_found_since_keeps_its_row(
+    data_dir: Path,
+) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R("pod", "en", 1, 2, 1)])
+    before = repo.curation_snapshot(project, ["etcd"], key=term_key)
+    repo.add_term(project, "etcd", key=term_key)
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "etcd")])
+    repo.restore_curation(project, before, key=term_key)
+    rows = _rows(project)
+    assert rows["etcd"].status == TermStatus.CANDIDATE and rows["etcd"].frequency == 2
