@@ -547,6 +547,19 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/repositories/terms.py:1121 core/ReplaceOrWithAnd": (
         "a snapshot has entries exactly when it has a run (curation_snapshot sets both or neither)"
     ),
+    "genglossary_gui/store/repositories/terms.py:672 core/ReplaceComparisonOperator_Eq_Is": (
+        "`status` is a TermStatus member: `is` and `==` agree"
+    ),
+    "genglossary_gui/store/repositories/terms.py:672 core/ReplaceComparisonOperator_Eq_LtE": (
+        "status <= 'candidate': no status sorts before 'candidate'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:753 core/ReplaceComparisonOperator_Gt_NotEq": (
+        "a group's list of names is never empty (made by appending): != 1 is > 1"
+    ),
+    "genglossary_gui/store/repositories/terms.py:779 core/ReplaceComparisonOperator_Eq_*": (
+        "a new group's number from the largest over more projects than this one: still "
+        "larger than every group of this project, so unused in it"
+    ),
 }
 
 _CONFIG = """\

@@ -98,6 +98,7 @@ def _neighbour(name: str) -> int:
     repo.set_definition_edit(project, "kubelet", f"{name}'s kubelet.")
     repo.keep_apart(project, repo.current_run(project), "WAL", "write-ahead log")
     repo.keep_apart(project, None, "theirs alone", "pod")
+    repo.keep_apart(project, None, "node", "kubelet")  # both of which Mine merges
     return project
 
 

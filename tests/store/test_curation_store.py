@@ -619,3 +619,18 @@ def test_undoing_a_hand_added_term_an_extraction_found_since_keeps_its_row(
     repo.restore_curation(project, before, key=term_key)
     rows = _rows(project)
     assert rows["etcd"].status == TermStatus.CANDIDATE and rows["etcd"].frequency == 2
+
+
+def test_a_group_numbered_past_256_is_found_whole(data_dir: Path) -> None:
+    """Group numbers are compared by value (CPython shares int objects only up to 256)."""
+    project = _project()
+    pairs = [(f"head {i:03}", f"member {i:03}") for i in range(256)]
+    last = ("last head", "last a", "last b")
+    terms = [*(t for pair in pairs for t in pair), *last]
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
+    for head, member in pairs:
+        repo.merge_terms(project, [head, member], head)
+    repo.merge_terms(project, list(last), last[0])
+    snapshot = repo.curation_snapshot(project, ["last b"], key=term_key)
+    assert {t.group for t in snapshot.terms} == {257}
+    assert {t.text for t in snapshot.terms} == set(last)
