@@ -556,9 +556,13 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/repositories/terms.py:753 core/ReplaceComparisonOperator_Gt_NotEq": (
         "a group's list of names is never empty (made by appending): != 1 is > 1"
     ),
-    "genglossary_gui/store/repositories/terms.py:779 core/ReplaceComparisonOperator_Eq_*": (
-        "a new group's number from the largest over more projects than this one: still "
-        "larger than every group of this project, so unused in it"
+    "genglossary_gui/store/repositories/terms.py:779 core/ReplaceComparisonOperator_Eq_[GL]tE": (
+        "a new group's number from the largest over more projects, this one among them: "
+        "still larger than every group of this project, so unused in it"
+    ),
+    "genglossary_gui/store/repositories/terms.py:779 core/ReplaceComparisonOperator_Eq_IsNot": (
+        "`is not` makes the condition true: the largest group number over every project, "
+        "this one among them, so the new one is unused in it"
     ),
 }
 
