@@ -226,6 +226,8 @@ class MainWindow(QMainWindow):
             self, self.run_queue, self.current_project_id, self.project_view
         )
         self.project_actions.status.connect(self.statusBar().showMessage)
+        # Its curation's undo history refers to it by id, which a new project may get.
+        self.project_actions.deleted.connect(self.curation.undo_stack.clear)
         self.project_actions.problem.connect(self.notifications.notify)
         self.project_actions.run_started.connect(self._watched.add)
         self.run_queue.started.connect(lambda _project, run: self._watched.add(run))

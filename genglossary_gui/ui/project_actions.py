@@ -52,6 +52,8 @@ class ProjectActions(QObject):
     problem = Signal(str, str)
     #: A run started for the user's change (run id).
     run_started = Signal(int)
+    #: The project was deleted (its id).
+    deleted = Signal(int)
 
     def __init__(
         self,
@@ -238,6 +240,7 @@ class ProjectActions(QObject):
         ):
             return False
         self._queue.forget(project_id)
+        self.deleted.emit(project_id)
         self.status.emit(self.tr("Deleted “{name}”.").format(name=name), 5000)
         return True
 

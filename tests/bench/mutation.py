@@ -536,15 +536,15 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/repositories/terms.py:787 core/ReplaceComparisonOperator_Eq_LtE": (
         "status <= 'excluded' also takes candidates, which the update sets to candidate"
     ),
-    "genglossary_gui/store/repositories/terms.py:1107 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/repositories/terms.py:1110 core/ReplaceComparisonOperator_Eq_LtE": (
         "rank <= 0, frequency <= 0: neither is ever negative"
     ),
-    "genglossary_gui/store/repositories/terms.py:1107 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:1110 core/ReplaceComparisonOperator_Eq_GtE": (
         "rank >= 0 (always) with frequency == 0, or frequency >= 0 with rank == 0: an "
         "extraction ranks only terms it found (frequency >= 1), and every row of rank 0 has "
         "frequency 0"
     ),
-    "genglossary_gui/store/repositories/terms.py:1121 core/ReplaceOrWithAnd": (
+    "genglossary_gui/store/repositories/terms.py:1126 core/ReplaceOrWithAnd": (
         "a snapshot has entries exactly when it has a run (curation_snapshot sets both or neither)"
     ),
     "genglossary_gui/store/repositories/terms.py:672 core/ReplaceComparisonOperator_Eq_Is": (

@@ -634,3 +634,21 @@ def test_a_group_numbered_past_256_is_found_whole(data_dir: Path) -> None:
     snapshot = repo.curation_snapshot(project, ["last b"], key=term_key)
     assert {t.group for t in snapshot.terms} == {257}
     assert {t.text for t in snapshot.terms} == set(last)
+
+
+def test_an_undo_after_its_project_was_deleted_writes_nothing(data_dir: Path) -> None:
+    """Undo is still offered for a project deleted since (elsewhere); a new project, which
+    SQLite gives the deleted run's id, must not receive the old glossary's entries."""
+    project = _project("Gone")
+    _project("Kept")  # the next project's id is not the deleted one's; its run's id is
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    _with_glossary(project, _entry("pod"), _entry("node"))
+    before = repo.curation_snapshot(project, ["pod", "node"], key=term_key, glossary=True)
+    repo.merge_terms(project, ["pod", "node"], "pod", key=term_key)
+    repo.delete_project(project)
+    new = _project("New")
+    repo.replace_candidate_terms(new, [R("etcd", "en", 1, 2, 1)])
+    run = _with_glossary(new, _entry("etcd"))
+    repo.restore_curation(project, before, key=term_key)
+    assert [r.term for r in repo.glossary_rows(new, run)] == ["etcd"]
+    assert Term.select().where(Term.project == project).count() == 0

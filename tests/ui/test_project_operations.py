@@ -258,3 +258,17 @@ def test_new_project_dialog_warns_about_a_folder_without_documents(
     assert repo.project_rows() == []  # nothing was created
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # "anyway"
     qtbot.waitUntil(lambda: "empty" in _names(window))
+
+
+def test_deleting_a_project_clears_undo(qtbot: QtBot, make_window: WindowFactory) -> None:
+    """Undo cannot bring a deleted project's curation back, and must not write it into a
+    new project that gets the deleted one's id."""
+    window, _ = make_window()
+    project = repo.create_project("Doomed")
+    window.reload_projects()
+    window.select_project(project)
+    window.curation.add_term(project, "pod")
+    assert window.undo_action.isEnabled()
+    window.project_actions.confirm_delete = lambda *a: True  # type: ignore[method-assign]
+    assert window.project_actions.delete()
+    assert window.curation.undo_stack.count() == 0 and not window.undo_action.isEnabled()

@@ -1062,8 +1062,11 @@ _ENTRY_FIELDS = (
 @patient
 def restore_curation(project_id: int, snapshot: CurationSnapshot, key: Key = str.casefold) -> None:
     """Put the curation of ``snapshot``'s terms back as it was when it was taken (an undo,
-    or a redo from the snapshot taken after the change)."""
+    or a redo from the snapshot taken after the change). Nothing when the project is gone
+    (deleted since, from this window or elsewhere): there is nothing left to put back."""
     with db.atomic("IMMEDIATE"):
+        if Project.get_or_none(Project.id == project_id) is None:
+            return
         rows = _Terms(project_id, key)
         for saved in snapshot.terms:
             _restore_term(rows, saved)
@@ -1086,7 +1089,7 @@ def restore_curation(project_id: int, snapshot: CurationSnapshot, key: Key = str
         KeptApart.delete().where(KeptApart.id.in_(pairs)).execute()
         for first, second in snapshot.apart:
             KeptApart.create(project=project_id, first=first, second=second)
-        run = _restore_entries(snapshot, keys, key)
+        run = _restore_entries(project_id, snapshot, keys, key)
     notify.publish(Topic.DEFINITION_EDIT, project_id)
     notify.publish(Topic.KEPT_APART, project_id)
     _publish_curation(run)
@@ -1116,11 +1119,14 @@ def _restore_term(rows: _Terms, saved: TermCuration) -> None:
         Term.update(**fields).where(Term.id == row.id).execute()
 
 
-def _restore_entries(snapshot: CurationSnapshot, keys: set[str], key: Key) -> int | None:
+def _restore_entries(
+    project_id: int, snapshot: CurationSnapshot, keys: set[str], key: Key
+) -> int | None:
     run = snapshot.run_id
     if snapshot.entries is None or run is None:
         return None
-    if Run.get_or_none(Run.id == run) is None:
+    # The run must still be the project's: SQLite gives a deleted run's id to the next one.
+    if Run.get_or_none((Run.id == run) & (Run.project == project_id)) is None:
         return None
     current = GlossaryEntry.select().where(
         (GlossaryEntry.run == run) & (GlossaryEntry.stage == snapshot.stage)
