@@ -564,6 +564,13 @@ EQUIVALENT: dict[str, str] = {
         "`is not` makes the condition true: the largest group number over every project, "
         "this one among them, so the new one is unused in it"
     ),
+    "genglossary_gui/store/repositories/terms.py:5[37]7 core/ReplaceComparisonOperator_NotEq_Gt": (
+        "status > 'candidate' for != 'candidate': no status sorts before 'candidate'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:560 core/Replace*": (
+        "_Row's eq/slots flags: rows are unique by id (value equality is identity here), "
+        "and no code adds attributes to one or measures it"
+    ),
 }
 
 _CONFIG = """\
