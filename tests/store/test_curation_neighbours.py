@@ -173,7 +173,7 @@ def _stored(project: int) -> Any:
         ),
         "apart": _plain(_dicts(KeptApart.select().where(KeptApart.project == project)), {}),
         "cut-off": Project.get_by_id(project).term_cutoff,
-        "current": runs.get(Project.get_by_id(project).current_run),
+        "current": runs.get(Project.get_by_id(project).current_run or 0),  # None: none
     }
 
 
