@@ -96,6 +96,7 @@ def _neighbour(name: str) -> int:
     repo.set_term_note(project, "write-ahead log", f"{name}'s note", key=term_key)
     repo.set_term_category(project, ["pod", "etcd"], f"{name}'s", key=term_key)
     repo.set_definition_edit(project, "kubelet", f"{name}'s kubelet.")
+    repo.set_definition_edit(project, "node", f"{name}'s node.")  # which Mine edits too
     repo.keep_apart(project, repo.current_run(project), "WAL", "write-ahead log")
     repo.keep_apart(project, None, "theirs alone", "pod")
     repo.keep_apart(project, None, "node", "kubelet")  # both of which Mine merges
@@ -252,14 +253,19 @@ def _play(folder: Path, crowded: bool) -> tuple[list[Any], list[tuple[Any, Any]]
     before and after."""
     open_data_folder(folder)
     try:
-        before = _neighbour("Before") if crowded else None
+        neighbours, theirs = [], []
+        if crowded:
+            # Each neighbour's rows as made: nothing done after (to Mine, or to the next
+            # neighbour) may change them.
+            neighbours.append(_neighbour("Before"))
+            theirs.append(_stored(neighbours[-1]))
         project = repo.create_project("Mine", ["/mine"], "en")
         repo.replace_candidate_terms(project, _extraction(), key=term_key, cutoff=4)
         _glossary(project, "the earlier run")
         _glossary(project, "the current run")
-        after = _neighbour("After") if crowded else None
-        neighbours = [n for n in (before, after) if n is not None]
-        theirs = [_stored(n) for n in neighbours]
+        if crowded:
+            neighbours.append(_neighbour("After"))
+            theirs.append(_stored(neighbours[-1]))
         untouched = _untouched_entries(project)
         seen = [_seen(project)]
         state: dict[str, Any] = {}

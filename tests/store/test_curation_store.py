@@ -652,3 +652,11 @@ def test_an_undo_after_its_project_was_deleted_writes_nothing(data_dir: Path) ->
     repo.restore_curation(project, before, key=term_key)
     assert [r.term for r in repo.glossary_rows(new, run)] == ["etcd"]
     assert Term.select().where(Term.project == project).count() == 0
+
+
+def test_clearing_a_category_passes_over_a_name_without_a_row(data_dir: Path) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    repo.set_term_category(project, ["pod", "node"], "object")
+    repo.set_term_category(project, ["pod", "nowhere", "node"], "")
+    assert repo.term_categories(project) == {} and "nowhere" not in _rows(project)
