@@ -706,29 +706,30 @@ def _annotations(module: str) -> tuple[tuple[int, int, int, int], ...]:
         and any(alias.name == "annotations" for alias in node.names)
         for node in tree.body
     )
-    reads = any(
-        (
-            isinstance(node, (ast.Import, ast.ImportFrom))
-            and any(alias.name.split(".")[0] == "pydantic" for alias in node.names)
-        )
-        or (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pydantic"))
+    imported = [
+        name
         for node in ast.walk(tree)
-    )
-    if not lazy or reads:
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for name in (
+            [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else [a.name for a in node.names]
+        )
+    ]
+    if not lazy or any(name.split(".")[0] == "pydantic" for name in imported):
         return ()
     spans = []
     for node in ast.walk(tree):
         if isinstance(node, ast.arg):
-            found = [node.annotation]
+            part = node.annotation
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found = [node.returns]
+            part = node.returns
         elif isinstance(node, ast.AnnAssign):
-            found = [node.annotation]
+            part = node.annotation
         else:
             continue
-        for part in found:
-            if part is not None and part.end_lineno is not None and part.end_col_offset is not None:
-                spans.append((part.lineno, part.col_offset, part.end_lineno, part.end_col_offset))
+        if part is not None and part.end_lineno is not None and part.end_col_offset is not None:
+            spans.append((part.lineno, part.col_offset, part.end_lineno, part.end_col_offset))
     return tuple(spans)
 
 

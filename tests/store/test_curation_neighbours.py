@@ -156,25 +156,26 @@ def _dicts(query: Any) -> list[dict[str, Any]]:
     return cast("list[dict[str, Any]]", list(query.dicts()))
 
 
+def _row(row: dict[str, Any], *leave_out: str) -> tuple[tuple[str, Any], ...]:
+    """A row as sorted (column, value) pairs, without its id and ``leave_out``."""
+    return tuple(sorted((k, v) for k, v in row.items() if k not in ("id", *leave_out)))
+
+
 def _stored(project: int) -> Any:
     """The project's rows as stored: terms, every run's entries (runs by their order),
     definition edits, pairs kept apart."""
     runs = {r.id: i for i, r in enumerate(Run.select().where(Run.project == project))}
-    entries = [
-        {**e, "run": runs[e["run"]]}
-        for e in _dicts(GlossaryEntry.select().where(GlossaryEntry.project == project))
-    ]
+    entries = _dicts(GlossaryEntry.select().where(GlossaryEntry.project == project))
+    row = Project.get_by_id(project)
     return {
         "terms": _plain(_dicts(Term.select().where(Term.project == project)), {}),
-        "entries": sorted(
-            (tuple(sorted((k, v) for k, v in e.items() if k != "id")) for e in entries),
-        ),
+        "entries": sorted(_row({**e, "run": runs[e["run"]]}) for e in entries),
         "edits": _plain(
             _dicts(DefinitionEdit.select().where(DefinitionEdit.project == project)), {}
         ),
         "apart": _plain(_dicts(KeptApart.select().where(KeptApart.project == project)), {}),
-        "cut-off": Project.get_by_id(project).term_cutoff,
-        "current": runs.get(Project.get_by_id(project).current_run or 0),  # None: none
+        "cut-off": row.term_cutoff,
+        "current": runs.get(row.current_run or 0),  # None: none
     }
 
 
@@ -183,7 +184,7 @@ def _untouched_entries(project: int) -> list[Any]:
     provisional ones."""
     current = repo.current_run(project)
     return [
-        tuple(sorted((k, v) for k, v in e.items() if k not in ("id", "run")))
+        _row(e, "run")
         for e in _dicts(
             GlossaryEntry.select()
             .where(
