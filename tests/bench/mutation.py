@@ -567,6 +567,62 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/repositories/terms.py:5[37]7 core/ReplaceComparisonOperator_NotEq_Gt": (
         "status > 'candidate' for != 'candidate': no status sorts before 'candidate'"
     ),
+    "genglossary_gui/store/repositories/terms.py:30 core/ReplaceTrueWithFalse": (
+        "TermRecord's frozen/slots flags: records are made and read, never hashed, mutated "
+        "or measured"
+    ),
+    "genglossary_gui/store/repositories/terms.py:139 core/ReplaceTrueWithFalse": (
+        "TermRow's frozen/slots flags: rows are made by term_rows and read, never hashed, "
+        "mutated or measured"
+    ),
+    "genglossary_gui/store/repositories/terms.py:103 core/ReplaceComparisonOperator_NotEq_Gt": (
+        "status > 'candidate' for != 'candidate': no status sorts before 'candidate'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:129 core/ReplaceComparisonOperator_Eq_LtE": (
+        "rank <= 0: a rank is never negative"
+    ),
+    "genglossary_gui/store/repositories/terms.py:368 core/ReplaceComparisonOperator_Eq_LtE": (
+        "rank <= 0: a rank is never negative"
+    ),
+    "genglossary_gui/store/repositories/terms.py:326 core/ReplaceComparisonOperator_Eq_LtE": (
+        "frequency <= 0: a frequency is never negative"
+    ),
+    "genglossary_gui/store/repositories/terms.py:148 core/ReplaceFalseWithTrue": (
+        "TermRow.defined's default: term_rows, its one maker, always passes it"
+    ),
+    "genglossary_gui/store/repositories/terms.py:206 core/ReplaceTrueWithFalse": (
+        "zip's strict= over the rows and the selection made from them: same length"
+    ),
+    "genglossary_gui/store/repositories/terms.py:219 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= the run's last stage: that is refined (none sorts after it), or provisional "
+        "when the run has no refined entries (a mutant of the run's == is killed)"
+    ),
+    "genglossary_gui/store/repositories/terms.py:1021 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= the run's last stage: that is refined (none sorts after it), or provisional "
+        "when the run has no refined entries"
+    ),
+    "genglossary_gui/store/repositories/terms.py:330 core/ReplaceComparisonOperator_Lt_NotEq": (
+        "taken counts up from 0 by one while below the cut-off, which is a count (never "
+        "negative): it never passes it, so != stops where < does"
+    ),
+    "genglossary_gui/store/repositories/terms.py:350 core/ReplaceComparisonOperator_Eq_GtE": (
+        "`Project.id >= p` .first(): SQLite reads the rowid range in order, so the first row "
+        "is p itself; a project that is gone has no terms for the cut-off to count"
+    ),
+    "genglossary_gui/store/repositories/terms.py:368 core/ReplaceComparisonOperator_NotEq_Lt": (
+        "status < 'required' for != 'required': every other status sorts before 'required'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:380 core/ReplaceComparisonOperator_NotEq_IsNot": (
+        "Selection members are singletons: `is not` and `!=` agree"
+    ),
+    "genglossary_gui/store/repositories/terms.py:474 core/ReplaceComparisonOperator_NotEq_IsNot": (
+        "`alias` is the very object of `aliases` that matched (next() over the list): `is not` "
+        "drops it as != does (an entry's aliases hold no duplicates)"
+    ),
+    "genglossary_gui/store/repositories/terms.py:527 core/ReplaceTrueWithFalse": (
+        "TermCuration.exists' default: both makers pass it (_curation_of True, the snapshot "
+        "of a name without a row False)"
+    ),
     "genglossary_gui/store/repositories/terms.py:560 core/Replace*": (
         "_Row's eq/slots flags: rows are unique by id (value equality is identity here), "
         "and no code adds attributes to one or measures it"

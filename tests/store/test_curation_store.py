@@ -417,10 +417,12 @@ def test_keeping_apart_terms_not_in_one_group_leaves_every_group_as_it_is(
     repo.keep_apart(project, None, "pod", "x")  # x is in no group: nothing to leave
     repo.keep_apart(project, None, "x", "node")
     repo.keep_apart(project, None, "node", "kubelet")  # each in a group of its own
+    repo.keep_apart(project, None, "kubelet", "pod")  # the later group's first
     repo.keep_apart(project, None, "nowhere", "pod")  # a term with no row
     assert repo.synonym_groups(project) == [("pod", ("node",)), ("etcd", ("kubelet",))]
     assert sorted(repo.kept_apart(project)) == [
         ("kubelet", "node"),
+        ("kubelet", "pod"),
         ("node", "x"),
         ("nowhere", "pod"),
         ("pod", "x"),
@@ -660,3 +662,316 @@ def test_clearing_a_category_passes_over_a_name_without_a_row(data_dir: Path) ->
     repo.set_term_category(project, ["pod", "node"], "object")
     repo.set_term_category(project, ["pod", "nowhere", "node"], "")
     assert repo.term_categories(project) == {} and "nowhere" not in _rows(project)
+
+
+def test_every_kind_of_curation_with_another_keeps_its_row_through_a_reextraction(
+    data_dir: Path,
+) -> None:
+    """A term carrying two kinds of the user's curation is as curated as one carrying one."""
+    project = _project()
+    terms = ("excluded", "noted", "categorised", "grouped", "member", "plain")
+    records = [R(t, "en", 1, 2, 1) for t in terms]
+    repo.replace_candidate_terms(project, records)
+    repo.mark_terms(project, ["excluded"], TermStatus.EXCLUDED)
+    repo.set_term_note(project, "excluded", "Not ours.")
+    repo.set_term_note(project, "noted", "Ours.")
+    repo.set_term_category(project, ["noted", "categorised"], "mine")
+    repo.merge_terms(project, ["categorised", "grouped"], "categorised")
+    repo.merge_terms(project, ["grouped", "member"], "grouped")
+    before = repo.term_rows(project)
+    repo.replace_candidate_terms(project, list(reversed(records)))
+    after = {r.text: r for r in repo.term_rows(project)}
+    for row in before:
+        kept = after[row.text]
+        if row.text != "plain":
+            assert kept.id == row.id, row.text
+        assert (kept.status, kept.note, kept.category, kept.group) == (
+            row.status,
+            row.note,
+            row.category,
+            row.group,
+        )
+    assert after["excluded"].status == TermStatus.EXCLUDED
+    assert repo.synonym_groups(project) == [("grouped", ("categorised", "member"))]
+
+
+def test_a_curated_term_no_longer_found_leaves_every_other_terms_counts(data_dir: Path) -> None:
+    before = _project("Before")
+    project = _project()
+    after = _project("After")
+    for p in (before, project, after):
+        repo.replace_candidate_terms(p, [R("gone", "en", 1, 3, 1), R("kept", "en", 2, 4, 2)])
+        repo.set_term_note(p, "gone", "Ours.")
+        repo.set_term_note(p, "kept", "Ours too.")
+    neighbours = {p: repo.term_rows(p) for p in (before, after)}
+    repo.replace_candidate_terms(project, [R("kept", "en", 5, 7, 3), R("new", "en", 1, 2, 1)])
+    rows = _rows(project)
+    assert (rows["kept"].score, rows["kept"].frequency, rows["kept"].document_count) == (5, 7, 3)
+    assert (rows["gone"].score, rows["gone"].frequency, rows["gone"].document_count) == (0, 0, 0)
+    assert rows["new"].frequency == 2
+    assert {p: repo.term_rows(p) for p in (before, after)} == neighbours
+
+
+def test_marking_never_reaches_another_projects_terms(data_dir: Path) -> None:
+    """An id the caller holds from another project (a stale view) marks nothing."""
+    before = _project("Before")
+    project = _project()
+    after = _project("After")
+    for p in (before, project, after):
+        repo.replace_candidate_terms(p, [R("pod", "en", 1, 2, 1)])
+    strangers = [_rows(before)["pod"].id, _rows(after)["pod"].id]
+    assert repo.set_term_status(project, strangers, TermStatus.REQUIRED) == 0
+    assert repo.set_term_status(project, [_rows(project)["pod"].id], TermStatus.EXCLUDED) == 1
+    assert [_rows(p)["pod"].status for p in (before, project, after)] == [
+        TermStatus.CANDIDATE,
+        TermStatus.EXCLUDED,
+        TermStatus.CANDIDATE,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("term", "other", "remaining"),
+    [("pod", "node", "kubelet"), ("node", "pod", "kubelet"), ("node", "kubelet", "node")],
+)
+def test_keeping_apart_two_of_a_group_takes_one_out_and_never_the_headword(
+    data_dir: Path, term: str, other: str, remaining: str
+) -> None:
+    """Of a group of three headed by "pod": the one named second leaves, unless it is the
+    headword (then the first does); the group stays with the other two."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "kubelet")])
+    repo.merge_terms(project, ["pod", "node", "kubelet"], "pod")
+    repo.keep_apart(project, None, term, other)
+    assert repo.synonym_groups(project) == [("pod", (remaining,))]
+
+
+def test_keeping_apart_two_of_a_group_numbered_past_256_takes_one_out(data_dir: Path) -> None:
+    project = _project()
+    pairs = [(f"head {i:03}", f"member {i:03}") for i in range(256)]
+    last = ("last head", "last a", "last b")
+    terms = [*(t for pair in pairs for t in pair), *last]
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
+    for head, member in pairs:
+        repo.merge_terms(project, [head, member], head)
+    repo.merge_terms(project, list(last), last[0])
+    repo.keep_apart(project, None, "last a", "last b")
+    assert repo.synonym_groups(project)[-1] == ("last head", ("last a",))
+    assert _rows(project)["last b"].group == ""
+
+
+@pytest.mark.parametrize("scope", ["full", "generate"])
+def test_the_terms_page_shows_its_own_projects_current_glossary_only(
+    data_dir: Path, scope: str
+) -> None:
+    """A project made later, whose run is newer, merged the same names otherwise (and
+    refined, where this project's current run only generated)."""
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    project = _project()
+    later = _project("Later")
+    for p in (project, later):
+        terms = ("pod", "node", "container")
+        repo.replace_candidate_terms(p, [R(t, "en", 1, 2, 1) for t in terms])
+    mine = (_entry("pod", aliases=["node"]), _entry("container"))
+    if scope == "full":
+        _with_glossary(project, *mine)
+    else:
+        run = transitions.create_run(project, "generate", current_owner())
+        transitions.mark_running(run)
+        repo.save_entries(project, run, "provisional", mine)
+        transitions.mark_completed(run, "done")
+    _with_glossary(later, _entry("pod", aliases=["container"]), _entry("node", aliases=["x"]))
+    rows = _rows(project)
+    assert {t: (r.merged_into, r.aliases) for t, r in rows.items()} == {
+        "pod": ("", ("node",)),
+        "node": ("pod", ()),
+        "container": ("", ()),
+    }
+
+
+def test_keeping_apart_announces_the_pair_and_the_glossary_it_changed(data_dir: Path) -> None:
+    """The document viewer and the Glossary page's run list listen for glossary entries."""
+    from genglossary_gui.store import notify
+    from genglossary_gui.vocabulary import Topic
+
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    run = _with_glossary(
+        project, _entry("pod", aliases=["node"]), provisional=(_entry("pod"), _entry("node"))
+    )
+    changes: list[notify.Change] = []
+    unsubscribe = notify.subscribe(changes.append)
+    try:
+        repo.keep_apart(project, None, "pod", "x")
+        assert changes == [notify.Change(Topic.KEPT_APART, (project,))]
+        changes.clear()
+        assert repo.keep_apart(project, run, "pod", "node") == "node"
+    finally:
+        unsubscribe()
+    assert notify.Change(Topic.GLOSSARY_ENTRY, (run,)) in changes
+
+
+def test_keeping_apart_in_one_run_leaves_every_other_runs_entries(data_dir: Path) -> None:
+    """The same merge in a neighbour made before, the project's earlier run and a neighbour
+    made after: only the run named gets the entry back."""
+    from genglossary_gui.store.models import GlossaryEntry
+
+    before = _project("Before")
+    project = _project()
+    runs = []
+    for n, p in enumerate((before, project, project, _project("After"))):
+        repo.replace_candidate_terms(p, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+        node = replace(_entry("node"), definition=f"node is something of run {n}.")
+        runs.append(
+            _with_glossary(p, _entry("pod", aliases=["node"]), provisional=(_entry("pod"), node))
+        )
+
+    def entries() -> dict[int, list[tuple[str, str, str]]]:
+        query = GlossaryEntry.select().order_by(GlossaryEntry.id)
+        out: dict[int, list[tuple[str, str, str]]] = {}
+        for e in query:
+            out.setdefault(e.run_id, []).append((e.stage, e.term, e.aliases))
+        return out
+
+    others = {run: rows for run, rows in entries().items() if run != runs[2]}
+    assert repo.keep_apart(project, runs[2], "pod", "node") == "node"
+    now = entries()
+    assert {run: rows for run, rows in now.items() if run != runs[2]} == others
+    assert sorted(e for e in now[runs[2]] if e[0] == "refined") == [
+        ("refined", "node", "[]"),
+        ("refined", "pod", "[]"),
+    ]
+    assert _glossary(project)["node"].definition == "node is something of run 2."
+
+
+@pytest.mark.parametrize("refined", ["a group of containers.", "zones of containers."])
+def test_keeping_apart_keeps_a_definition_refining_wrote_for_the_headword(
+    data_dir: Path, refined: str
+) -> None:
+    """Refining rewrote pod's definition (neither its own nor node's, sorting before or
+    after node's): it stays; node gets its own back."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    run = _with_glossary(
+        project,
+        replace(_entry("pod", aliases=["node"]), definition=refined),
+        provisional=(_entry("pod"), _entry("node")),
+    )
+    assert repo.keep_apart(project, run, "pod", "node") == "node"
+    glossary = _glossary(project)
+    assert glossary["pod"].definition == refined
+    assert glossary["node"].definition == "node is something."
+
+
+def test_keeping_apart_from_a_headword_without_an_entry_of_its_own(data_dir: Path) -> None:
+    """Only node had an entry before refining merged it into pod: pod keeps the definition
+    it took (there is no other), node gets its entry back."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    node = _entry("node")
+    merged = replace(node, term="pod", aliases=["node"])
+    run = _with_glossary(project, merged, provisional=(node,))
+    assert repo.keep_apart(project, run, "pod", "node") == "node"
+    glossary = _glossary(project)
+    assert (glossary["pod"].definition, glossary["pod"].aliases) == ("node is something.", ())
+    assert glossary["node"].definition == "node is something."
+
+
+@pytest.mark.parametrize("curation", ["none", "required", "note", "category", "group"])
+def test_a_redo_brings_back_a_term_an_extraction_dropped_only_when_it_was_curated(
+    data_dir: Path, curation: str
+) -> None:
+    """Undo took node's curation away, an extraction that no longer finds node dropped it,
+    Redo puts the curation back: on a row made again, unless there was none to put back."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    undone = repo.curation_snapshot(project, ["node"], key=term_key)
+    if curation == "required":
+        repo.mark_terms(project, ["node"], TermStatus.REQUIRED)
+    elif curation == "note":
+        repo.set_term_note(project, "node", "Ours.")
+    elif curation == "category":
+        repo.set_term_category(project, ["node"], "mine")
+    elif curation == "group":
+        repo.merge_terms(project, ["pod", "node"], "pod")
+    done = repo.curation_snapshot(project, ["node"], key=term_key)
+    repo.restore_curation(project, undone, key=term_key)
+    repo.replace_candidate_terms(project, [R("pod", "en", 1, 2, 1)])
+    assert "node" not in _rows(project)
+    repo.restore_curation(project, done, key=term_key)
+    rows = _rows(project)
+    if curation == "none":
+        assert set(rows) == {"pod"}
+        return
+    node = rows["node"]
+    assert (node.status, node.note, node.category, node.group) == {
+        "required": (TermStatus.REQUIRED, "", "", ""),
+        "note": (TermStatus.CANDIDATE, "Ours.", "", ""),
+        "category": (TermStatus.CANDIDATE, "", "mine", ""),
+        "group": (TermStatus.CANDIDATE, "", "", "pod"),
+    }[curation]
+
+
+def test_keeping_apart_in_a_run_that_never_merged_the_pair_changes_no_run(data_dir: Path) -> None:
+    """Mine's current run has no entry for pod; a project made later merged node into it."""
+    from genglossary_gui.store.models import GlossaryEntry
+
+    project = _project()
+    later = _project("Later")
+    for p in (project, later):
+        repo.replace_candidate_terms(p, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    run = _with_glossary(project, _entry("node"))
+    _with_glossary(later, _entry("pod", aliases=["node"]), provisional=(_entry("node"),))
+    entries = [(e.run_id, e.stage, e.term, e.aliases) for e in GlossaryEntry.select()]
+    assert repo.keep_apart(project, run, "pod", "node") is None
+    assert [(e.run_id, e.stage, e.term, e.aliases) for e in GlossaryEntry.select()] == entries
+    assert repo.kept_apart(project) == [("node", "pod")]
+
+
+def test_keeping_apart_in_a_copied_glossary_takes_no_entry_from_an_earlier_run(
+    data_dir: Path,
+) -> None:
+    """The current run copied its glossary (no provisional entries of its own); the run
+    before it has node's entry: that one is not the current run's to give back."""
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    _with_glossary(project, _entry("pod", aliases=["node"]), provisional=(_entry("node"),))
+    run = transitions.create_run(project, "full", current_owner())
+    transitions.mark_running(run)
+    repo.save_entries(project, run, "refined", [_entry("pod", aliases=["node"])])
+    transitions.mark_completed(run, "done")
+    assert repo.keep_apart(project, run, "pod", "node") is None
+    glossary = _glossary(project)
+    assert set(glossary) == {"pod"} and glossary["pod"].aliases == ("node",)
+
+
+def test_a_snapshot_of_curation_alone_puts_back_no_glossary_entry(data_dir: Path) -> None:
+    """Taken without ``glossary=True`` (as for a note): restoring it leaves the entries as
+    they are now, here after a Keep Apart made since gave node its entry back."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    run = _with_glossary(
+        project, _entry("pod", aliases=["node"]), provisional=(_entry("pod"), _entry("node"))
+    )
+    before = repo.curation_snapshot(project, ["pod"], key=term_key)
+    assert (before.run_id, before.entries) == (None, None)
+    repo.set_term_note(project, "pod", "Ours.")
+    assert repo.keep_apart(project, run, "pod", "node") == "node"
+    repo.restore_curation(project, before, key=term_key)
+    assert _rows(project)["pod"].note == ""
+    glossary = _glossary(project)
+    assert set(glossary) == {"pod", "node"} and glossary["pod"].aliases == ()
+
+
+def test_a_cutoff_past_256_takes_exactly_that_many_candidates(data_dir: Path) -> None:
+    """Counted by value (CPython shares int objects only up to 256)."""
+    project = _project()
+    records = [R(f"term {i:03}", "en", 1000 - i, 2, 1) for i in range(400)]
+    repo.replace_candidate_terms(project, records, cutoff=300)
+    assert [t for t, _ in repo.glossary_terms(project, 1000)] == [r.text for r in records[:300]]
+    chosen = [r.text for r in repo.term_rows(project) if r.in_glossary]
+    assert chosen == [r.text for r in records[:300]]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from genglossary_gui.pipeline.text import term_key
@@ -479,3 +480,41 @@ def test_an_unparented_curation_collected_with_its_commands_does_not_crash(
         timeout=120,
     )
     assert (done.returncode, done.stdout.strip()) == (0, "collected"), done.stderr[-2000:]
+
+
+def test_the_terms_table_colours_marks_and_greys_what_the_next_run_leaves_out(
+    qtmodeltester: ModelTester, data_dir: Path
+) -> None:
+    """Excluded and required terms have their mark's colour; a term the next run will not
+    define (below the cut-off, seen once) is greyed; one it defines has the text colour."""
+    from genglossary_gui.ui.models.tables import (
+        BELOW_CUTOFF_COLOR,
+        EXCLUDED_COLOR,
+        REQUIRED_COLOR,
+        TermTableModel,
+    )
+
+    project = repo.create_project("Colours", ["/nowhere"], "en")
+    records = [
+        repo.TermRecord(text, "en", 5 - n, frequency, 1)
+        for n, (text, frequency) in enumerate(
+            [("top", 3), ("below", 3), ("once", 1), ("dropped", 3), ("wanted", 1)]
+        )
+    ]
+    repo.replace_candidate_terms(project, records, cutoff=1)
+    repo.mark_terms(project, ["dropped"], TermStatus.EXCLUDED)
+    repo.mark_terms(project, ["wanted"], TermStatus.REQUIRED)
+    model = TermTableModel()
+    model.set_rows(repo.term_rows(project))
+    qtmodeltester.check(model)
+    colours = {}
+    for row in range(model.rowCount()):
+        brush = model.data(model.index(row, 0), Qt.ItemDataRole.ForegroundRole)
+        colours[model.data(model.index(row, 0))] = None if brush is None else brush.color()
+    assert colours == {
+        "top": None,
+        "below": BELOW_CUTOFF_COLOR,
+        "once": BELOW_CUTOFF_COLOR,
+        "dropped": EXCLUDED_COLOR,
+        "wanted": REQUIRED_COLOR,
+    }
