@@ -509,9 +509,46 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/repositories/terms.py:377 core/ReplaceTrueWithFalse": (
         "zip's strict= over the terms and the selection made from them: same length"
     ),
-    "genglossary_gui/store/repositories/terms.py:462 core/ReplaceBinaryOperator_BitAnd_Mod": (
-        "`(run, provisional) LIKE (term in the two names)` also matches rows of neither, "
-        "whose terms are other names: only those two names are looked up"
+    "genglossary_gui/store/repositories/terms.py:462 core/ReplaceBinaryOperator_BitAnd_[LMPR]*": (
+        "`(run, provisional) LIKE / IN / IS (term in the two names)` (peewee's %, <<, >>, "
+        "**) also matches rows of neither, whose terms are other names: only those two "
+        "names are looked up"
+    ),
+    "genglossary_gui/store/repositories/*.py:* core/ReplaceBinaryOperator_BitAnd_Mul": (
+        "`(a = x) * (b = y)` in SQL: a product of truth values (0 or 1) is true exactly when "
+        "both are (in Python `*` of sets fails, and is killed)"
+    ),
+    "genglossary_gui/store/repositories/*.py:* core/ReplaceBinaryOperator_BitAnd_Div": (
+        "`(a = x) / (b = y)` in SQL: integer division of truth values is 1 for 1/1, 0 for "
+        "0/1 and NULL (false) for /0: true exactly when both are (in Python it fails)"
+    ),
+    "genglossary_gui/store/repositories/terms.py:862 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= 'refined': no stage sorts after 'refined'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:866 core/ReplaceComparisonOperator_NotEq_*": (
+        "the holders' order after the headword's: an alias is held by one entry at most "
+        "(refine drops duplicates between groups, a merge takes the names it groups from "
+        "every other entry), so there is never a second to order"
+    ),
+    "genglossary_gui/store/repositories/terms.py:911 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= the run's last stage: that is refined (none sorts after it), or provisional "
+        "when the run has no refined entries"
+    ),
+    "genglossary_gui/store/repositories/terms.py:9[45][05] core/ReplaceComparisonOperator_IsNot_NotEq": (
+        "peewee rows are equal exactly when their model and id are: `whole` holds each row "
+        "once, so != and `is not` pick the same ones"
+    ),
+    "genglossary_gui/store/repositories/terms.py:946 core/ReplaceBinaryOperator_Sub_Bit*": (
+        "`gone` only renames see-also links to the merged term: with the term in it too, a "
+        "link to the term is renamed to itself"
+    ),
+    "genglossary_gui/store/repositories/terms.py:978 core/ReplaceBinaryOperator_BitAnd_BitOr": (
+        "an entry whose links name no merged entry is rewritten with the same links (they "
+        "hold no duplicates and no link to the entry itself, which is all the rewrite drops)"
+    ),
+    "genglossary_gui/store/repositories/terms.py:980 core/ReplaceComparisonOperator_NotEq_IsNot": (
+        "no other entry's term is the merged term (those are in `whole`), and no entry links "
+        "to itself: the filter drops nothing either way"
     ),
     "genglossary_gui/store/repositories/terms.py:522 core/ReplaceTrueWithFalse": (
         "TermCuration's frozen/slots flags: snapshots are compared, never hashed, mutated "

@@ -263,6 +263,7 @@ def test_merge_and_split_show_in_the_current_glossary_at_once(data_dir: Path) ->
     assert len(glossary["pod"].occurrences) == 2  # Q moved alone: no entry of its own here
     assert "pods x" not in glossary and "Q" not in glossary
     assert glossary["y"].see_also == "pod" and glossary["y"].aliases == ()
+    assert glossary["pod"].see_also == "y"  # pods x's link; none to its own names
     repo.split_term(project, "pod", "pods x", key=term_key)
     glossary = _glossary(project)
     assert glossary["pods x"].definition == "pods x is something."
@@ -975,3 +976,133 @@ def test_a_cutoff_past_256_takes_exactly_that_many_candidates(data_dir: Path) ->
     assert [t for t, _ in repo.glossary_terms(project, 1000)] == [r.text for r in records[:300]]
     chosen = [r.text for r in repo.term_rows(project) if r.in_glossary]
     assert chosen == [r.text for r in records[:300]]
+
+
+def test_splitting_from_a_copied_glossary_changes_only_the_current_runs_entry(
+    data_dir: Path,
+) -> None:
+    """The current run copied its glossary (no entry of node's own to give back): node only
+    leaves pod's aliases, whose others stay, sorting before and after it; another project's
+    generate-only glossary with the same merge keeps it."""
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    def glossary_of(project: int, stage: str, entries: list[object]) -> int:
+        run = transitions.create_run(project, "full", current_owner())
+        transitions.mark_running(run)
+        repo.save_entries(project, run, stage, entries)
+        transitions.mark_completed(run, "done")
+        return run
+
+    terms = [R(t, "en", 1, 2, 1) for t in ("pod", "node", "container", "zone")]
+    before = _project("Before")
+    repo.replace_candidate_terms(before, terms)
+    merged = _entry("pod", aliases=["zone", "node", "container"])
+    glossary_of(before, "provisional", [merged])
+    project = _project()
+    repo.replace_candidate_terms(project, terms)
+    glossary_of(project, "refined", [merged])
+    theirs = _glossary(before)
+    assert repo.split_term(project, "pod", "node") is None
+    assert _glossary(project)["pod"].aliases == ("zone", "container")
+    assert _glossary(before) == theirs
+
+
+@pytest.mark.parametrize("order", ["head first", "head last"])
+@pytest.mark.parametrize("member", ["node", "zone"])
+def test_a_merge_takes_the_headwords_definition_over_a_surer_one_of_its_kind(
+    data_dir: Path, order: str, member: str
+) -> None:
+    """Of two definitions of one kind, the headword's heads the group, however sure the
+    other is, whichever the store lists first and whether the other sorts before or after."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", member)])
+    entries = [_entry("pod", confidence=0.5), _entry(member, confidence=0.9)]
+    _with_glossary(project, *(entries if order == "head first" else entries[::-1]))
+    repo.merge_terms(project, ["pod", member], "pod")
+    glossary = _glossary(project)
+    assert set(glossary) == {"pod"}
+    assert (glossary["pod"].definition, glossary["pod"].aliases) == ("pod is something.", (member,))
+
+
+def test_a_merge_is_headed_by_the_headword_whatever_sorts_after_it(data_dir: Path) -> None:
+    """pod's entry comes first in the store, and "pod" sorts after the headword "node"."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    _with_glossary(project, _entry("pod", "usage", 0.3), _entry("node", "usage", 0.3))
+    repo.merge_terms(project, ["pod", "node"], "node")
+    glossary = _glossary(project)
+    assert set(glossary) == {"node"} and glossary["node"].aliases == ("pod",)
+
+
+@pytest.mark.parametrize("pods_aliases", [[], ["Nodes"]])
+def test_a_merge_keeps_the_spelling_of_an_alias_it_takes_from_another_entry(
+    data_dir: Path, pods_aliases: list[str]
+) -> None:
+    """Refining made "Nodes" an alias of etcd's entry (and of pod's too, in one case); the
+    user groups node with pod: the merged entry takes "Nodes" as it was written, beside the
+    member's own name."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "etcd")])
+    _with_glossary(project, _entry("pod", aliases=pods_aliases), _entry("etcd", aliases=["Nodes"]))
+    repo.merge_terms(project, ["pod", "node"], "pod", key=term_key)
+    glossary = _glossary(project)
+    assert glossary["pod"].aliases == ("node", "Nodes")
+    assert glossary["etcd"].aliases == ()
+
+
+def test_a_merge_is_headed_by_the_headwords_entry_in_its_own_spelling(data_dir: Path) -> None:
+    """The term's row reads "Pod", its entry "pod" (the run wrote it so), and the member
+    "Zone" sorts between the two: the merged entry is pod's."""
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("Pod", "Zone")])
+    _with_glossary(project, _entry("pod", "usage", 0.3), _entry("Zone", "usage", 0.3))
+    repo.merge_terms(project, ["Pod", "Zone"], "Pod", key=term_key)
+    glossary = _glossary(project)
+    assert set(glossary) == {"pod"} and glossary["pod"].aliases == ("Zone",)
+
+
+def test_undoing_a_hand_added_term_removes_that_row_alone(data_dir: Path) -> None:
+    before = _project("Before")
+    project = _project()
+    for p in (before, project):
+        repo.replace_candidate_terms(p, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+        repo.set_term_note(p, "pod", "Ours.")
+    undone = repo.curation_snapshot(project, ["etcd"], key=term_key)
+    repo.add_term(project, "etcd", key=term_key)
+    after = _project("After")
+    repo.replace_candidate_terms(after, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    repo.set_term_note(after, "node", "Theirs.")
+    neighbours = {p: repo.term_rows(p) for p in (before, after)}
+    mine = repo.term_rows(project)
+    repo.restore_curation(project, undone, key=term_key)
+    assert repo.term_rows(project) == [r for r in mine if r.text != "etcd"]
+    assert {p: repo.term_rows(p) for p in (before, after)} == neighbours
+
+
+def test_undoing_the_curation_of_a_term_found_since_resets_that_row_alone(
+    data_dir: Path,
+) -> None:
+    """etcd had no row when the user marked it (added it required); an extraction found it
+    since: Undo leaves the row, without the mark, and every other row as it is."""
+    before = _project("Before")
+    project = _project()
+    for p in (before, project):
+        repo.replace_candidate_terms(p, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+        repo.set_term_note(p, "pod", "Ours.")
+    undone = repo.curation_snapshot(project, ["etcd"], key=term_key)
+    repo.add_term(project, "etcd", key=term_key)
+    repo.replace_candidate_terms(
+        project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "etcd")], key=term_key
+    )
+    after = _project("After")
+    repo.replace_candidate_terms(after, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    repo.mark_terms(after, ["node"], TermStatus.REQUIRED)
+    neighbours = {p: repo.term_rows(p) for p in (before, after)}
+    mine = {r.text: r for r in repo.term_rows(project)}
+    assert mine["etcd"].status == TermStatus.REQUIRED and mine["etcd"].frequency == 2
+    repo.restore_curation(project, undone, key=term_key)
+    now = _rows(project)
+    assert now["etcd"].status == TermStatus.CANDIDATE and now["etcd"].frequency == 2
+    assert [now["pod"], now["node"]] == [mine["pod"], mine["node"]]
+    assert {p: repo.term_rows(p) for p in (before, after)} == neighbours
