@@ -514,14 +514,6 @@ EQUIVALENT: dict[str, str] = {
         "**) also matches rows of neither, whose terms are other names: only those two "
         "names are looked up"
     ),
-    "genglossary_gui/store/repositories/*.py:* core/ReplaceBinaryOperator_BitAnd_Mul": (
-        "`(a = x) * (b = y)` in SQL: a product of truth values (0 or 1) is true exactly when "
-        "both are (in Python `*` of sets fails, and is killed)"
-    ),
-    "genglossary_gui/store/repositories/*.py:* core/ReplaceBinaryOperator_BitAnd_Div": (
-        "`(a = x) / (b = y)` in SQL: integer division of truth values is 1 for 1/1, 0 for "
-        "0/1 and NULL (false) for /0: true exactly when both are (in Python it fails)"
-    ),
     "genglossary_gui/store/repositories/terms.py:862 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= 'refined': no stage sorts after 'refined'"
     ),
@@ -534,7 +526,11 @@ EQUIVALENT: dict[str, str] = {
         "stage >= the run's last stage: that is refined (none sorts after it), or provisional "
         "when the run has no refined entries"
     ),
-    "genglossary_gui/store/repositories/terms.py:9[45][05] core/ReplaceComparisonOperator_IsNot_NotEq": (
+    "genglossary_gui/store/repositories/terms.py:940 core/ReplaceComparisonOperator_IsNot_NotEq": (
+        "peewee rows are equal exactly when their model and id are: `whole` holds each row "
+        "once, so != and `is not` pick the same ones"
+    ),
+    "genglossary_gui/store/repositories/terms.py:955 core/ReplaceComparisonOperator_IsNot_NotEq": (
         "peewee rows are equal exactly when their model and id are: `whole` holds each row "
         "once, so != and `is not` pick the same ones"
     ),
