@@ -983,7 +983,8 @@ def test_splitting_from_a_copied_glossary_changes_only_the_current_runs_entry(
 ) -> None:
     """The current run copied its glossary (no entry of node's own to give back): node only
     leaves pod's aliases, whose others stay, sorting before and after it; another project's
-    generate-only glossary with the same merge keeps it."""
+    generate-only glossary with the same merge keeps it, and one that merged node into
+    another entry too."""
     from genglossary_gui.store import transitions
     from genglossary_gui.store.owner import current_owner
 
@@ -1002,10 +1003,13 @@ def test_splitting_from_a_copied_glossary_changes_only_the_current_runs_entry(
     project = _project()
     repo.replace_candidate_terms(project, terms)
     glossary_of(project, "refined", [merged])
-    theirs = _glossary(before)
+    after = _project("After")
+    repo.replace_candidate_terms(after, terms)
+    glossary_of(after, "refined", [_entry("container", aliases=["node"])])
+    theirs = (_glossary(before), _glossary(after))
     assert repo.split_term(project, "pod", "node") is None
     assert _glossary(project)["pod"].aliases == ("zone", "container")
-    assert _glossary(before) == theirs
+    assert (_glossary(before), _glossary(after)) == theirs
 
 
 @pytest.mark.parametrize("order", ["head first", "head last"])
