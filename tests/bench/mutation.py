@@ -496,61 +496,61 @@ EQUIVALENT: dict[str, str] = {
         "after a refused write the next waits for _next_write = now + _RETRY_S, never earlier "
         "than the moved progress deadline (now + _PROGRESS_FLUSH_DELAY_S, equal delays)"
     ),
-    "genglossary_gui/store/repositories/terms.py:156 core/ReplaceFalseWithTrue": (
+    "genglossary_gui/store/repositories/terms.py:155 core/ReplaceFalseWithTrue": (
         "TermRow.user_category's default: term_rows, its one maker, always passes it"
     ),
-    "genglossary_gui/store/repositories/terms.py:302 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:301 core/ReplaceComparisonOperator_Eq_GtE": (
         "status >= 'required': no status sorts after 'required'"
     ),
-    "genglossary_gui/store/repositories/terms.py:831 core/ReplaceComparisonOperator_NotEq_IsNot": (
+    "genglossary_gui/store/repositories/terms.py:833 core/ReplaceComparisonOperator_NotEq_IsNot": (
         "`t.id is not row.id`: the same row gives the same int object, other rows other "
         "values (ids are unique)"
     ),
-    "genglossary_gui/store/repositories/terms.py:377 core/ReplaceTrueWithFalse": (
+    "genglossary_gui/store/repositories/terms.py:376 core/ReplaceTrueWithFalse": (
         "zip's strict= over the terms and the selection made from them: same length"
     ),
-    "genglossary_gui/store/repositories/terms.py:462 core/ReplaceBinaryOperator_BitAnd_[LMPR]*": (
+    "genglossary_gui/store/repositories/terms.py:461 core/ReplaceBinaryOperator_BitAnd_[LMPR]*": (
         "`(run, provisional) LIKE / IN / IS (term in the two names)` (peewee's %, <<, >>, "
         "**) also matches rows of neither, whose terms are other names: only those two "
         "names are looked up"
     ),
-    "genglossary_gui/store/repositories/terms.py:862 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:864 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= 'refined': no stage sorts after 'refined'"
     ),
-    "genglossary_gui/store/repositories/terms.py:866 core/ReplaceComparisonOperator_NotEq_*": (
+    "genglossary_gui/store/repositories/terms.py:868 core/ReplaceComparisonOperator_NotEq_*": (
         "the holders' order after the headword's: an alias is held by one entry at most "
         "(refine drops duplicates between groups, a merge takes the names it groups from "
         "every other entry), so there is never a second to order"
     ),
-    "genglossary_gui/store/repositories/terms.py:911 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:913 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= the run's last stage: that is refined (none sorts after it), or provisional "
         "when the run has no refined entries"
     ),
-    "genglossary_gui/store/repositories/terms.py:940 core/ReplaceComparisonOperator_IsNot_NotEq": (
+    "genglossary_gui/store/repositories/terms.py:942 core/ReplaceComparisonOperator_IsNot_NotEq": (
         "peewee rows are equal exactly when their model and id are: `whole` holds each row "
         "once, so != and `is not` pick the same ones"
     ),
-    "genglossary_gui/store/repositories/terms.py:955 core/ReplaceComparisonOperator_IsNot_NotEq": (
+    "genglossary_gui/store/repositories/terms.py:957 core/ReplaceComparisonOperator_IsNot_NotEq": (
         "peewee rows are equal exactly when their model and id are: `whole` holds each row "
         "once, so != and `is not` pick the same ones"
     ),
-    "genglossary_gui/store/repositories/terms.py:946 core/ReplaceBinaryOperator_Sub_Bit*": (
+    "genglossary_gui/store/repositories/terms.py:948 core/ReplaceBinaryOperator_Sub_Bit*": (
         "`gone` only renames see-also links to the merged term: with the term in it too, a "
         "link to the term is renamed to itself"
     ),
-    "genglossary_gui/store/repositories/terms.py:978 core/ReplaceBinaryOperator_BitAnd_BitOr": (
+    "genglossary_gui/store/repositories/terms.py:980 core/ReplaceBinaryOperator_BitAnd_BitOr": (
         "an entry whose links name no merged entry is rewritten with the same links (they "
         "hold no duplicates and no link to the entry itself, which is all the rewrite drops)"
     ),
-    "genglossary_gui/store/repositories/terms.py:980 core/ReplaceComparisonOperator_NotEq_IsNot": (
+    "genglossary_gui/store/repositories/terms.py:982 core/ReplaceComparisonOperator_NotEq_IsNot": (
         "no other entry's term is the merged term (those are in `whole`), and no entry links "
         "to itself: the filter drops nothing either way"
     ),
-    "genglossary_gui/store/repositories/terms.py:522 core/ReplaceTrueWithFalse": (
+    "genglossary_gui/store/repositories/terms.py:521 core/ReplaceTrueWithFalse": (
         "TermCuration's frozen/slots flags: snapshots are compared, never hashed, mutated "
         "or measured"
     ),
-    "genglossary_gui/store/repositories/terms.py:570 core/ReplaceFalseWithTrue": (
+    "genglossary_gui/store/repositories/terms.py:572 core/ReplaceFalseWithTrue": (
         "_Row.group_head's default: rows read from the store pass it, and a row made by "
         "get_or_create is never asked for it in the call that made it"
     ),
@@ -558,105 +558,108 @@ EQUIVALENT: dict[str, str] = {
         "`(a != x) + (b != y)` in SQL: a sum of truth values (0 or 1) is true exactly when "
         "either is (in Python `|` of sets or ints turned `+` fails or is killed)"
     ),
-    "genglossary_gui/store/repositories/terms.py:532 core/ReplaceFalseWithTrue": (
+    "genglossary_gui/store/repositories/terms.py:531 core/ReplaceFalseWithTrue": (
         "TermCuration.head's default, left only for a term that had no row: restored onto a "
         "row outside any group, where group_head is never read (merging resets it)"
     ),
-    "genglossary_gui/store/repositories/terms.py:544 core/ReplaceTrueWithFalse": (
+    "genglossary_gui/store/repositories/terms.py:543 core/ReplaceTrueWithFalse": (
         "CurationSnapshot's frozen/slots flags: snapshots are compared, never hashed, "
         "mutated or measured"
     ),
-    "genglossary_gui/store/repositories/terms.py:787 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/repositories/terms.py:789 core/ReplaceComparisonOperator_Eq_LtE": (
         "status <= 'excluded' also takes candidates, which the update sets to candidate"
     ),
-    "genglossary_gui/store/repositories/terms.py:1110 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/repositories/terms.py:1116 core/ReplaceComparisonOperator_Eq_LtE": (
         "rank <= 0, frequency <= 0: neither is ever negative"
     ),
-    "genglossary_gui/store/repositories/terms.py:1110 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:1116 core/ReplaceComparisonOperator_Eq_GtE": (
         "rank >= 0 (always) with frequency == 0, or frequency >= 0 with rank == 0: an "
         "extraction ranks only terms it found (frequency >= 1), and every row of rank 0 has "
         "frequency 0"
     ),
-    "genglossary_gui/store/repositories/terms.py:1126 core/ReplaceOrWithAnd": (
+    "genglossary_gui/store/repositories/terms.py:1134 core/ReplaceOrWithAnd": (
         "a snapshot has entries exactly when it has a run (curation_snapshot sets both or neither)"
     ),
-    "genglossary_gui/store/repositories/terms.py:672 core/ReplaceComparisonOperator_Eq_Is": (
+    "genglossary_gui/store/repositories/terms.py:674 core/ReplaceComparisonOperator_Eq_Is": (
         "`status` is a TermStatus member: `is` and `==` agree"
     ),
-    "genglossary_gui/store/repositories/terms.py:672 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/repositories/terms.py:674 core/ReplaceComparisonOperator_Eq_LtE": (
         "status <= 'candidate': no status sorts before 'candidate'"
     ),
-    "genglossary_gui/store/repositories/terms.py:753 core/ReplaceComparisonOperator_Gt_NotEq": (
+    "genglossary_gui/store/repositories/terms.py:755 core/ReplaceComparisonOperator_Gt_NotEq": (
         "a group's list of names is never empty (made by appending): != 1 is > 1"
     ),
-    "genglossary_gui/store/repositories/terms.py:779 core/ReplaceComparisonOperator_Eq_[GL]tE": (
+    "genglossary_gui/store/repositories/terms.py:781 core/ReplaceComparisonOperator_Eq_[GL]tE": (
         "a new group's number from the largest over more projects, this one among them: "
         "still larger than every group of this project, so unused in it"
     ),
-    "genglossary_gui/store/repositories/terms.py:779 core/ReplaceComparisonOperator_Eq_IsNot": (
+    "genglossary_gui/store/repositories/terms.py:781 core/ReplaceComparisonOperator_Eq_IsNot": (
         "`is not` makes the condition true: the largest group number over every project, "
         "this one among them, so the new one is unused in it"
     ),
-    "genglossary_gui/store/repositories/terms.py:5[37]7 core/ReplaceComparisonOperator_NotEq_Gt": (
+    "genglossary_gui/store/repositories/terms.py:536 core/ReplaceComparisonOperator_NotEq_Gt": (
         "status > 'candidate' for != 'candidate': no status sorts before 'candidate'"
     ),
-    "genglossary_gui/store/repositories/terms.py:30 core/ReplaceTrueWithFalse": (
+    "genglossary_gui/store/repositories/terms.py:579 core/ReplaceComparisonOperator_NotEq_Gt": (
+        "status > 'candidate' for != 'candidate': no status sorts before 'candidate'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:29 core/ReplaceTrueWithFalse": (
         "TermRecord's frozen/slots flags: records are made and read, never hashed, mutated "
         "or measured"
     ),
-    "genglossary_gui/store/repositories/terms.py:139 core/ReplaceTrueWithFalse": (
+    "genglossary_gui/store/repositories/terms.py:138 core/ReplaceTrueWithFalse": (
         "TermRow's frozen/slots flags: rows are made by term_rows and read, never hashed, "
         "mutated or measured"
     ),
-    "genglossary_gui/store/repositories/terms.py:103 core/ReplaceComparisonOperator_NotEq_Gt": (
+    "genglossary_gui/store/repositories/terms.py:102 core/ReplaceComparisonOperator_NotEq_Gt": (
         "status > 'candidate' for != 'candidate': no status sorts before 'candidate'"
     ),
-    "genglossary_gui/store/repositories/terms.py:129 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/repositories/terms.py:128 core/ReplaceComparisonOperator_Eq_LtE": (
         "rank <= 0: a rank is never negative"
     ),
-    "genglossary_gui/store/repositories/terms.py:368 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/repositories/terms.py:367 core/ReplaceComparisonOperator_Eq_LtE": (
         "rank <= 0: a rank is never negative"
     ),
-    "genglossary_gui/store/repositories/terms.py:326 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/repositories/terms.py:325 core/ReplaceComparisonOperator_Eq_LtE": (
         "frequency <= 0: a frequency is never negative"
     ),
-    "genglossary_gui/store/repositories/terms.py:148 core/ReplaceFalseWithTrue": (
+    "genglossary_gui/store/repositories/terms.py:147 core/ReplaceFalseWithTrue": (
         "TermRow.defined's default: term_rows, its one maker, always passes it"
     ),
-    "genglossary_gui/store/repositories/terms.py:206 core/ReplaceTrueWithFalse": (
+    "genglossary_gui/store/repositories/terms.py:205 core/ReplaceTrueWithFalse": (
         "zip's strict= over the rows and the selection made from them: same length"
     ),
-    "genglossary_gui/store/repositories/terms.py:219 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:218 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= the run's last stage: that is refined (none sorts after it), or provisional "
         "when the run has no refined entries (a mutant of the run's == is killed)"
     ),
-    "genglossary_gui/store/repositories/terms.py:1021 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:1024 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= the run's last stage: that is refined (none sorts after it), or provisional "
         "when the run has no refined entries"
     ),
-    "genglossary_gui/store/repositories/terms.py:330 core/ReplaceComparisonOperator_Lt_NotEq": (
+    "genglossary_gui/store/repositories/terms.py:329 core/ReplaceComparisonOperator_Lt_NotEq": (
         "taken counts up from 0 by one while below the cut-off, which is a count (never "
         "negative): it never passes it, so != stops where < does"
     ),
-    "genglossary_gui/store/repositories/terms.py:350 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:349 core/ReplaceComparisonOperator_Eq_GtE": (
         "`Project.id >= p` .first(): SQLite reads the rowid range in order, so the first row "
         "is p itself; a project that is gone has no terms for the cut-off to count"
     ),
-    "genglossary_gui/store/repositories/terms.py:368 core/ReplaceComparisonOperator_NotEq_Lt": (
+    "genglossary_gui/store/repositories/terms.py:367 core/ReplaceComparisonOperator_NotEq_Lt": (
         "status < 'required' for != 'required': every other status sorts before 'required'"
     ),
-    "genglossary_gui/store/repositories/terms.py:380 core/ReplaceComparisonOperator_NotEq_IsNot": (
+    "genglossary_gui/store/repositories/terms.py:379 core/ReplaceComparisonOperator_NotEq_IsNot": (
         "Selection members are singletons: `is not` and `!=` agree"
     ),
-    "genglossary_gui/store/repositories/terms.py:474 core/ReplaceComparisonOperator_NotEq_IsNot": (
+    "genglossary_gui/store/repositories/terms.py:473 core/ReplaceComparisonOperator_NotEq_IsNot": (
         "`alias` is the very object of `aliases` that matched (next() over the list): `is not` "
         "drops it as != does (an entry's aliases hold no duplicates)"
     ),
-    "genglossary_gui/store/repositories/terms.py:527 core/ReplaceTrueWithFalse": (
+    "genglossary_gui/store/repositories/terms.py:526 core/ReplaceTrueWithFalse": (
         "TermCuration.exists' default: both makers pass it (_curation_of True, the snapshot "
         "of a name without a row False)"
     ),
-    "genglossary_gui/store/repositories/terms.py:560 core/Replace*": (
+    "genglossary_gui/store/repositories/terms.py:562 core/Replace*": (
         "_Row's eq/slots flags: rows are unique by id (value equality is identity here), "
         "and no code adds attributes to one or measures it"
     ),

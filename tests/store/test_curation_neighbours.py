@@ -105,14 +105,14 @@ def _neighbour(name: str) -> int:
 
 def _plain(value: Any, groups: dict[int, int]) -> Any:
     """``value`` without the database's ids: rows and dataclasses as dicts without their
-    ids, synonym groups numbered in the order they appear (a group's number only has to be
-    unique in its project)."""
+    ids (and a snapshot without its project's creation time), synonym groups numbered in
+    the order they appear (a group's number only has to be unique in its project)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if k in ("id", "run_id", "run", "project"):
+            if k in ("id", "run_id", "run", "project", "project_created"):
                 continue
             if k in ("group", "synonym_group") and isinstance(v, int):
                 out[k] = groups.setdefault(v, len(groups) + 1)

@@ -369,7 +369,11 @@ _CURATION_WRITES: dict[str, tuple[Callable[[int], object], Callable[[int], bool]
     ),
     "undo": (
         lambda p: repo.restore_curation(
-            p, repo.CurationSnapshot(("pod",), (repo.TermCuration("pod", note="undone"),))
+            p,
+            replace(
+                repo.curation_snapshot(p, ["pod"]),
+                terms=(repo.TermCuration("pod", note="undone"),),
+            ),
         ),
         lambda p: _rows(p)["pod"].note == "undone",
     ),
@@ -1110,3 +1114,30 @@ def test_undoing_the_curation_of_a_term_found_since_resets_that_row_alone(
     assert now["etcd"].status == TermStatus.CANDIDATE and now["etcd"].frequency == 2
     assert [now["pod"], now["node"]] == [mine["pod"], mine["node"]]
     assert {p: repo.term_rows(p) for p in (before, after)} == neighbours
+
+
+def test_an_undo_for_a_deleted_project_writes_nothing_into_the_one_that_took_its_id(
+    data_dir: Path,
+) -> None:
+    """Another window deleted the project while this one holds its Undo; SQLite gives the
+    next project its id (and its runs' ids to the next runs): that project is another."""
+    _project("Kept")
+    gone = _project("Gone")
+    terms = [R(t, "en", 1, 2, 1) for t in ("pod", "node")]
+    repo.replace_candidate_terms(gone, terms)
+    repo.mark_terms(gone, ["pod"], TermStatus.REQUIRED)
+    repo.set_term_note(gone, "node", "Theirs.")
+    repo.set_definition_edit(gone, "pod", "Their pod.")
+    repo.keep_apart(gone, None, "pod", "etcd")
+    _with_glossary(gone, _entry("pod"), _entry("node"))
+    before = repo.curation_snapshot(gone, ["pod", "node"], key=term_key, glossary=True)
+    repo.merge_terms(gone, ["pod", "node"], "pod", key=term_key)
+    repo.delete_project(gone)
+    new = _project("New")
+    assert new == gone  # the scenario: the id is reused
+    repo.replace_candidate_terms(new, terms)
+    run = _with_glossary(new, _entry("pod", aliases=["node"]))
+    shown = (repo.term_rows(new), repo.glossary_rows(new, run))
+    repo.restore_curation(gone, before, key=term_key)
+    assert (repo.term_rows(new), repo.glossary_rows(new, run)) == shown
+    assert (repo.definition_edits(new), repo.kept_apart(new)) == ({}, [])

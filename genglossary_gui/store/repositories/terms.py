@@ -17,7 +17,6 @@ from genglossary_gui.store.models import (
     GlossaryEntry,
     KeptApart,
     Project,
-    Run,
     Term,
     TermStatus,
 )
@@ -555,6 +554,9 @@ class CurationSnapshot:
     run_id: int | None = None
     stage: str | None = None
     entries: tuple[dict[str, Any], ...] | None = None
+    #: When the project was created: with its id, which project this is (SQLite gives a
+    #: deleted project's id, and its runs', to the next ones). None: there was no project.
+    project_created: float | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -989,6 +991,7 @@ def curation_snapshot(
 ) -> CurationSnapshot:
     """The curation of the named terms now (see :class:`CurationSnapshot`)."""
     with db.atomic():
+        project = Project.select(Project.created_at).where(Project.id == project_id).first()
         rows = _Terms(project_id, key)
         terms: dict[str, TermCuration] = {}
         for name in dict.fromkeys(_clean(n) for n in names if _clean(n)):
@@ -1033,6 +1036,7 @@ def curation_snapshot(
         run,
         stage,
         entries,
+        project.created_at if project is not None else None,
     )
 
 
@@ -1063,9 +1067,11 @@ _ENTRY_FIELDS = (
 def restore_curation(project_id: int, snapshot: CurationSnapshot, key: Key = str.casefold) -> None:
     """Put the curation of ``snapshot``'s terms back as it was when it was taken (an undo,
     or a redo from the snapshot taken after the change). Nothing when the project is gone
-    (deleted since, from this window or elsewhere): there is nothing left to put back."""
+    (deleted since, from this window or elsewhere): there is nothing left to put back, and a
+    project made since, which SQLite may give its id, is another project."""
     with db.atomic("IMMEDIATE"):
-        if Project.get_or_none(Project.id == project_id) is None:
+        project = Project.select(Project.created_at).where(Project.id == project_id).first()
+        if project is None or project.created_at != snapshot.project_created:
             return
         rows = _Terms(project_id, key)
         for saved in snapshot.terms:
@@ -1122,11 +1128,10 @@ def _restore_term(rows: _Terms, saved: TermCuration) -> None:
 def _restore_entries(
     project_id: int, snapshot: CurationSnapshot, keys: set[str], key: Key
 ) -> int | None:
+    # The run is still the project's: a project's runs are deleted only with it (and
+    # restore_curation checked that it is the same project).
     run = snapshot.run_id
     if snapshot.entries is None or run is None:
-        return None
-    # The run must still be the project's: SQLite gives a deleted run's id to the next one.
-    if Run.get_or_none((Run.id == run) & (Run.project == project_id)) is None:
         return None
     current = GlossaryEntry.select().where(
         (GlossaryEntry.run == run) & (GlossaryEntry.stage == snapshot.stage)
