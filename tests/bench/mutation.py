@@ -514,6 +514,13 @@ EQUIVALENT: dict[str, str] = {
         "**) also matches rows of neither, whose terms are other names: only those two "
         "names are looked up"
     ),
+    "genglossary_gui/store/repositories/terms.py:460 core/ReplaceComparisonOperator_Eq_LtE": (
+        "stage <= 'provisional': no stage sorts before 'provisional'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:83[47] core/ReplaceFalseWithTrue": (
+        "group_head of a row left outside any group: every read pairs it with synonym_group "
+        "(the heads of groups), and a merge sets it for every member"
+    ),
     "genglossary_gui/store/repositories/terms.py:864 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= 'refined': no stage sorts after 'refined'"
     ),

@@ -987,8 +987,8 @@ def test_splitting_from_a_copied_glossary_changes_only_the_current_runs_entry(
 ) -> None:
     """The current run copied its glossary (no entry of node's own to give back): node only
     leaves pod's aliases, whose others stay, sorting before and after it; another project's
-    generate-only glossary with the same merge keeps it, and one that merged node into
-    another entry too."""
+    generate-only glossary with the same merge keeps it, one that merged node into another
+    entry too, and so does the project's earlier run."""
     from genglossary_gui.store import transitions
     from genglossary_gui.store.owner import current_owner
 
@@ -1006,7 +1006,9 @@ def test_splitting_from_a_copied_glossary_changes_only_the_current_runs_entry(
     glossary_of(before, "provisional", [merged])
     project = _project()
     repo.replace_candidate_terms(project, terms)
+    earlier = glossary_of(project, "refined", [merged])
     glossary_of(project, "refined", [merged])
+    before_now = repo.glossary_rows(project, earlier)
     after = _project("After")
     repo.replace_candidate_terms(after, terms)
     glossary_of(after, "refined", [_entry("container", aliases=["node"])])
@@ -1014,6 +1016,7 @@ def test_splitting_from_a_copied_glossary_changes_only_the_current_runs_entry(
     assert repo.split_term(project, "pod", "node") is None
     assert _glossary(project)["pod"].aliases == ("zone", "container")
     assert (_glossary(before), _glossary(after)) == theirs
+    assert repo.glossary_rows(project, earlier) == before_now
 
 
 @pytest.mark.parametrize("order", ["head first", "head last"])
@@ -1141,3 +1144,25 @@ def test_an_undo_for_a_deleted_project_writes_nothing_into_the_one_that_took_its
     repo.restore_curation(gone, before, key=term_key)
     assert (repo.term_rows(new), repo.glossary_rows(new, run)) == shown
     assert (repo.definition_edits(new), repo.kept_apart(new)) == ({}, [])
+
+
+def test_splitting_takes_the_variant_from_the_refined_entry_not_a_provisional_one(
+    data_dir: Path,
+) -> None:
+    """Before refining, the user's group put node under container; refining merged both into
+    pod. Splitting node from pod changes the refined glossary only."""
+    from genglossary_gui.store import transitions
+    from genglossary_gui.store.owner import current_owner
+
+    project = _project()
+    repo.replace_candidate_terms(
+        project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "container")]
+    )
+    run = transitions.create_run(project, "full", current_owner())
+    transitions.mark_running(run)
+    repo.save_entries(project, run, "provisional", [_entry("container", aliases=["node"])])
+    repo.save_entries(project, run, "refined", [_entry("pod", aliases=["container", "node"])])
+    transitions.mark_completed(run, "done")
+    assert repo.split_term(project, "pod", "node") is None
+    glossary = _glossary(project)
+    assert set(glossary) == {"pod"} and glossary["pod"].aliases == ("container",)
