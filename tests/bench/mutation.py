@@ -421,6 +421,9 @@ EQUIVALENT: dict[str, str] = {
         "the step's last flush and close: every message was flushed as it was sent and every "
         "step committed its writes, so skipping them loses nothing"
     ),
+    "genglossary_gui/runs/process.py:297 core/ReplaceTrueWithFalse": (
+        "Popen's text=: given encoding= and errors=, its pipes are text streams either way"
+    ),
     "genglossary_gui/runs/process.py:303 core/ReplaceAndWithOr": (
         "an assert on what Popen with three PIPEs always gives: all three streams"
     ),
@@ -583,6 +586,14 @@ EQUIVALENT: dict[str, str] = {
         "rank >= 0 (always) with frequency == 0, or frequency >= 0 with rank == 0: an "
         "extraction ranks only terms it found (frequency >= 1), and every row of rank 0 has "
         "frequency 0"
+    ),
+    "genglossary_gui/store/repositories/terms.py:1116 core/ReplaceAndWithOr": (
+        "rank == 0 exactly when frequency == 0: an extraction ranks only terms it found "
+        "(frequency >= 1), and a row of rank 0 was not found"
+    ),
+    "genglossary_gui/store/repositories/terms.py:1137 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= the snapshot's stage, the run's last: refined (none sorts after it), or "
+        "provisional of a run that has no refined entries (a finished run's stages stay)"
     ),
     "genglossary_gui/store/repositories/terms.py:1134 core/ReplaceOrWithAnd": (
         "a snapshot has entries exactly when it has a run (curation_snapshot sets both or neither)"
