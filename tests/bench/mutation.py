@@ -404,6 +404,9 @@ EQUIVALENT: dict[str, str] = {
         "they were read from, whose entries change only by commands that snapshot them (undone "
         "in order) or not at all (a new run is a new run): the same rows are written back"
     ),
+    "genglossary_gui/runs/process.py:260 core/ReplaceComparisonOperator_Eq_GtE": (
+        "os.name >= 'posix': os.name is 'posix' or 'nt', and 'nt' sorts before 'posix'"
+    ),
     "genglossary_gui/runs/process.py:266 core/ReplaceBinaryOperator_BitOr_BitXor": (
         "the two Windows creation flags are distinct bits (0 each on POSIX): `^` is `|`"
     ),
@@ -416,6 +419,18 @@ EQUIVALENT: dict[str, str] = {
     ),
     "genglossary_gui/runs/process.py:266 core/ReplaceBinaryOperator_BitOr_Add": (
         "the two Windows creation flags are distinct bits: `+` is `|`"
+    ),
+    "genglossary_gui/runs/process.py:131 core/ZeroIterationForLoop": (
+        "the step's last flush: every message was flushed as it was sent, and stderr is "
+        "line-buffered (Python 3.9+) and written in whole lines"
+    ),
+    "genglossary_gui/runs/process.py:133 core/AddNot": (
+        "the step's last flush, skipped: every message was flushed as it was sent, and stderr "
+        "is line-buffered (Python 3.9+) and written in whole lines"
+    ),
+    "genglossary_gui/runs/process.py:136 core/AddNot": (
+        "the step's last close, skipped: every step committed its writes, and the process "
+        "ends at once (os._exit), which SQLite survives like any end of a reader"
     ),
     "genglossary_gui/runs/process.py:13[36] core/ReplaceComparisonOperator_IsNot_Is": (
         "the step's last flush and close: every message was flushed as it was sent and every "
@@ -586,6 +601,10 @@ EQUIVALENT: dict[str, str] = {
         "rank >= 0 (always) with frequency == 0, or frequency >= 0 with rank == 0: an "
         "extraction ranks only terms it found (frequency >= 1), and every row of rank 0 has "
         "frequency 0"
+    ),
+    "genglossary_gui/store/repositories/terms.py:1073 core/ReplaceComparisonOperator_Eq_GtE": (
+        "`Project.id >= p` .first(): SQLite reads the rowid range in order, so the first row "
+        "is p itself; another project (p deleted) has another creation time"
     ),
     "genglossary_gui/store/repositories/terms.py:1116 core/ReplaceAndWithOr": (
         "rank == 0 exactly when frequency == 0: an extraction ranks only terms it found "

@@ -311,3 +311,36 @@ def test_the_key_saved_in_the_keyring_reaches_the_model_server_through_the_step_
     builtin = repo.create_project("b", [str(docs)])
     store_api_key(EngineConfig(), "sk-never-for-the-builtin")
     assert "GENGLOSSARY_API_KEY" not in _child_environment(builtin)
+
+
+def test_a_log_line_keeps_the_time_the_step_wrote_it(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run log shows when the step wrote a line (it may reach the parent later: held
+    while the database was locked), not when it arrived; a line without a time gets one."""
+    script = tmp_path / "stamping-child"
+    script.write_text(
+        "#!/bin/sh\n"
+        'echo \'{"log": ["info", "extract", "stamped"], "t": 1000.5}\'\n'
+        'echo \'{"log": ["warning", "extract", "unstamped"]}\'\n'
+        'echo \'{"done": "ok"}\'\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(script))
+
+    class Stamping(RecordingReporter):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stamped: list[tuple[str, str, str, float]] = []
+
+        def report(self, progress: object) -> None:
+            pass
+
+        def log_at(self, message: str, *, level: str, step: str, at: float) -> None:
+            self.stamped.append((level, step, message, at))
+
+    reporter = Stamping()
+    project = repo.create_project("p")
+    assert run_scope_isolated(project, "extract", RunContext(reporter=reporter)) == "ok"
+    assert reporter.stamped == [("info", "extract", "stamped", 1000.5)]
+    assert reporter.lines == [("warning", "unstamped")]

@@ -1166,3 +1166,19 @@ def test_splitting_takes_the_variant_from_the_refined_entry_not_a_provisional_on
     assert repo.split_term(project, "pod", "node") is None
     glossary = _glossary(project)
     assert set(glossary) == {"pod"} and glossary["pod"].aliases == ("container",)
+
+
+def test_a_snapshot_taken_of_a_project_already_gone_restores_nothing(data_dir: Path) -> None:
+    """This window changed a term of a project another window had just deleted: neither the
+    change's Undo nor its Redo reaches the project that takes the id next."""
+    gone = _project("Gone")
+    repo.delete_project(gone)
+    snapshot = repo.curation_snapshot(gone, ["pod"], key=term_key, glossary=True)
+    assert snapshot.project_created is None
+    new = _project("New")
+    assert new == gone
+    repo.replace_candidate_terms(new, [R("pod", "en", 1, 2, 1)])
+    repo.set_term_note(new, "pod", "Ours.")
+    shown = repo.term_rows(new)
+    repo.restore_curation(gone, snapshot, key=term_key)
+    assert repo.term_rows(new) == shown
