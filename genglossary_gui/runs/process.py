@@ -181,12 +181,12 @@ def _run_child(argv: list[str] | None) -> int:
         reporter.send(cancelled=True)
         return 0
     except StepError as exc:
-        reporter.send(error=str(exc), expected=True)
+        reporter.send(error=str(exc))
         return 0
     except Exception as exc:  # reported, with its traceback, to the parent's run log
         reporter.send(
             error=explain(exc) or f"{type(exc).__name__}: {exc}",
-            expected=False,
+            # Only an unexpected failure has one: the parent logs it (a StepError says all).
             traceback=traceback.format_exc(),
         )
         return 0
