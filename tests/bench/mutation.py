@@ -602,6 +602,11 @@ EQUIVALENT: dict[str, str] = {
         "extraction ranks only terms it found (frequency >= 1), and every row of rank 0 has "
         "frequency 0"
     ),
+    "genglossary_gui/store/repositories/terms.py:994 core/ReplaceComparisonOperator_Eq_GtE": (
+        "`Project.id >= p` .first() in a snapshot: the first row of the rowid range is p "
+        "itself; with p gone it records a later project's creation, which no project that "
+        "takes p's id then has"
+    ),
     "genglossary_gui/store/repositories/terms.py:1073 core/ReplaceComparisonOperator_Eq_GtE": (
         "`Project.id >= p` .first(): SQLite reads the rowid range in order, so the first row "
         "is p itself; another project (p deleted) has another creation time"

@@ -344,3 +344,50 @@ def test_a_log_line_keeps_the_time_the_step_wrote_it(
     assert run_scope_isolated(project, "extract", RunContext(reporter=reporter)) == "ok"
     assert reporter.stamped == [("info", "extract", "stamped", 1000.5)]
     assert reporter.lines == [("warning", "unstamped")]
+
+
+def test_a_failure_while_relaying_stops_the_child_at_once(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window went away mid-run: the child is stopped then and there, not left to work
+    on (and write) for a run that has ended until it would have ended by itself."""
+    marker = tmp_path / "worked on"
+    script = tmp_path / "busy-child"
+    script.write_text(
+        "#!/bin/sh\n"
+        'echo \'{"progress": ["extract", 1, 10]}\'\n'
+        "sleep 2\n"
+        f'touch "{marker}"\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(script))
+
+    class Broken(RecordingReporter):
+        def progress(self, step: str, done: int, total: int) -> None:
+            raise RuntimeError("the window went away")
+
+    with pytest.raises(RuntimeError, match="the window went away"):
+        run_scope_isolated(repo.create_project("p"), "extract", RunContext(reporter=Broken()))
+    # The child was stopped before the call returned: it can no longer get to its next line.
+    assert not marker.exists()
+
+
+def test_a_keyring_that_fails_leaves_the_step_its_environments_key(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    """The system keyring broke (not a KeyringError: a backend's own exception): the run
+    still starts, and the step process still finds the key set in the environment."""
+    from genglossary_gui.engines.config import EngineConfig, save_config
+    from genglossary_gui.runs.process import _child_environment
+
+    def broken(service: str, username: str) -> str | None:
+        raise RuntimeError("the keyring daemon went away")
+
+    monkeypatch.setattr(memory_keyring, "get_password", broken)
+    monkeypatch.delenv("GENGLOSSARY_API_KEY", raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-the-environment-1234")
+    project = repo.create_project("p")
+    save_config(project, EngineConfig(engine="openai", base_url="http://127.0.0.1:9", model="m"))
+    env = _child_environment(project)
+    assert env["OPENAI_API_KEY"] == "sk-from-the-environment-1234"
+    assert "GENGLOSSARY_API_KEY" not in env
