@@ -353,12 +353,13 @@ def test_a_failure_while_relaying_stops_the_child_at_once(
     on (and write) for a run that has ended until it would have ended by itself."""
     marker = tmp_path / "worked on"
     script = tmp_path / "busy-child"
-    script.write_text(
-        "#!/bin/sh\n"
-        'echo \'{"progress": ["extract", 1, 10]}\'\n'
-        "sleep 2\n"
-        f'touch "{marker}"\n'
-    )
+    lines = [
+        "#!/bin/sh",
+        'echo \'{"progress": ["extract", 1, 10]}\'',
+        "sleep 2",
+        f'touch "{marker}"',
+    ]
+    script.write_text("\n".join(lines) + "\n")
     script.chmod(0o755)
     monkeypatch.setattr(sys, "executable", str(script))
 
