@@ -539,6 +539,21 @@ EQUIVALENT: dict[str, str] = {
         "group_head of a row left outside any group: every read pairs it with synonym_group "
         "(the heads of groups), and a merge sets it for every member"
     ),
+    "genglossary_gui/store/repositories/terms.py:422 core/AddNot": (
+        "keep_apart's headword argument: the row that leaves is never its group's head (one "
+        "leaves when two heads the group, else two), and _leave_group reads it only then"
+    ),
+    "genglossary_gui/store/repositories/terms.py:447 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= 'refined': no stage sorts after 'refined'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:883 core/ReplaceComparisonOperator_Eq_GtE": (
+        "stage >= 'refined': no stage sorts after 'refined'"
+    ),
+    "genglossary_gui/store/repositories/terms.py:88[24] core/ReplaceComparisonOperator_Eq_GtE": (
+        "run >= r or term >= t in the holder's lookup (.get, the first row): SQLite reads "
+        "glossary_entry_run_stage (run, stage, term) in order, so the run's own entry of "
+        "that very term comes first"
+    ),
     "genglossary_gui/store/repositories/terms.py:864 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= 'refined': no stage sorts after 'refined'"
     ),

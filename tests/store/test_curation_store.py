@@ -1182,3 +1182,40 @@ def test_a_snapshot_taken_of_a_project_already_gone_restores_nothing(data_dir: P
     shown = repo.term_rows(new)
     repo.restore_curation(gone, snapshot, key=term_key)
     assert repo.term_rows(new) == shown
+
+
+def test_a_grouped_term_seen_once_or_no_longer_found_is_still_defined(data_dir: Path) -> None:
+    """The user grouped them: the next run defines each, however rarely the documents name
+    it (once, or no longer at all), like a required term; never an excluded one."""
+    project = _project()
+    records = [R("pod", "en", 3, 5, 2), R("pods x", "en", 1, 1, 1), R("old pod", "en", 1, 2, 1)]
+    repo.replace_candidate_terms(project, [*records, R("kubelet", "en", 1, 1, 1)], cutoff=0)
+    repo.merge_terms(project, ["pod", "pods x", "old pod"], "pod")
+    repo.replace_candidate_terms(project, [*records[:2], R("kubelet", "en", 1, 1, 1)], cutoff=0)
+    rows = _rows(project)
+    assert (rows["pods x"].frequency, rows["old pod"].frequency) == (1, 0)
+    assert {t for t, _ in repo.glossary_terms(project, 300)} == {"pod", "pods x", "old pod"}
+
+
+def test_splitting_a_groups_headword_from_another_entry_leaves_its_group_a_head(
+    data_dir: Path,
+) -> None:
+    """Refining merged pod, the head of the user's group, into container's entry; the user
+    splits pod from container: the group keeps a head of its own members."""
+    project = _project()
+    terms = ("container", "pod", "node", "kubelet")
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
+    repo.merge_terms(project, ["pod", "node", "kubelet"], "pod")
+    repo.split_term(project, "container", "pod")
+    assert repo.synonym_groups(project) == [("kubelet", ("node",))]
+    rows = _rows(project)
+    assert [rows[t].group for t in terms] == ["", "", "kubelet", "kubelet"]
+
+
+def test_keeping_a_pair_apart_twice_records_it_once(data_dir: Path) -> None:
+    project = _project()
+    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
+    repo.keep_apart(project, None, "pod", "node")
+    repo.keep_apart(project, None, "node", "pod")
+    repo.split_term(project, "pod", "node")
+    assert repo.kept_apart(project) == [("node", "pod")]
