@@ -817,10 +817,13 @@ def test_keeping_apart_announces_the_pair_and_the_glossary_it_changed(data_dir: 
     assert notify.Change(Topic.GLOSSARY_ENTRY, (run,)) in changes
 
 
+#: Every project's glossary entries, as they are stored.
+_ENTRIES_SQL = "SELECT run_id, stage, term, aliases FROM glossary_entry ORDER BY id"
+
+
 def test_keeping_apart_in_one_run_leaves_every_other_runs_entries(data_dir: Path) -> None:
     """The same merge in a neighbour made before, the project's earlier run and a neighbour
     made after: only the run named gets the entry back."""
-    from genglossary_gui.store.models import GlossaryEntry
 
     before = _project("Before")
     project = _project()
@@ -833,10 +836,9 @@ def test_keeping_apart_in_one_run_leaves_every_other_runs_entries(data_dir: Path
         )
 
     def entries() -> dict[int, list[tuple[str, str, str]]]:
-        query = GlossaryEntry.select().order_by(GlossaryEntry.id)
         out: dict[int, list[tuple[str, str, str]]] = {}
-        for e in query:
-            out.setdefault(e.run_id, []).append((e.stage, e.term, e.aliases))
+        for run, *entry in db.execute_sql(_ENTRIES_SQL).fetchall():
+            out.setdefault(run, []).append(tuple(entry))
         return out
 
     others = {run: rows for run, rows in entries().items() if run != runs[2]}
@@ -920,7 +922,6 @@ def test_a_redo_brings_back_a_term_an_extraction_dropped_only_when_it_was_curate
 
 def test_keeping_apart_in_a_run_that_never_merged_the_pair_changes_no_run(data_dir: Path) -> None:
     """Mine's current run has no entry for pod; a project made later merged node into it."""
-    from genglossary_gui.store.models import GlossaryEntry
 
     project = _project()
     later = _project("Later")
@@ -928,9 +929,9 @@ def test_keeping_apart_in_a_run_that_never_merged_the_pair_changes_no_run(data_d
         repo.replace_candidate_terms(p, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
     run = _with_glossary(project, _entry("node"))
     _with_glossary(later, _entry("pod", aliases=["node"]), provisional=(_entry("node"),))
-    entries = [(e.run_id, e.stage, e.term, e.aliases) for e in GlossaryEntry.select()]
+    entries = db.execute_sql(_ENTRIES_SQL).fetchall()
     assert repo.keep_apart(project, run, "pod", "node") is None
-    assert [(e.run_id, e.stage, e.term, e.aliases) for e in GlossaryEntry.select()] == entries
+    assert db.execute_sql(_ENTRIES_SQL).fetchall() == entries
     assert repo.kept_apart(project) == [("node", "pod")]
 
 
