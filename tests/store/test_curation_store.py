@@ -584,6 +584,18 @@ def test_keeping_apart_finds_the_entry_by_its_own_name_and_keeps_its_other_alias
     assert [o[:2] for o in glossary["pod"].occurrences] == [("pod.md", 1), ("shared.md", 3)]
 
 
+def _curate(project: int, term: str, curation: str, other: str) -> None:
+    """Give ``term`` one kind of the user's curation ("group": grouped under ``other``)."""
+    if curation == "note":
+        repo.set_term_note(project, term, "Ours.")
+    elif curation == "category":
+        repo.set_term_category(project, [term], "mine")
+    elif curation == "group":
+        repo.merge_terms(project, [other, term], other)
+    else:
+        repo.mark_terms(project, [term], TermStatus(curation))
+
+
 @pytest.mark.parametrize("curation", ["note", "required", "excluded", "category", "group"])
 def test_a_term_named_in_another_spelling_finds_the_curated_one_of_two(
     data_dir: Path, curation: str
@@ -593,14 +605,7 @@ def test_a_term_named_in_another_spelling_finds_the_curated_one_of_two(
     project = _project()
     terms = ("pod", "Pods", "node")
     repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
-    if curation == "note":
-        repo.set_term_note(project, "Pods", "the curated one")
-    elif curation == "category":
-        repo.set_term_category(project, ["Pods"], "mine")
-    elif curation == "group":
-        repo.merge_terms(project, ["Pods", "node"], "node")
-    else:
-        repo.mark_terms(project, ["Pods"], TermStatus(curation))
+    _curate(project, "Pods", curation, "node")
     repo.set_term_note(project, "POD", "named otherwise", key=term_key)
     rows = _rows(project)
     assert (rows["Pods"].note, rows["pod"].note) == ("named otherwise", "")
@@ -628,8 +633,9 @@ def test_undoing_a_hand_added_term_an_extraction_found_since_keeps_its_row(
     assert rows["etcd"].status == TermStatus.CANDIDATE and rows["etcd"].frequency == 2
 
 
-def test_a_group_numbered_past_256_is_found_whole(data_dir: Path) -> None:
-    """Group numbers are compared by value (CPython shares int objects only up to 256)."""
+def _project_with_257_groups() -> int:
+    """256 pairs, then the group "last head", "last a", "last b": number 257 (CPython shares
+    int objects only up to 256, so a comparison by identity tells the numbers apart)."""
     project = _project()
     pairs = [(f"head {i:03}", f"member {i:03}") for i in range(256)]
     last = ("last head", "last a", "last b")
@@ -638,9 +644,15 @@ def test_a_group_numbered_past_256_is_found_whole(data_dir: Path) -> None:
     for head, member in pairs:
         repo.merge_terms(project, [head, member], head)
     repo.merge_terms(project, list(last), last[0])
+    return project
+
+
+def test_a_group_numbered_past_256_is_found_whole(data_dir: Path) -> None:
+    """Group numbers are compared by value (CPython shares int objects only up to 256)."""
+    project = _project_with_257_groups()
     snapshot = repo.curation_snapshot(project, ["last b"], key=term_key)
     assert {t.group for t in snapshot.terms} == {257}
-    assert {t.text for t in snapshot.terms} == set(last)
+    assert {t.text for t in snapshot.terms} == {"last head", "last a", "last b"}
 
 
 def test_an_undo_after_its_project_was_deleted_writes_nothing(data_dir: Path) -> None:
@@ -751,14 +763,7 @@ def test_keeping_apart_two_of_a_group_takes_one_out_and_never_the_headword(
 
 
 def test_keeping_apart_two_of_a_group_numbered_past_256_takes_one_out(data_dir: Path) -> None:
-    project = _project()
-    pairs = [(f"head {i:03}", f"member {i:03}") for i in range(256)]
-    last = ("last head", "last a", "last b")
-    terms = [*(t for pair in pairs for t in pair), *last]
-    repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in terms])
-    for head, member in pairs:
-        repo.merge_terms(project, [head, member], head)
-    repo.merge_terms(project, list(last), last[0])
+    project = _project_with_257_groups()
     repo.keep_apart(project, None, "last a", "last b")
     assert repo.synonym_groups(project)[-1] == ("last head", ("last a",))
     assert _rows(project)["last b"].group == ""
@@ -894,14 +899,8 @@ def test_a_redo_brings_back_a_term_an_extraction_dropped_only_when_it_was_curate
     project = _project()
     repo.replace_candidate_terms(project, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
     undone = repo.curation_snapshot(project, ["node"], key=term_key)
-    if curation == "required":
-        repo.mark_terms(project, ["node"], TermStatus.REQUIRED)
-    elif curation == "note":
-        repo.set_term_note(project, "node", "Ours.")
-    elif curation == "category":
-        repo.set_term_category(project, ["node"], "mine")
-    elif curation == "group":
-        repo.merge_terms(project, ["pod", "node"], "pod")
+    if curation != "none":
+        _curate(project, "node", curation, "pod")
     done = repo.curation_snapshot(project, ["node"], key=term_key)
     repo.restore_curation(project, undone, key=term_key)
     repo.replace_candidate_terms(project, [R("pod", "en", 1, 2, 1)])
@@ -1074,29 +1073,13 @@ def test_a_merge_is_headed_by_the_headwords_entry_in_its_own_spelling(data_dir: 
     assert set(glossary) == {"pod"} and glossary["pod"].aliases == ("Zone",)
 
 
-def test_undoing_a_hand_added_term_removes_that_row_alone(data_dir: Path) -> None:
-    before = _project("Before")
-    project = _project()
-    for p in (before, project):
-        repo.replace_candidate_terms(p, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
-        repo.set_term_note(p, "pod", "Ours.")
-    undone = repo.curation_snapshot(project, ["etcd"], key=term_key)
-    repo.add_term(project, "etcd", key=term_key)
-    after = _project("After")
-    repo.replace_candidate_terms(after, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
-    repo.set_term_note(after, "node", "Theirs.")
-    neighbours = {p: repo.term_rows(p) for p in (before, after)}
-    mine = repo.term_rows(project)
-    repo.restore_curation(project, undone, key=term_key)
-    assert repo.term_rows(project) == [r for r in mine if r.text != "etcd"]
-    assert {p: repo.term_rows(p) for p in (before, after)} == neighbours
-
-
-def test_undoing_the_curation_of_a_term_found_since_resets_that_row_alone(
-    data_dir: Path,
+@pytest.mark.parametrize("found_since", [False, True])
+def test_undoing_a_hand_added_term_changes_that_row_alone(
+    data_dir: Path, found_since: bool
 ) -> None:
-    """etcd had no row when the user marked it (added it required); an extraction found it
-    since: Undo leaves the row, without the mark, and every other row as it is."""
+    """etcd had no row when the user added it (required): Undo removes the row, or, when an
+    extraction found etcd since, leaves it without the mark. Every other row, the project's
+    and its neighbours' (made before and after), stays as it is."""
     before = _project("Before")
     project = _project()
     for p in (before, project):
@@ -1104,19 +1087,24 @@ def test_undoing_the_curation_of_a_term_found_since_resets_that_row_alone(
         repo.set_term_note(p, "pod", "Ours.")
     undone = repo.curation_snapshot(project, ["etcd"], key=term_key)
     repo.add_term(project, "etcd", key=term_key)
-    repo.replace_candidate_terms(
-        project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "etcd")], key=term_key
-    )
+    if found_since:
+        repo.replace_candidate_terms(
+            project, [R(t, "en", 1, 2, 1) for t in ("pod", "node", "etcd")], key=term_key
+        )
     after = _project("After")
     repo.replace_candidate_terms(after, [R(t, "en", 1, 2, 1) for t in ("pod", "node")])
     repo.mark_terms(after, ["node"], TermStatus.REQUIRED)
+    repo.set_term_note(after, "pod", "Theirs.")
     neighbours = {p: repo.term_rows(p) for p in (before, after)}
     mine = {r.text: r for r in repo.term_rows(project)}
-    assert mine["etcd"].status == TermStatus.REQUIRED and mine["etcd"].frequency == 2
+    assert mine["etcd"].status == TermStatus.REQUIRED
     repo.restore_curation(project, undone, key=term_key)
     now = _rows(project)
-    assert now["etcd"].status == TermStatus.CANDIDATE and now["etcd"].frequency == 2
     assert [now["pod"], now["node"]] == [mine["pod"], mine["node"]]
+    if found_since:
+        assert now["etcd"].status == TermStatus.CANDIDATE and now["etcd"].frequency == 2
+    else:
+        assert "etcd" not in now
     assert {p: repo.term_rows(p) for p in (before, after)} == neighbours
 
 
