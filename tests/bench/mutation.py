@@ -609,32 +609,28 @@ EQUIVALENT: dict[str, str] = {
     "genglossary_gui/store/repositories/terms.py:789 core/ReplaceComparisonOperator_Eq_LtE": (
         "status <= 'excluded' also takes candidates, which the update sets to candidate"
     ),
-    "genglossary_gui/store/repositories/terms.py:1116 core/ReplaceComparisonOperator_Eq_LtE": (
+    "genglossary_gui/store/repositories/terms.py:1122 core/ReplaceComparisonOperator_Eq_LtE": (
         "rank <= 0, frequency <= 0: neither is ever negative"
     ),
-    "genglossary_gui/store/repositories/terms.py:1116 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:1122 core/ReplaceComparisonOperator_Eq_GtE": (
         "rank >= 0 (always) with frequency == 0, or frequency >= 0 with rank == 0: an "
         "extraction ranks only terms it found (frequency >= 1), and every row of rank 0 has "
         "frequency 0"
     ),
-    "genglossary_gui/store/repositories/terms.py:994 core/ReplaceComparisonOperator_Eq_GtE": (
-        "`Project.id >= p` .first() in a snapshot: the first row of the rowid range is p "
-        "itself; with p gone it records a later project's creation, which no project that "
-        "takes p's id then has"
-    ),
-    "genglossary_gui/store/repositories/terms.py:1073 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:1045 core/ReplaceComparisonOperator_Eq_GtE": (
         "`Project.id >= p` .first(): SQLite reads the rowid range in order, so the first row "
-        "is p itself; another project (p deleted) has another creation time"
+        "is p itself; with p gone it is a later project, whose creation time no project that "
+        "takes p's id has (a snapshot records it, a restore compares it)"
     ),
-    "genglossary_gui/store/repositories/terms.py:1116 core/ReplaceAndWithOr": (
+    "genglossary_gui/store/repositories/terms.py:1122 core/ReplaceAndWithOr": (
         "rank == 0 exactly when frequency == 0: an extraction ranks only terms it found "
         "(frequency >= 1), and a row of rank 0 was not found"
     ),
-    "genglossary_gui/store/repositories/terms.py:1137 core/ReplaceComparisonOperator_Eq_GtE": (
+    "genglossary_gui/store/repositories/terms.py:1141 core/ReplaceComparisonOperator_Eq_GtE": (
         "stage >= the snapshot's stage, the run's last: refined (none sorts after it), or "
         "provisional of a run that has no refined entries (a finished run's stages stay)"
     ),
-    "genglossary_gui/store/repositories/terms.py:1134 core/ReplaceOrWithAnd": (
+    "genglossary_gui/store/repositories/terms.py:1138 core/ReplaceOrWithAnd": (
         "a snapshot has entries exactly when it has a run (curation_snapshot sets both or neither)"
     ),
     "genglossary_gui/store/repositories/terms.py:674 core/ReplaceComparisonOperator_Eq_Is": (

@@ -991,7 +991,7 @@ def curation_snapshot(
 ) -> CurationSnapshot:
     """The curation of the named terms now (see :class:`CurationSnapshot`)."""
     with db.atomic():
-        project = Project.select(Project.created_at).where(Project.id == project_id).first()
+        created = _created_at(project_id)
         rows = _Terms(project_id, key)
         terms: dict[str, TermCuration] = {}
         for name in dict.fromkeys(_clean(n) for n in names if _clean(n)):
@@ -1036,8 +1036,14 @@ def curation_snapshot(
         run,
         stage,
         entries,
-        project.created_at if project is not None else None,
+        created,
     )
+
+
+def _created_at(project_id: int) -> float | None:
+    """When the project was created (with its id, which project it is), None if it is gone."""
+    project = Project.select(Project.created_at).where(Project.id == project_id).first()
+    return project.created_at if project is not None else None
 
 
 def _entry_row(e: GlossaryEntry) -> dict[str, Any]:
@@ -1070,8 +1076,8 @@ def restore_curation(project_id: int, snapshot: CurationSnapshot, key: Key = str
     (deleted since, from this window or elsewhere): there is nothing left to put back, and a
     project made since, which SQLite may give its id, is another project."""
     with db.atomic("IMMEDIATE"):
-        project = Project.select(Project.created_at).where(Project.id == project_id).first()
-        if project is None or project.created_at != snapshot.project_created:
+        created = _created_at(project_id)
+        if created is None or created != snapshot.project_created:
             return
         rows = _Terms(project_id, key)
         for saved in snapshot.terms:
@@ -1095,7 +1101,7 @@ def restore_curation(project_id: int, snapshot: CurationSnapshot, key: Key = str
         KeptApart.delete().where(KeptApart.id.in_(pairs)).execute()
         for first, second in snapshot.apart:
             KeptApart.create(project=project_id, first=first, second=second)
-        run = _restore_entries(project_id, snapshot, keys, key)
+        run = _restore_entries(snapshot, keys, key)
     notify.publish(Topic.DEFINITION_EDIT, project_id)
     notify.publish(Topic.KEPT_APART, project_id)
     _publish_curation(run)
@@ -1125,9 +1131,7 @@ def _restore_term(rows: _Terms, saved: TermCuration) -> None:
         Term.update(**fields).where(Term.id == row.id).execute()
 
 
-def _restore_entries(
-    project_id: int, snapshot: CurationSnapshot, keys: set[str], key: Key
-) -> int | None:
+def _restore_entries(snapshot: CurationSnapshot, keys: set[str], key: Key) -> int | None:
     # The run is still the project's: a project's runs are deleted only with it (and
     # restore_curation checked that it is the same project).
     run = snapshot.run_id
